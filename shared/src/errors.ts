@@ -46,7 +46,11 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
  * wrong; every issue is kept in `issues` so a form can mark all of them.
  */
 export function validationError(error: z.ZodError): PaymeError {
-  const issues = error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
+  const issues = error.issues.map((issue) => {
+    // An unknown key names itself (`payload.colour`), so the person sees which field to remove.
+    const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+    return { field: fieldPath(path), message: issue.message };
+  });
   const first = issues[0] ?? { field: '', message: 'Invalid input' };
   const where = first.field === '' ? 'input' : first.field;
   return new PaymeError('invalid_input', `${where}: ${first.message}`, first.field === '' ? undefined : first.field, { issues });

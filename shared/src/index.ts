@@ -7,4 +7,5 @@ export * from './random.js';
 export * from './ids.js';
 export * from './hash-chain.js';
 export * from './payment-state.js';
+export * from './secret-hash.js';
 export * from './schemas/index.js';

@@ -35,7 +35,8 @@ export function divideRounded(numerator: number, denominator: number): number {
   const quotient = Math.floor(magnitude / denominator);
   const remainder = magnitude - quotient * denominator;
   const rounded = remainder * 2 >= denominator ? quotient + 1 : quotient;
-  return numerator < 0 ? -rounded : rounded;
+  // A negative numerator that rounds to zero gives 0, never IEEE −0.
+  return numerator < 0 && rounded !== 0 ? -rounded : rounded;
 }
 
 /** Multiplies two integers, refusing a product outside the safe-integer range. */
@@ -129,5 +130,6 @@ export function parseKes(text: string, field = 'amount'): Cents {
   if (!Number.isSafeInteger(magnitude)) {
     throw new PaymeError('invalid_amount', `${field}: the amount is too large`, field);
   }
-  return signBefore || signAfter ? -magnitude : magnitude;
+  // `-0.00` is zero, not IEEE negative zero (which would print and compare oddly downstream).
+  return (signBefore || signAfter) && magnitude !== 0 ? -magnitude : magnitude;
 }

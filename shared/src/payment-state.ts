@@ -43,6 +43,8 @@ export interface ResultCodeMeaning {
   code: number;
   /** Plain words for the cashier (UX.md). */
   cashier_message: string;
+  /** Daraja's own ResultDesc, kept for every code (DESIGN §7), when it sent one. */
+  daraja_description?: string;
 }
 
 const known_result_messages: Readonly<Record<number, { outcome: PaymentOutcome; message: string }>> = {
@@ -65,13 +67,15 @@ const known_result_messages: Readonly<Record<number, { outcome: PaymentOutcome; 
  * 4, 8, 17, 2001, 2028 and any other → failed, keeping the code and Daraja's own words.
  */
 export function mapResultCode(code: number, darajaDescription?: string): ResultCodeMeaning {
-  const known = known_result_messages[code];
-  if (known) return { outcome: known.outcome, code, cashier_message: known.message };
   const words = darajaDescription?.trim();
+  const kept = words ? { daraja_description: words } : {};
+  const known = known_result_messages[code];
+  if (known) return { outcome: known.outcome, code, cashier_message: known.message, ...kept };
   return {
     outcome: 'failed',
     code,
     cashier_message: words ? `M-Pesa said: ${words}` : `M-Pesa refused the payment (code ${code})`,
+    ...kept,
   };
 }
 

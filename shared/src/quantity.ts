@@ -37,11 +37,18 @@ export function lineAmount(unitPrice: Cents, quantity: number, unit: QuantityUni
 
 /**
  * Reads a typed quantity in the unit people use at the counter: pieces as a whole number,
- * weight in kg and volume in litres with up to three decimals (`1.25` kg → 1250 g).
+ * weight in kg and volume in litres with up to three decimals after a point (`1.25` kg → 1250 g;
+ * a comma is refused, since in en-KE it separates thousands and `1,250` would be ambiguous). The unit
+ * word `formatQuantity` prints (`1.25 kg`, `0.5 l`) may follow, so printed quantities read back.
  */
 export function parseQuantity(text: string, unit: QuantityUnit, field = 'quantity'): number {
   const trimmed = text.trim();
-  const pattern = unit === 'piece' ? /^(\d+)$/ : /^(\d+)?(?:[.,](\d{1,3}))?$/;
+  const pattern =
+    unit === 'piece'
+      ? /^(\d+)$/
+      : unit === 'gram'
+        ? /^(\d+)?(?:\.(\d{1,3}))?(?:\s*kg)?$/i
+        : /^(\d+)?(?:\.(\d{1,3}))?(?:\s*l)?$/i;
   const match = pattern.exec(trimmed);
   if (!match || trimmed === '' || (match[1] === undefined && match[2] === undefined)) {
     const example = unit === 'piece' ? '3' : '1.25';

@@ -1,0 +1,147 @@
+/**
+ * Records the till API hands back to the UI (products, customers, shifts, payments, sales).
+ * Outputs are built by our own code, so they are plain objects (extra keys stripped, not
+ * refused); inputs are strict (see till-api.ts).
+ */
+import { z } from 'zod';
+import { payment_states } from '../payment-state.js';
+import {
+  barcode,
+  boundedInt,
+  cents,
+  isoTimestamp,
+  mpesaReceipt,
+  name,
+  phone,
+  quantityUnit,
+  reason,
+  receiptNo,
+  role,
+  saleTotal,
+  signedCents,
+  sku,
+  stockLevel,
+  stockPolicy,
+  tenderAmount,
+  tenderKind,
+  unitPrice,
+  uuid,
+  vatClass,
+} from './common.js';
+import { saleCompletedPayload, saleLinePayload } from './event-payloads.js';
+
+export const staffRecord = z.object({ staff_id: uuid, name, role });
+export type StaffRecord = z.infer<typeof staffRecord>;
+
+export const productRecord = z.object({
+  product_id: uuid,
+  name,
+  sku: sku.optional(),
+  barcode: barcode.optional(),
+  unit: quantityUnit,
+  unit_price: unitPrice,
+  vat_class: vatClass,
+  stock_policy: stockPolicy,
+  /** Server level at the last pull plus this till's own unsynced movements (DESIGN §4). */
+  on_hand: stockLevel,
+});
+export type ProductRecord = z.infer<typeof productRecord>;
+
+export const customerRecord = z.object({
+  customer_id: uuid,
+  name,
+  phone: phone.optional(),
+  credit_limit: saleTotal,
+  /** What the customer owes; negative when they paid ahead. */
+  balance: signedCents,
+});
+export type CustomerRecord = z.infer<typeof customerRecord>;
+
+export const credit_entry_kinds = ['sale', 'refund', 'payment', 'adjustment'] as const;
+export const creditEntryRecord = z.object({
+  entry_id: uuid,
+  kind: z.enum(credit_entry_kinds),
+  /** Positive raises what the customer owes, negative lowers it. */
+  amount: signedCents,
+  balance_after: signedCents,
+  occurred_at: isoTimestamp,
+  sale_id: uuid.optional(),
+  receipt_no: receiptNo.optional(),
+  reason: reason.optional(),
+});
+
+export const tenderTotal = z.object({ tender: tenderKind, amount: tenderAmount });
+export const tenderVariance = z.object({ tender: tenderKind, amount: signedCents });
+
+export const shiftRecord = z.object({
+  shift_id: uuid,
+  opened_at: isoTimestamp,
+  opened_by: uuid,
+  float: tenderAmount,
+  paid_in: cents,
+  paid_out: cents,
+});
+export type ShiftRecord = z.infer<typeof shiftRecord>;
+
+/** The Z-report of a closed shift: expected vs counted per tender and the variance. */
+export const shiftReport = z.object({
+  shift_id: uuid,
+  opened_at: isoTimestamp,
+  closed_at: isoTimestamp,
+  float: tenderAmount,
+  counted: z.array(tenderTotal),
+  expected: z.array(tenderTotal),
+  variance: z.array(tenderVariance),
+  sales_count: boundedInt(0, Number.MAX_SAFE_INTEGER),
+  refunds_total: cents,
+  voids_count: boundedInt(0, Number.MAX_SAFE_INTEGER),
+});
+export type ShiftReport = z.infer<typeof shiftReport>;
+
+export const paymentRecord = z.object({
+  payment_id: uuid,
+  state: z.enum(payment_states),
+  amount: saleTotal,
+  phone: phone.optional(),
+  sale_id: uuid.optional(),
+  /** Arrives with the callback or the Transaction Status result; may follow a success. */
+  mpesa_receipt: mpesaReceipt.optional(),
+  result_code: z.number().int().optional(),
+  /** Plain words for the cashier (mapResultCode). */
+  cashier_message: z.string().max(500).optional(),
+  updated_at: isoTimestamp,
+});
+export type PaymentRecord = z.infer<typeof paymentRecord>;
+
+export const parkedSaleRecord = z.object({
+  sale_id: uuid,
+  payment_id: uuid,
+  customer_id: uuid.optional(),
+  lines: z.array(saleLinePayload),
+  total: saleTotal,
+  phone: phone.optional(),
+  parked_at: isoTimestamp,
+  payment_state: z.enum(payment_states).optional(),
+});
+export type ParkedSaleRecord = z.infer<typeof parkedSaleRecord>;
+
+export const sale_statuses = ['completed', 'voided', 'partially_refunded', 'refunded'] as const;
+export const saleSummary = z.object({
+  sale_id: uuid,
+  receipt_no: receiptNo,
+  total: saleTotal,
+  occurred_at: isoTimestamp,
+  cashier_id: uuid,
+  status: z.enum(sale_statuses),
+});
+export type SaleSummary = z.infer<typeof saleSummary>;
+
+/** A sale as recorded (the sale_completed payload) with what happened to it since. */
+export const saleRecord = z.object({
+  sale: saleCompletedPayload,
+  occurred_at: isoTimestamp,
+  cashier_id: uuid,
+  status: z.enum(sale_statuses),
+  refunded_total: cents,
+});
+export type SaleRecord = z.infer<typeof saleRecord>;
