@@ -1,0 +1,53 @@
+/**
+ * What every screen is handed (STYLE: services are passed in, not imported as singletons): the
+ * till client, the clock and randomness for command ids, the till's profile and the print hooks.
+ */
+import { createContext, useContext } from 'react';
+import { uuidv7, type Clock, type Random, type StaffRecord } from '@payme/shared';
+import type { TillClient } from './transport/till-client.js';
+
+/** Facts about this till the receipt and the login screen need. */
+export interface TillProfile {
+  shop_name: string;
+  kra_pin?: string | undefined;
+  till_label: string;
+  /** The Buy Goods till number customers pay to when M-Pesa STK is unavailable. */
+  mpesa_till_number?: string | undefined;
+  /** Who can log in at this till (names to pick from; PINs are checked by the ledger). */
+  staff: StaffRecord[];
+}
+
+export interface PrintHooks {
+  /** Prints the receipt view: silent in Electron, the print dialog in a browser. */
+  printReceipt(): Promise<void> | void;
+  /** Sends ESC/POS bytes (receipt and drawer kick) to a thermal printer, when the host has one. */
+  printEscPos?: ((bytes: Uint8Array) => Promise<void>) | undefined;
+}
+
+export interface TillDeps {
+  till: TillClient;
+  clock: Clock;
+  random: Random;
+  profile: TillProfile;
+  print: PrintHooks;
+  /** How often the status strip asks the till for its sync status. */
+  status_poll_ms: number;
+  /** How often a waiting M-Pesa payment is checked. */
+  payment_poll_ms: number;
+  /** How long the cashier is shown a countdown for the customer to answer the STK prompt. */
+  mpesa_wait_seconds: number;
+}
+
+export const DepsContext = createContext<TillDeps | null>(null);
+
+export function useDeps(): TillDeps {
+  const deps = useContext(DepsContext);
+  if (deps === null) throw new Error('useDeps needs a DepsContext provider (TillApp)');
+  return deps;
+}
+
+/** A fresh client-generated id for a command or a record (DESIGN §4). */
+export function useNewId(): () => string {
+  const { clock, random } = useDeps();
+  return () => uuidv7(clock, random);
+}

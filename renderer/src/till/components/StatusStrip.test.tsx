@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { screen, within } from '@testing-library/react';
+import { renderTill } from '../testing/render-till.js';
+import { FakeTill } from '../testing/fake-transport.js';
+import { minutesSince } from './StatusStrip.js';
+
+describe('the status strip', () => {
+  it('shows online state, last sync, sales waiting and M-Pesa payments pending', async () => {
+    const fake = new FakeTill();
+    fake.unsynced = 14;
+    const sale_id = '0190a000-0000-7000-8000-00000000aaaa';
+    const payment_id = '0190a000-0000-7000-8000-00000000bbbb';
+    await fake.call('requestMpesaPayment', { command_id: payment_id, payment_id, sale_id, phone: '254712345678', amount: 5_500 });
+    await fake.call('parkSale', { command_id: sale_id, sale_id, payment_id, lines: [{ product_id: fake.products[0]!.product_id, quantity: 1 }] });
+    const syncedAt = fake.clock.now();
+    fake.clock.advance(2 * 60_000);
+    // The fake reports "now" as the last push; make it two minutes old.
+    const originalCall = fake.call.bind(fake);
+    fake.call = (async (method: Parameters<typeof fake.call>[0], input: never) => {
+      const result = await originalCall(method, input);
+      return method === 'syncStatus' ? { ...result, last_push_at: new Date(syncedAt).toISOString() } : result;
+    }) as typeof fake.call;
+    renderTill({ fake });
+    const strip = screen.getByRole('status', { name: 'Till status' });
+    expect(await within(strip).findByText('14 sales waiting to sync')).toBeTruthy();
+    expect(within(strip).getByText('Online')).toBeTruthy();
+    expect(within(strip).getByText('Last synced 2 min ago')).toBeTruthy();
+    expect(within(strip).getByText('1 M-Pesa payment pending')).toBeTruthy();
+  });
+
+  it('says so when the till program stops answering', async () => {
+    const fake = new FakeTill();
+    fake.call = (async () => { throw new Error('down'); }) as typeof fake.call;
+    renderTill({ fake, loggedIn: false });
+    expect(await screen.findByText('The till program is not answering')).toBeTruthy();
+  });
+
+  it('counts whole minutes and never goes negative', () => {
+    expect(minutesSince('2026-11-26T10:00:00.000Z', Date.parse('2026-11-26T10:02:59.000Z'))).toBe(2);
+    expect(minutesSince('2026-11-26T10:00:00.000Z', Date.parse('2026-11-26T09:59:00.000Z'))).toBe(0);
+  });
+});

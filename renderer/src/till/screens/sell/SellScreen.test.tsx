@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { renderTill } from '../../testing/render-till.js';
+
+const soap = '6001087011111'; // KSh 55.00, standard VAT
+const milk = '6161100422222'; // KSh 62.50, zero-rated
+
+function searchBox() {
+  return screen.getByLabelText('Scan or search (F2)') as HTMLInputElement;
+}
+
+/** A scanner is a keyboard wedge: the code arrives as typed text, then Enter. */
+async function scan(code: string) {
+  const box = searchBox();
+  fireEvent.change(box, { target: { value: code } });
+  fireEvent.keyDown(box, { key: 'Enter' });
+  await waitFor(() => expect(box.value).toBe(''));
+}
+
+function cartRows() {
+  return within(screen.getByRole('table', { name: 'Cart' })).getAllByRole('row').slice(1);
+}
+
+describe('the sell screen', () => {
+  it('scanning a barcode adds the product with its price and the VAT it includes', async () => {
+    renderTill();
+    await scan(soap);
+    await waitFor(() => expect(cartRows()).toHaveLength(1));
+    expect(cartRows()[0]?.textContent).toContain('Sunlight Soap 175g');
+    expect(screen.getByTestId('cart-total').textContent).toBe('KSh 55.00');
+    // 5,500 × 16/116 = 758.6 → 759 cents
+    expect(screen.getByTestId('vat-total').textContent).toBe('KSh 7.59');
+  });
+
+  it('a second scan of the same item adds one to its quantity instead of a new line', async () => {
+    renderTill();
+    await scan(soap);
+    await waitFor(() => expect(cartRows()).toHaveLength(1));
+    await scan(soap);
+    await waitFor(() => expect(screen.getByTestId('cart-total').textContent).toBe('KSh 110.00'));
+    expect(cartRows()).toHaveLength(1);
+    expect(within(cartRows()[0]!).getByText('2')).toBeTruthy();
+  });
+
+  it('3* before a scan sets the quantity, typed with the scan or on its own first', async () => {
+    const { cart } = renderTill();
+    await scan(`3*${soap}`);
+    await waitFor(() => expect(cart.getState().cart.lines[0]?.quantity).toBe(3));
+    await scan('2*');
+    expect(screen.getAllByText('Next item: quantity 2').length).toBeGreaterThan(0);
+    await scan(milk);
+    await waitFor(() => expect(cart.getState().cart.lines[1]?.quantity).toBe(2));
+    // 3 × 55.00 + 2 × 62.50
+    expect(screen.getByTestId('cart-total').textContent).toBe('KSh 290.00');
+  });
+
+  it('goods sold by weight take the quantity in kg', async () => {
+    const { cart } = renderTill();
+    await scan('1.25*SUGAR-KG');
+    await waitFor(() => expect(cart.getState().cart.lines).toHaveLength(1));
+    expect(cart.getState().cart.lines[0]?.quantity).toBe(1250);
+    expect(screen.getByText('1.25 kg')).toBeTruthy();
+    // 180.00 per kg × 1.25
+    expect(screen.getByTestId('cart-total').textContent).toBe('KSh 225.00');
+  });
+
+  it('typing a name shows matches; arrow keys and Enter pick one', async () => {
+    const { cart } = renderTill();
+    const box = searchBox();
+    fireEvent.change(box, { target: { value: 'b' } });
+    fireEvent.change(box, { target: { value: 'br' } });
+    const list = await screen.findByRole('listbox', { name: 'Products found' });
+    const options = within(list).getAllByRole('option');
+    expect(options.map((option) => option.textContent)).toEqual([expect.stringContaining('Brookside Milk'), expect.stringContaining('Festive Bread')]);
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await waitFor(() => expect(cart.getState().cart.lines[0]?.product.name).toBe('Festive Bread 400g'));
+  });
+
+  it('an unknown barcode says so in words and adds nothing', async () => {
+    const { cart } = renderTill();
+    await scan('9999999999999');
+    await screen.findByText('Nothing found for “9999999999999”.');
+    expect(cart.getState().cart.lines).toHaveLength(0);
+  });
+
+  it('+, - and Del act on the selected line from the empty search box', async () => {
+    const { cart } = renderTill();
+    await scan(soap);
+    await scan(milk);
+    await waitFor(() => expect(cart.getState().cart.lines).toHaveLength(2));
+    const box = searchBox();
+    fireEvent.keyDown(box, { key: '+' });
+    fireEvent.keyDown(box, { key: '+' });
+    expect(cart.getState().cart.lines[1]?.quantity).toBe(3);
+    fireEvent.keyDown(box, { key: '-' });
+    expect(cart.getState().cart.lines[1]?.quantity).toBe(2);
+    fireEvent.keyDown(box, { key: 'ArrowUp' });
+    fireEvent.keyDown(box, { key: 'Delete' });
+    expect(cart.getState().cart.lines.map((line) => line.product.name)).toEqual(['Brookside Milk 500ml']);
+  });
+
+  it('* opens the quantity editor of the selected line', async () => {
+    const { cart } = renderTill();
+    await scan(soap);
+    await waitFor(() => expect(cart.getState().cart.lines).toHaveLength(1));
+    fireEvent.keyDown(searchBox(), { key: '*' });
+    const editor = await screen.findByLabelText('Quantity', { selector: 'input' });
+    fireEvent.change(editor, { target: { value: '4' } });
+    fireEvent.submit(editor.closest('form')!);
+    expect(cart.getState().cart.lines[0]?.quantity).toBe(4);
+    expect(screen.getByTestId('cart-total').textContent).toBe('KSh 220.00');
+  });
+
+  it('a sale discount shows and lowers the total', async () => {
+    renderTill();
+    await scan(soap);
+    await scan(soap);
+    await waitFor(() => expect(screen.getByTestId('cart-total').textContent).toBe('KSh 110.00'));
+    fireEvent.click(screen.getByRole('button', { name: 'Sale discount' }));
+    const input = screen.getByLabelText('Sale discount (%)');
+    fireEvent.change(input, { target: { value: '10' } });
+    fireEvent.submit(input.closest('form')!);
+    expect(screen.getByTestId('cart-total').textContent).toBe('KSh 99.00');
+  });
+
+  it('a quick-item button adds the product and hands the focus back to the search box', async () => {
+    const { cart } = renderTill();
+    const quick = within(await screen.findByRole('region', { name: 'Quick items' })).getByRole('button', { name: /Festive Bread/ });
+    quick.focus();
+    fireEvent.click(quick);
+    expect(cart.getState().cart.lines.map((line) => line.product.name)).toEqual(['Festive Bread 400g']);
+    expect(document.activeElement).toBe(searchBox());
+  });
+
+  it('the labels switch to Swahili and the choice is kept for the cashier', async () => {
+    const { remembered } = renderTill();
+    expect(screen.getByText(/^Total/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Kiswahili' }));
+    expect(screen.getByLabelText('Skani au tafuta (F2)')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Lipa (F4)' })).toBeTruthy();
+    expect(screen.getByText(/^Jumla/)).toBeTruthy();
+    expect(screen.queryByText(/^Total/)).toBeNull();
+    expect([...remembered.values()]).toEqual(['sw']);
+  });
+
+  it('F1 shows the keys and Esc closes them', async () => {
+    renderTill();
+    fireEvent.keyDown(window, { key: 'F1' });
+    const help = screen.getByRole('dialog', { name: 'Keys' });
+    expect(within(help).getByText('Park the sale while M-Pesa waits / resume a parked sale')).toBeTruthy();
+    act(() => {
+      fireEvent.keyDown(window, { key: 'Escape' });
+    });
+    expect(screen.queryByRole('dialog', { name: 'Keys' })).toBeNull();
+  });
+});

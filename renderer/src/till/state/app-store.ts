@@ -1,0 +1,56 @@
+/**
+ * Who is at the till and what they are looking at. The cart lives in its own store; this one
+ * holds the session (staff, lock, language) and which screen is open.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { StaffRecord, TillOutput } from '@payme/shared';
+import type { Language } from '../i18n/i18n.js';
+
+export type Screen = 'sell' | 'pay' | 'receipt' | 'history' | 'customers' | 'stock' | 'shift';
+export type SyncStatus = TillOutput<'syncStatus'>;
+
+export interface AppState {
+  staff: StaffRecord | null;
+  locked: boolean;
+  language: Language;
+  screen: Screen;
+  help_open: boolean;
+  /** The sale the receipt view shows (just completed, or picked from history to reprint). */
+  receipt_sale_id: string | null;
+  /** True right after a sale completes: print it (and open the drawer); false for reprints. */
+  receipt_auto_print: boolean;
+  sync: SyncStatus | null;
+  /** Parked sales waiting for M-Pesa, counted for the status strip. */
+  mpesa_pending: number;
+  loggedIn(staff: StaffRecord, language: Language): void;
+  lock(): void;
+  logout(): void;
+  setLanguage(language: Language): void;
+  show(screen: Screen): void;
+  toggleHelp(open?: boolean): void;
+  showReceipt(sale_id: string, autoPrint?: boolean): void;
+  setSync(sync: SyncStatus | null, mpesa_pending: number): void;
+}
+
+export function createAppStore(language: Language = 'en') {
+  return createStore<AppState>()((set) => ({
+    staff: null,
+    locked: false,
+    language,
+    screen: 'sell',
+    help_open: false,
+    receipt_sale_id: null,
+    receipt_auto_print: false,
+    sync: null,
+    mpesa_pending: 0,
+    loggedIn: (staff, lang) => set({ staff, locked: false, language: lang, screen: 'sell' }),
+    lock: () => set({ locked: true, help_open: false }),
+    logout: () => set({ staff: null, locked: false, help_open: false }),
+    setLanguage: (lang) => set({ language: lang }),
+    show: (screen) => set({ screen, help_open: false }),
+    toggleHelp: (open) => set((state) => ({ help_open: open ?? !state.help_open })),
+    showReceipt: (sale_id, autoPrint = false) => set({ receipt_sale_id: sale_id, receipt_auto_print: autoPrint, screen: 'receipt' }),
+    setSync: (sync, mpesa_pending) => set({ sync, mpesa_pending }),
+  }));
+}
+export type AppStoreApi = ReturnType<typeof createAppStore>;

@@ -1,0 +1,37 @@
+/** TEST HELPER: renders the whole cashier app against a FakeTill, optionally logged in. */
+import { render } from '@testing-library/react';
+import { vi } from 'vitest';
+import { SeededRandom, uuidv7 } from '@payme/shared';
+import { TillApp, type LanguageMemory } from '../TillApp.js';
+import { createAppStore } from '../state/app-store.js';
+import { createCartStore } from '../state/cart-store.js';
+import { createTillClient } from '../transport/till-client.js';
+import type { Language } from '../i18n/i18n.js';
+import { FakeTill } from './fake-transport.js';
+import { test_profile } from './fake-fixtures.js';
+
+export { test_profile };
+
+export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language } = {}) {
+  const fake = options.fake ?? new FakeTill();
+  const random = new SeededRandom(42);
+  const app = createAppStore(options.language ?? 'en');
+  const cart = createCartStore(uuidv7(fake.clock, random));
+  const cashier = test_profile.staff[0];
+  if (options.loggedIn !== false && cashier !== undefined) app.getState().loggedIn(cashier, options.language ?? 'en');
+  const print = { printReceipt: vi.fn(async () => undefined), printEscPos: undefined };
+  const remembered = new Map<string, Language>();
+  const languageMemory: LanguageMemory = { get: (id) => remembered.get(id), set: (id, lang) => void remembered.set(id, lang) };
+  const deps = {
+    till: createTillClient(fake),
+    clock: fake.clock,
+    random,
+    profile: test_profile,
+    print,
+    status_poll_ms: 60_000,
+    payment_poll_ms: 20,
+    mpesa_wait_seconds: 60,
+  };
+  const view = render(<TillApp deps={deps} stores={{ app, cart }} languageMemory={languageMemory} />);
+  return { ...view, fake, app, cart, print, remembered };
+}

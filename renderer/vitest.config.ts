@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// Component tests run in jsdom against the in-memory fake till (src/till/testing).
+export default defineConfig({
+  plugins: [react()],
+  test: {
+    include: ['src/**/*.test.{ts,tsx}'],
+    environment: 'jsdom',
+    setupFiles: ['src/till/testing/setup-tests.ts'],
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.{ts,tsx}'],
+      exclude: ['src/**/*.test.{ts,tsx}', 'src/till/main.tsx', 'src/till/testing/**'],
+      // Measured 89 % lines / 75 % branches when set; the floor sits below so noise does not fail it.
+      thresholds: { lines: 80, statements: 80, branches: 70, functions: 70 },
+    },
+  },
+});
