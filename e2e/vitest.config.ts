@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // The built cashier app (rebuilt when stale) and a scratch folder for the till scenarios.
+    globalSetup: ['src/harness/global-setup.ts'],
   },
 });

@@ -37,6 +37,8 @@ const violations: Array<{ name: string; file: string; code: string; rule: string
   { name: 'shared dynamically imports node:fs', file: 'shared/src/__fixture__.ts', code: "export const fs = () => import('node:fs');\n", rule: 'payme/import-boundaries', mentions: 'node:fs' },
   { name: 'shared reads Date.now() outside the clock adapter', file: 'shared/src/__fixture__.ts', code: 'export const stamp = () => Date.now();\n', rule: 'no-restricted-syntax', mentions: 'Clock' },
   { name: 'shared calls Math.random()', file: 'shared/src/__fixture__.ts', code: 'export const roll = () => Math.random();\n', rule: 'no-restricted-syntax', mentions: 'Random' },
+  { name: 'the till ledger reads Date.now() instead of its Clock', file: 'electron/src/ledger/__fixture__.ts', code: 'export const stamp = () => Date.now();\n', rule: 'no-restricted-syntax', mentions: 'Clock' },
+  { name: 'the sync agent calls Math.random() instead of its Random', file: 'electron/src/sync/__fixture__.ts', code: 'export const jitter = () => Math.random();\n', rule: 'no-restricted-syntax', mentions: 'Random' },
   { name: 'shared calls crypto.randomUUID()', file: 'shared/src/__fixture__.ts', code: 'export const id = () => crypto.randomUUID();\n', rule: 'no-restricted-syntax', mentions: 'uuidv7' },
   { name: 'renderer imports @payme/till', file: 'renderer/src/__fixture__.tsx', code: "import { openLedger } from '@payme/till';\nexport const open = openLedger;\n", rule: 'no-restricted-imports', mentions: '@payme/till' },
   { name: 'renderer imports electron', file: 'renderer/src/__fixture__.tsx', code: "import { ipcRenderer } from 'electron';\nexport const ipc = ipcRenderer;\n", rule: 'no-restricted-imports', mentions: 'electron' },

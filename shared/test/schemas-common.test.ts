@@ -115,3 +115,30 @@ describe('errors', () => {
     expect(schemaError(new z.ZodError([])).message).toBe('input: Invalid input');
   });
 });
+
+describe('names and reasons refuse control characters', () => {
+  it.each(['Sukari\u0000', 'Un\u0007ga', 'Maziwa\u001b[31m'])('refuses %j with a field-naming error', async (text) => {
+    const { name, reason } = await import('../src/schemas/common.js');
+    expect(name.safeParse(text).success).toBe(false);
+    expect(reason.safeParse(text).success).toBe(false);
+  });
+
+  it('keeps line breaks and tabs in a reason and accepts ordinary Swahili names', async () => {
+    const { name, reason } = await import('../src/schemas/common.js');
+    expect(reason.safeParse('Imeharibika\nkwenye usafiri').success).toBe(true);
+    expect(name.safeParse('Mama Njeri — Duka la Ūmoja').success).toBe(true);
+  });
+});
+
+describe('timestamps must exist in the calendar', () => {
+  it.each(['2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '2026-11-26T24:00:00Z'])('refuses %s', async (text) => {
+    const { isoTimestamp } = await import('../src/schemas/common.js');
+    expect(isoTimestamp.safeParse(text).success).toBe(false);
+  });
+
+  it('accepts a real instant with or without milliseconds', async () => {
+    const { isoTimestamp } = await import('../src/schemas/common.js');
+    expect(isoTimestamp.safeParse('2024-02-29T23:59:59.999Z').success).toBe(true);
+    expect(isoTimestamp.safeParse('2026-11-26T09:30:00Z').success).toBe(true);
+  });
+});

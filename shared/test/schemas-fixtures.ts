@@ -219,6 +219,8 @@ const tillInputs: { [M in TillMethod]: () => TillInput<M> } = {
   getSale: () => ({ sale_id: ids.sale }),
   stockOnHand: () => ({ product_ids: [ids.product_soda] }),
   syncStatus: () => ({}),
+  tillProfile: () => ({}),
+  enroll: () => ({ server_url: 'https://sync.duka.example.co.ke', code: 'K7QM-2XPD-9WRT', name: 'Till 1' }),
 };
 
 /** A fresh valid input for a till API method. */

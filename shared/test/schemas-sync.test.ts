@@ -29,6 +29,16 @@ function refusal(schema: z.ZodType, value: unknown): PaymeError {
 const push = () => ({ till_id: ids.till, epoch: 1, events: [sampleEvent('sale_voided'), sampleEvent('shift_opened', { seq: 2 })] });
 
 describe('push', () => {
+  it('accepts an event whose envelope is malformed beyond its chain fields, so the server can quarantine it', () => {
+    const bad = { ...sampleEvent('sale_voided'), occurred_at: 'yesterday', type: 'no_such_type' };
+    expect(pushRequestSchema.parse({ ...push(), events: [bad] }).events[0]).toMatchObject({ occurred_at: 'yesterday', type: 'no_such_type' });
+  });
+
+  it('still refuses an event that cannot be placed in the chain, naming the field', () => {
+    expect(refusal(pushRequestSchema, mutateAt(push(), ['events', 0, 'prev_hash'], 'x')).field).toBe('events.0.prev_hash');
+    expect(refusal(pushRequestSchema, mutateAt(push(), ['events', 0, 'event_id'], 'not-a-uuid')).field).toBe('events.0.event_id');
+  });
+
   it('accepts envelopes, keeping a payload that does not match its type for quarantine', () => {
     const bad = sampleEvent('sale_voided', { payload: { anything: true } as never });
     expect(pushRequestSchema.parse({ ...push(), events: [bad] }).events[0]?.payload).toEqual({ anything: true });

@@ -31,6 +31,7 @@ const requiredHere: Partial<Record<TillMethod, string[]>> = {
   getPayment: ['payment_id'],
   searchProducts: ['query'],
   searchCustomers: ['query'],
+  enroll: ['name'],
 };
 
 describe('till API table', () => {
@@ -41,7 +42,7 @@ describe('till API table', () => {
         'abandonParkedSale', 'listParkedSales', 'voidSale', 'refundSale', 'receiveStock', 'adjustStock', 'countStock',
         'createCustomer', 'updateCustomer', 'searchCustomers', 'customerStatement', 'recordCreditPayment', 'adjustCredit',
         'openShift', 'payIn', 'payOut', 'closeShift', 'currentShift', 'recordMpesaClaim', 'requestMpesaPayment', 'getPayment',
-        'todaySales', 'getSale', 'stockOnHand', 'syncStatus',
+        'todaySales', 'getSale', 'stockOnHand', 'syncStatus', 'tillProfile', 'enroll',
       ].sort(),
     );
     expect(isTillMethod('completeSale')).toBe(true);
@@ -50,7 +51,9 @@ describe('till API table', () => {
   });
 
   it('every command that writes carries a command id', () => {
-    const reads = new Set(['login', 'lock', 'searchProducts', 'lookupBarcode', 'resumeParkedSale', 'listParkedSales', 'searchCustomers', 'customerStatement', 'currentShift', 'getPayment', 'todaySales', 'getSale', 'stockOnHand', 'syncStatus']);
+    // enroll writes once, before the till has a ledger identity: a second call is refused
+    // (`already_enrolled`), so it needs no command id to be replay-safe.
+    const reads = new Set(['enroll', 'tillProfile', 'login', 'lock', 'searchProducts', 'lookupBarcode', 'resumeParkedSale', 'listParkedSales', 'searchCustomers', 'customerStatement', 'currentShift', 'getPayment', 'todaySales', 'getSale', 'stockOnHand', 'syncStatus']);
     for (const method of till_methods.filter((m) => !reads.has(m))) {
       const input = sampleTillInput(method) as Record<string, unknown>;
       expect(input['command_id'], method).toBeDefined();
@@ -137,7 +140,25 @@ describe('till API specifics', () => {
   });
 });
 
+describe('first-run enrollment input', () => {
+  it('trims the address and code, and takes only http(s) addresses up to 300 characters', () => {
+    const sample = sampleTillInput('enroll');
+    expect(tillApi.enroll.input.parse({ ...sample, server_url: '  http://127.0.0.1:8787  ', code: ' ABCDEF ' })).toMatchObject({ server_url: 'http://127.0.0.1:8787', code: 'ABCDEF' });
+    expect(refusal('enroll', { ...sample, server_url: 'ftp://sync.example.com' }).field).toBe('server_url');
+    expect(refusal('enroll', { ...sample, server_url: `https://${'a'.repeat(300)}.ke` }).field).toBe('server_url');
+    expect(refusal('enroll', { ...sample, code: '12345' }).field).toBe('code');
+    expect(refusal('enroll', { ...sample, code: 'c'.repeat(65) }).field).toBe('code');
+  });
+});
+
 describe('till API outputs', () => {
+  it('the till profile says whether the till is enrolled and who may log in', () => {
+    const profile = { enrolled: true, shop_name: 'Duka la Mama', till_label: 'Till 1 (T1)', staff: [{ staff_id: fixtureId(2), name: 'Amina', role: 'cashier' }], server_url: 'http://127.0.0.1:8787' };
+    expect(tillApi.tillProfile.output.parse(profile)).toEqual(profile);
+    expect(() => tillApi.tillProfile.output.parse({ ...profile, enrolled: undefined })).toThrow();
+    expect(() => tillApi.enroll.output.parse({ till_id: fixtureId(3), receipt_prefix: 't1', shop_name: 'Duka' })).toThrow();
+  });
+
   it('syncStatus and a completed sale have the shapes the UI shows', () => {
     expect(
       tillApi.syncStatus.output.parse({ online: false, last_push_at: null, last_pull_at: '2026-11-26T09:30:00.000Z', unsynced_count: 3, quarantined_count: 0, alarm: null }),

@@ -2,9 +2,9 @@
  * The cashier app: login / lock, the screens, the always-visible status strip and the F-keys.
  * Everything it talks to is handed in (deps and stores), so tests run it against a fake till.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { uuidv7, type StaffRecord } from '@payme/shared';
-import { DepsContext, useDeps, type TillDeps } from './app-context.js';
+import { DepsContext, useDeps, type TillDeps, type TillProfile } from './app-context.js';
 import { LanguageContext, catalogues, languages, type Language } from './i18n/i18n.js';
 import { StoresContext, useApp, useCart, useStoreApis } from './state/use-store.js';
 import { createAppStore, type AppStoreApi, type Screen } from './state/app-store.js';
@@ -21,6 +21,7 @@ import { HistoryScreen } from './screens/history/HistoryScreen.js';
 import { CustomersScreen } from './screens/customers/CustomersScreen.js';
 import { StockScreen } from './screens/stock/StockScreen.js';
 import { ShiftScreen } from './screens/shift/ShiftScreen.js';
+import { ProfileGate } from './screens/first-run/ProfileGate.js';
 
 /** Where each person's language choice is kept on this PC. */
 export interface LanguageMemory {
@@ -38,27 +39,40 @@ export function browserLanguageMemory(storage: Pick<Storage, 'getItem' | 'setIte
   };
 }
 
-export function TillApp({ deps, stores, languageMemory }: { deps: TillDeps; stores?: { app: AppStoreApi; cart: CartStoreApi }; languageMemory?: LanguageMemory }) {
+/** What the app is handed; the profile is asked of the till unless a test already has one. */
+export type TillAppDeps = Omit<TillDeps, 'profile'> & { profile?: TillProfile | undefined };
+
+export function TillApp({ deps, stores, languageMemory }: { deps: TillAppDeps; stores?: { app: AppStoreApi; cart: CartStoreApi }; languageMemory?: LanguageMemory }) {
   const [own] = useState(() => stores ?? { app: createAppStore(), cart: createCartStore(uuidv7(deps.clock, deps.random)) });
   const [memory] = useState(() => languageMemory ?? browserLanguageMemory(typeof localStorage === 'undefined' ? undefined : localStorage));
   return (
-    <DepsContext.Provider value={deps}>
-      <StoresContext.Provider value={own}>
-        <Shell memory={memory} />
-      </StoresContext.Provider>
-    </DepsContext.Provider>
+    <StoresContext.Provider value={own}>
+      <Shell deps={deps} memory={memory} />
+    </StoresContext.Provider>
   );
 }
 
-function Shell({ memory }: { memory: LanguageMemory }) {
+function Shell({ deps, memory }: { deps: TillAppDeps; memory: LanguageMemory }) {
   const language = useApp((s) => s.language);
+  const setLanguage = useApp((s) => s.setLanguage);
   return (
     <LanguageContext.Provider value={language}>
+      <ProfileGate till={deps.till} initial={deps.profile} poll_ms={deps.profile_poll_ms} language={language} onLanguage={setLanguage}>
+        {(profile) => <WithProfile deps={deps} profile={profile} memory={memory} />}
+      </ProfileGate>
+    </LanguageContext.Provider>
+  );
+}
+
+function WithProfile({ deps, profile, memory }: { deps: TillAppDeps; profile: TillProfile; memory: LanguageMemory }) {
+  const value = useMemo(() => ({ ...deps, profile }), [deps, profile]);
+  return (
+    <DepsContext.Provider value={value}>
       <ApprovalProvider>
         <Session memory={memory} />
         <StatusStrip />
       </ApprovalProvider>
-    </LanguageContext.Provider>
+    </DepsContext.Provider>
   );
 }
 

@@ -3,19 +3,14 @@
  * till client, the clock and randomness for command ids, the till's profile and the print hooks.
  */
 import { createContext, useContext } from 'react';
-import { uuidv7, type Clock, type Random, type StaffRecord } from '@payme/shared';
+import { uuidv7, type Clock, type Random, type TillProfileRecord } from '@payme/shared';
 import type { TillClient } from './transport/till-client.js';
 
-/** Facts about this till the receipt and the login screen need. */
-export interface TillProfile {
-  shop_name: string;
-  kra_pin?: string | undefined;
-  till_label: string;
-  /** The Buy Goods till number customers pay to when M-Pesa STK is unavailable. */
-  mpesa_till_number?: string | undefined;
-  /** Who can log in at this till (names to pick from; PINs are checked by the ledger). */
-  staff: StaffRecord[];
-}
+/**
+ * Facts about this till the receipt, the login and the first-run screens need (the till API's
+ * `tillProfile`): shop and till names, who may log in, whether the till is enrolled.
+ */
+export type TillProfile = TillProfileRecord;
 
 export interface PrintHooks {
   /** Prints the receipt view: silent in Electron, the print dialog in a browser. */
@@ -30,6 +25,8 @@ export interface TillDeps {
   random: Random;
   profile: TillProfile;
   print: PrintHooks;
+  /** How often the till's profile is asked for again while the staff list has not arrived. */
+  profile_poll_ms: number;
   /** How often the status strip asks the till for its sync status. */
   status_poll_ms: number;
   /** How often a waiting M-Pesa payment is checked. */

@@ -105,8 +105,14 @@ function boundedText(max: number, what: string) {
     .string({ error: typeError(`must be ${what}`) })
     .min(1, { error: 'may not be empty' })
     .max(max, { error: `may be at most ${max} characters` })
-    .refine((text) => text.trim() === text, { error: 'may not start or end with spaces' });
+    .refine((text) => text.trim() === text, { error: 'may not start or end with spaces' })
+    // Control characters (NUL above all, which PostgreSQL cannot store) never belong in a name
+    // or a reason; line breaks in reasons are fine.
+    .refine((text) => !control_characters.test(text), { error: 'may not contain control characters' });
 }
+
+// eslint-disable-next-line no-control-regex -- the point is to match control characters
+const control_characters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Names (products, customers, staff): 1 to 120 characters, no surrounding spaces. */
 export const name = boundedText(name_chars_max, 'a name');
@@ -135,7 +141,16 @@ export const phone = z
   .regex(/^254[17]\d{8}$/, { error: 'must be a phone number like 254712345678' });
 
 /** An ISO-8601 UTC timestamp (`2026-11-26T09:30:00.000Z`). */
-export const isoTimestamp = z.iso.datetime({ error: typeError('must be a UTC time like 2026-11-26T09:30:00.000Z') });
+export const isoTimestamp = z.iso
+  .datetime({ error: typeError('must be a UTC time like 2026-11-26T09:30:00.000Z') })
+  // The pattern alone lets 2026-02-30 or year 0000 through, which PostgreSQL refuses: the date
+  // must exist in the calendar.
+  .refine((text) => isRealInstant(text), { error: 'must be a date that exists, like 2026-11-26T09:30:00.000Z' });
+
+function isRealInstant(text: string): boolean {
+  const instant = new Date(text);
+  return !Number.isNaN(instant.getTime()) && instant.getUTCFullYear() >= 1 && instant.toISOString().slice(0, 19) === text.slice(0, 19);
+}
 
 /** A lowercase hex SHA-256. */
 export const hash = z

@@ -1,20 +1,27 @@
 /**
  * Sync protocol messages (DESIGN §5): push, pull, recover, enrollment, and the 409 bodies.
- * Pushed events are checked as envelopes only; each payload is validated by the server per event
- * so a bad one is quarantined instead of refusing the batch.
+ * Pushed events are checked only for their place in the chain; each envelope and payload is
+ * validated by the server per event, so a bad one is quarantined instead of refusing the batch.
  */
 import { z } from 'zod';
 import { long_poll_wait_seconds_max, name_chars_max, push_batch_events_max } from '../limits.js';
 import { boundedArray, boundedInt, hash, nameInput, strictObject, uuid } from './common.js';
-import { eventEnvelopeSchema } from './events.js';
 
 const seqNumber = boundedInt(0, Number.MAX_SAFE_INTEGER);
 const epoch = boundedInt(1, Number.MAX_SAFE_INTEGER);
 
+/**
+ * What the server needs to place an event in the till's chain: id, seq and the two hashes. The
+ * rest of the envelope and the payload are checked per event, so one malformed event is
+ * quarantined (DESIGN §5) instead of refusing the batch and leaving the till stuck behind it.
+ */
+export const chainedEventSchema = z.looseObject({ event_id: uuid, seq: boundedInt(1, Number.MAX_SAFE_INTEGER), prev_hash: hash, hash });
+export type ChainedEvent = z.infer<typeof chainedEventSchema>;
+
 export const pushRequestSchema = strictObject({
   till_id: uuid,
   epoch,
-  events: boundedArray(eventEnvelopeSchema, 1, push_batch_events_max),
+  events: boundedArray(chainedEventSchema, 1, push_batch_events_max),
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
@@ -62,7 +69,7 @@ export const pullQuerySchema = strictObject({
 });
 export type PullQuery = z.output<typeof pullQuerySchema>;
 
-export const change_kinds = ['product', 'price', 'staff', 'customer', 'credit_balance', 'stock_level', 'payment', 'setting', 'till_state'] as const;
+export const change_kinds = ['product', 'price', 'staff', 'customer', 'credit_balance', 'stock_level', 'payment', 'setting', 'till_state', 'till', 'store'] as const;
 export type ChangeKind = (typeof change_kinds)[number];
 
 export const pullChangeSchema = z.object({
@@ -105,7 +112,10 @@ export const recoverResponseSchema = z.object({
   epoch,
   common_seq: seqNumber,
   head: z.object({ seq: seqNumber, hash }),
-  events: z.array(eventEnvelopeSchema),
+  /** Chained events as the server holds them (a quarantined one may not pass its schema). */
+  events: z.array(chainedEventSchema),
+  /** More events follow the page: call recover again from the last seq returned. */
+  has_more: z.boolean().optional(),
   /** The highest receipt counter the server has seen for this till; the till continues past it. */
   receipt_counter: seqNumber,
 });

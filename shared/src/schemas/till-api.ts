@@ -52,6 +52,7 @@ import {
   shiftReport,
   staffRecord,
   tenderTotal,
+  tillProfileRecord,
 } from './till-records.js';
 
 const empty = strictObject({});
@@ -94,6 +95,25 @@ const saleResult = z.object({
   total: saleTotal,
   change: tenderAmount,
 });
+
+/**
+ * First run (DESIGN §6, §11): the server's address and the owner's one-time code; the host
+ * exchanges them at `POST /v1/tills/enroll` and keeps the till's identity.
+ */
+export const enrollInput = strictObject({
+  server_url: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be the server address') })
+    .trim()
+    .max(300, { error: 'may be at most 300 characters' })
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })),
+  code: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be an enrollment code') })
+    .trim()
+    .min(6, { error: 'must be an enrollment code' })
+    .max(64, { error: 'may be at most 64 characters' }),
+  name: nameInput,
+});
+export type EnrollInput = z.input<typeof enrollInput>;
 
 const stockLevelResult = z.object({ product_id: uuid, on_hand: stockLevel });
 const creditResult = z.object({ entry_id: uuid, customer_id: uuid, balance: z.number().int() });
@@ -283,6 +303,12 @@ export const tillApi = {
   stockOnHand: {
     input: strictObject({ product_ids: boundedArray(uuid, 1, sale_lines_max).optional() }),
     output: z.object({ levels: z.array(productRecord) }),
+  },
+  /** Host methods (answered by the till host, not the ledger); both work before anyone logs in. */
+  tillProfile: { input: empty, output: tillProfileRecord },
+  enroll: {
+    input: enrollInput,
+    output: z.object({ till_id: uuid, receipt_prefix: z.string().regex(/^[A-Z0-9]{1,8}$/), shop_name: z.string().min(1).max(120) }),
   },
   syncStatus: {
     input: empty,

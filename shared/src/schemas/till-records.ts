@@ -33,6 +33,23 @@ import { saleCompletedPayload, saleLinePayload } from './event-payloads.js';
 export const staffRecord = z.object({ staff_id: uuid, name, role });
 export type StaffRecord = z.infer<typeof staffRecord>;
 
+/**
+ * The till's profile for the login screen, receipts and the first-run screen: who may log in,
+ * the shop and till names, and whether the till is enrolled at all (no: the first-run screen).
+ */
+export const tillProfileRecord = z.object({
+  enrolled: z.boolean(),
+  shop_name: z.string().min(1).max(120),
+  kra_pin: z.string().max(20).optional(),
+  till_label: z.string().min(1).max(40),
+  /** The Buy Goods till number customers pay to when M-Pesa STK is unavailable. */
+  mpesa_till_number: z.string().max(20).optional(),
+  staff: z.array(staffRecord).max(500),
+  /** The server this till syncs with, or (not enrolled) the address to offer on the first-run screen. */
+  server_url: z.string().max(300).optional(),
+});
+export type TillProfileRecord = z.infer<typeof tillProfileRecord>;
+
 export const productRecord = z.object({
   product_id: uuid,
   name,

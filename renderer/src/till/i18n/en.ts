@@ -46,6 +46,21 @@ export const en = {
   time: 'Time',
   what: 'What',
 
+  // first run (enrollment)
+  first_run_title: 'Set up this till',
+  first_run_intro: 'Type the server address and the enrollment code the owner gave you.',
+  field_server_url: 'Server address',
+  field_enroll_code: 'Enrollment code',
+  field_till_name: 'Till name',
+  till_name_default: 'Till 1',
+  enroll: 'Connect this till',
+  enrolling: 'Connecting…',
+  enroll_unreachable: 'Server address: the server could not be reached. Check the address and the network.',
+  enroll_bad_server: 'Server address: type the address the owner gave you, starting with http:// or https://.',
+  enroll_bad_code: 'Enrollment code: this code was not accepted. Ask the owner for a new one.',
+  enroll_bad_name: 'Till name: type a name for this till, up to 120 characters.',
+  getting_staff: 'Getting staff from the server…',
+
   // login and lock
   login_title: 'Log in',
   locked_title: 'Till locked',

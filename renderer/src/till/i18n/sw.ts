@@ -48,6 +48,21 @@ export const sw: Messages = {
   time: 'Saa',
   what: 'Nini',
 
+  // first run (enrollment)
+  first_run_title: 'Andaa till hii',
+  first_run_intro: 'Andika anwani ya seva na msimbo wa usajili uliopewa na mwenye duka.',
+  field_server_url: 'Anwani ya seva',
+  field_enroll_code: 'Msimbo wa usajili',
+  field_till_name: 'Jina la till',
+  till_name_default: 'Till 1',
+  enroll: 'Unganisha till hii',
+  enrolling: 'Inaunganisha…',
+  enroll_unreachable: 'Anwani ya seva: seva haikupatikana. Angalia anwani na mtandao.',
+  enroll_bad_server: 'Anwani ya seva: andika anwani uliyopewa na mwenye duka, inayoanza na http:// au https://.',
+  enroll_bad_code: 'Msimbo wa usajili: msimbo huu haukukubaliwa. Mwombe mwenye duka msimbo mpya.',
+  enroll_bad_name: 'Jina la till: andika jina la till hii, hadi herufi 120.',
+  getting_staff: 'Inapata wafanyakazi kutoka kwa seva…',
+
   login_title: 'Ingia',
   locked_by: (name: string) => `${name}, andika PIN yako kuendelea.`,
   locked_title: 'Till imefungwa',

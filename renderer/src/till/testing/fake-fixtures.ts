@@ -35,6 +35,7 @@ export const fake_customers: CustomerRecord[] = [
 ];
 
 export const test_profile: TillProfile = {
+  enrolled: true,
   shop_name: 'Duka la Mama',
   kra_pin: 'P051234567Z',
   till_label: 'Till 1',

@@ -25,10 +25,11 @@ import {
   type TillMethod,
   type TillOutput,
   type TillParsedInput,
+  type TillProfileRecord,
 } from '@payme/shared';
 import type { z } from 'zod';
 import { errorFromBody, type TillTransport } from '../transport/transport.js';
-import { fake_customers, fake_products, fake_staff } from './fake-fixtures.js';
+import { fake_customers, fake_products, fake_staff, test_profile } from './fake-fixtures.js';
 import { priceFakeSale } from './fake-pricing.js';
 
 type Handlers = { [M in TillMethod]?: (input: TillParsedInput<M>) => TillOutput<M> };
@@ -49,11 +50,27 @@ export class FakeTill implements TillTransport {
   shift: ShiftRecord | null = null;
   online = true;
   unsynced = 0;
+  /** What tillProfile answers; `new FakeTill({enrolled: false})` starts on the first-run screen. */
+  profile: TillProfileRecord = structuredClone(test_profile);
+  /** Enrollment codes the fake server accepts (each once), and whether it can be reached. */
+  enrollmentCodes = new Set(['ABCD-EFGH-JKMN']);
+  serverReachable = true;
   /** Set to make requestMpesaPayment fail as the till does when the server cannot be reached. */
   mpesaUnavailable = false;
   private receiptCounter = 0;
   private creditEntries = new Map<string, z.infer<typeof creditEntryRecord>[]>();
   private failures = new Map<string, number>();
+
+  constructor(options: { enrolled?: boolean; serverUrlHint?: string } = {}) {
+    if (options.enrolled === false) {
+      this.profile = { enrolled: false, shop_name: 'PayMe', till_label: 'Not enrolled', staff: [], ...(options.serverUrlHint !== undefined ? { server_url: options.serverUrlHint } : {}) };
+    }
+  }
+
+  /** The sync agent's first pull after enrollment: the staff list arrives. */
+  deliverStaff(): void {
+    this.profile = { ...this.profile, staff: fake_staff.map(({ staff_id, name, role }) => ({ staff_id, name, role })) };
+  }
 
   async call<M extends TillMethod>(method: M, input: TillInput<M>): Promise<TillOutput<M>> {
     this.calls.push({ method, input: structuredClone(input) });
@@ -104,6 +121,15 @@ export class FakeTill implements TillTransport {
   }
 
   private readonly handlers: Handlers = {
+    tillProfile: () => this.profile,
+    enroll: ({ server_url, code, name }) => {
+      if (this.profile.enrolled) throw new PaymeError('already_enrolled', 'This till is already enrolled; its data folder holds its identity');
+      if (!this.serverReachable) throw new PaymeError('offline', `Could not reach the server at ${server_url}; check the address and the network`, 'server_url');
+      if (!this.enrollmentCodes.delete(code)) throw new PaymeError('enrollment_code_invalid', 'This enrollment code is not valid; ask the owner for a new one', 'code');
+      // As the host: enrolled at once, but the staff only come with the sync agent's first pull.
+      this.profile = { enrolled: true, shop_name: 'Duka la Mama', till_label: `${name} (T1)`, staff: [], server_url };
+      return { till_id: this.id(), receipt_prefix: 'T1', shop_name: 'Duka la Mama' };
+    },
     login: ({ staff_id, pin }) => {
       const person = fake_staff.find((s) => s.staff_id === staff_id);
       if (person === undefined) throw new PaymeError('not_found', 'staff_id: no such person at this till', 'staff_id');

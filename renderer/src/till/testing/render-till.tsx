@@ -12,7 +12,8 @@ import { test_profile } from './fake-fixtures.js';
 
 export { test_profile };
 
-export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language } = {}) {
+/** `askProfile`: start as the real app does, asking the fake till for its profile (first run). */
+export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language; askProfile?: boolean } = {}) {
   const fake = options.fake ?? new FakeTill();
   const random = new SeededRandom(42);
   const app = createAppStore(options.language ?? 'en');
@@ -26,8 +27,9 @@ export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; langu
     till: createTillClient(fake),
     clock: fake.clock,
     random,
-    profile: test_profile,
+    profile: options.askProfile === true ? undefined : test_profile,
     print,
+    profile_poll_ms: 20,
     status_poll_ms: 60_000,
     payment_poll_ms: 20,
     mpesa_wait_seconds: 60,

@@ -14,8 +14,6 @@ export interface PaymeBridge {
   printReceipt?: () => Promise<void>;
   /** Raw ESC/POS bytes to a thermal printer, drawer kick included. */
   printEscPos?: (bytes: Uint8Array) => Promise<void>;
-  /** The till's profile for the login screen and receipts (see till-profile.ts). */
-  profile?: () => Promise<unknown>;
 }
 
 declare global {

@@ -40,9 +40,22 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
       if (!disabled && (document.activeElement === null || document.activeElement === document.body)) input.current?.focus();
     };
     const later = () => setTimeout(refocus, 0);
+    // A button clicked with the mouse (Sell, Kiswahili, …) keeps the focus in the browser, and the
+    // scanner's next Enter would press it again. Keyboard presses (detail 0) keep their focus.
+    const afterPointerClick = (event: MouseEvent) => {
+      if (event.detail === 0) return;
+      setTimeout(() => {
+        const active = document.activeElement;
+        if (!disabled && active instanceof HTMLButtonElement && active.closest('[role="dialog"]') === null) input.current?.focus();
+      }, 0);
+    };
     refocus();
     document.addEventListener('focusout', later);
-    return () => document.removeEventListener('focusout', later);
+    document.addEventListener('click', afterPointerClick);
+    return () => {
+      document.removeEventListener('focusout', later);
+      document.removeEventListener('click', afterPointerClick);
+    };
   }, [disabled]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
@@ -54,7 +67,11 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
     setHighlight(-1);
   };
 
-  const addProduct = (product: ProductRecord, quantityText: string | undefined) => {
+  /**
+   * `clearBox`: false after an await. The box was cleared when Enter was read, and a scanner may
+   * already be typing the next barcode into it: clearing again would eat its first digits.
+   */
+  const addProduct = (product: ProductRecord, quantityText: string | undefined, clearBox = true) => {
     try {
       const quantity = quantityText === undefined ? undefined : parseQuantity(quantityText.replace(',', '.'), product.unit, t.field_quantity);
       // A weighed item without a typed weight starts at 1 kg / 1 l, ready for `*` to correct.
@@ -65,7 +82,7 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
       setMessage(errorWords(error, t));
     }
     setPendingQuantity(undefined);
-    clear();
+    if (clearBox) clear();
   };
 
   const submit = async () => {
@@ -84,10 +101,10 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
     try {
       if (looksLikeBarcode(entry.term)) {
         const { product } = await till.lookupBarcode({ barcode: entry.term });
-        if (product !== null) return addProduct(product, quantityText);
+        if (product !== null) return addProduct(product, quantityText, false);
       }
       const { products } = await till.searchProducts({ query: entry.term, limit: type_ahead_results_max });
-      if (products.length === 1 && products[0] !== undefined) return addProduct(products[0], quantityText);
+      if (products.length === 1 && products[0] !== undefined) return addProduct(products[0], quantityText, false);
       if (products.length === 0) return setMessage(t.not_found(entry.term));
       setText(entry.quantity_text !== undefined ? `${entry.quantity_text}*${entry.term}` : entry.term);
       setResults(products);

@@ -42,6 +42,47 @@ describe('the sell screen', () => {
     expect(within(cartRows()[0]!).getByText('2')).toBeTruthy();
   });
 
+  it('a scan typed while the previous barcode is still being looked up keeps all its digits', async () => {
+    const { fake } = renderTill();
+    // Hold every barcode lookup until the test lets it go, as a busy till program would.
+    const held: (() => void)[] = [];
+    const call = fake.call.bind(fake);
+    fake.call = (async (method, input) => {
+      if (method === 'lookupBarcode') await new Promise<void>((resolve) => held.push(resolve));
+      return call(method, input);
+    }) as typeof fake.call;
+    const box = searchBox();
+    fireEvent.change(box, { target: { value: soap } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await waitFor(() => expect(held).toHaveLength(1));
+    // The scanner is already typing the next code when the first lookup answers.
+    fireEvent.change(box, { target: { value: milk.slice(0, 4) } });
+    await act(async () => held.shift()?.());
+    await waitFor(() => expect(cartRows()).toHaveLength(1));
+    expect(box.value).toBe(milk.slice(0, 4));
+    fireEvent.change(box, { target: { value: milk } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await waitFor(() => expect(held).toHaveLength(1));
+    await act(async () => held.shift()?.());
+    await waitFor(() => expect(cartRows()).toHaveLength(2));
+  });
+
+  it('after a mouse click on a button the search box has the focus again, so a scan cannot press it', async () => {
+    renderTill();
+    const language = screen.getByRole('button', { name: 'Kiswahili' });
+    language.focus();
+    fireEvent.click(language, { detail: 1 });
+    const box = await screen.findByLabelText('Skani au tafuta (F2)');
+    await waitFor(() => expect(document.activeElement).toBe(box));
+    // A keyboard press (detail 0) leaves the focus where the keyboard put it.
+    const english = screen.getByRole('button', { name: 'English' });
+    english.focus();
+    fireEvent.click(english, { detail: 0 });
+    await screen.findByLabelText('Scan or search (F2)');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(document.activeElement).toBe(english);
+  });
+
   it('3* before a scan sets the quantity, typed with the scan or on its own first', async () => {
     const { cart } = renderTill();
     await scan(`3*${soap}`);

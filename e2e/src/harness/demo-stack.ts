@@ -1,0 +1,128 @@
+/**
+ * The processes `npm start` runs, for one e2e scenario: `payme-server serve` on a copy of a demo
+ * database (`payme-server init --demo --json`, made once per run: init takes half a minute and
+ * its enrollment code is single-use, so every scenario gets its own copy with a fresh code),
+ * the Daraja simulator when it is there, and `payme-till serve` enrolled with the demo code.
+ * Each process can be stopped, killed and started again on the same port.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject } from 'vitest';
+import { startChild, waitForHealthy, type Child } from '@payme/till/cli/child-processes';
+import { parseInitOutput, workspaceBin, type DemoInit } from '@payme/till/cli/demo-plan';
+import { freePort } from './free-port.js';
+import { repo_root } from './renderer-build.js';
+import { tillRpc } from './till-rpc.js';
+import { waitFor } from './wait-for.js';
+
+const server_start_timeout_ms = 90_000;
+const init_timeout_ms = 120_000;
+
+/** What init printed: the demo logins and ids (DESIGN §11 names the first seven). */
+export type DemoLogins = DemoInit & { cashier_id: string; manager_id: string; owner_id: string };
+
+function serverBin(): string {
+  const bin = workspaceBin(repo_root, '@payme/sync-server', 'payme-server');
+  if (bin === null) throw new Error('payme-server is not in this checkout (node_modules/@payme/sync-server)');
+  return bin;
+}
+
+/** The demo database, made once per e2e run and copied for each scenario. */
+async function demoTemplate(): Promise<{ data: string; logins: DemoLogins }> {
+  const dir = path.join(inject('payme_e2e_dir'), 'template');
+  const loginsFile = path.join(dir, 'demo-logins.json');
+  if (!existsSync(loginsFile)) {
+    mkdirSync(dir, { recursive: true });
+    const init = startChild('server-init', process.execPath, [serverBin(), 'init', '--demo', '--json', '--data', path.join(dir, 'server')], { log_file: path.join(dir, 'init.log') });
+    const line = await init.firstJson(init_timeout_ms);
+    const code = await init.exited;
+    if (line === null || code !== 0) throw new Error(`payme-server init --demo failed (exit ${code}); see ${init.log_file}`);
+    parseInitOutput(JSON.stringify(line));
+    writeFileSync(loginsFile, JSON.stringify(line));
+  }
+  return { data: path.join(dir, 'server'), logins: JSON.parse(readFileSync(loginsFile, 'utf8')) as DemoLogins };
+}
+
+export interface DemoStack {
+  readonly dir: string;
+  readonly logins: DemoLogins;
+  readonly serverUrl: string;
+  readonly serverData: string;
+  readonly tillUrl: string;
+  readonly tillData: string;
+  readonly simulatorUrl: string | null;
+  startServer(): Promise<void>;
+  stopServer(): Promise<void>;
+  startTill(): Promise<void>;
+  /** SIGKILL: no shutdown handler runs (a power cut, a crash). */
+  killTill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startDemoStack(name: string): Promise<DemoStack> {
+  const template = await demoTemplate();
+  const dir = mkdtempSync(path.join(inject('payme_e2e_dir'), `${name}-`));
+  const logs = path.join(dir, 'logs');
+  mkdirSync(logs);
+  const serverData = path.join(dir, 'server');
+  cpSync(template.data, serverData, { recursive: true });
+  const tillData = path.join(dir, 'till');
+  const [serverPort, tillPort, simPort] = [await freePort(), await freePort(), await freePort()];
+  const serverUrl = `http://127.0.0.1:${serverPort}`;
+  let server: Child | null = null;
+  let till: Child | null = null;
+  let simulator: Child | null = null;
+  let tillUrl = '';
+
+  const startServer = async () => {
+    server = startChild('server', process.execPath, [serverBin(), 'serve', '--data', serverData, '--port', String(serverPort)], { log_file: path.join(logs, 'server.log') });
+    if (!(await waitForHealthy(`${serverUrl}/healthz`, server, server_start_timeout_ms, (ms) => sleep(ms)))) {
+      throw new Error(`the sync server did not come up on ${serverUrl}; see ${server.log_file}`);
+    }
+  };
+  const startTill = async () => {
+    const args = ['serve', '--server', serverUrl, '--data', tillData, '--port', String(tillPort), '--json', '--enroll-code', template.logins.enrollment_code, '--name', 'Till 1'];
+    till = startChild('till', process.execPath, [path.join(repo_root, 'electron', 'bin', 'payme-till.mjs'), ...args], { log_file: path.join(logs, 'till.log') });
+    const ready = await till.firstJson(60_000);
+    if (ready === null || typeof ready.till_url !== 'string' || ready.enrolled !== true) throw new Error(`payme-till serve did not start enrolled; see ${till.log_file}`);
+    tillUrl = ready.till_url;
+    // The staff and the catalogue come with the sync agent's first pull after enrollment.
+    await waitFor(async () => ((await tillRpc(tillUrl, 'tillProfile', {})).staff.length > 0 ? true : null), 60_000);
+  };
+  const startSimulator = async (): Promise<string | null> => {
+    const bin = workspaceBin(repo_root, '@payme/sync-server', 'payme-daraja-sim');
+    if (bin === null) return null;
+    simulator = startChild('daraja-sim', process.execPath, [bin, '--port', String(simPort)], { log_file: path.join(logs, 'daraja-sim.log') });
+    return (await simulator.firstJson(60_000)) === null ? null : `http://127.0.0.1:${simPort}`;
+  };
+
+  await startServer();
+  const simulatorUrl = await startSimulator();
+  await startTill();
+  return {
+    dir,
+    logins: template.logins,
+    serverUrl,
+    serverData,
+    get tillUrl() {
+      return tillUrl;
+    },
+    tillData,
+    simulatorUrl,
+    startServer,
+    stopServer: async () => {
+      await server?.stop();
+    },
+    startTill,
+    killTill: async () => {
+      const child = till as Child | null;
+      if (child === null) return;
+      child.process.kill('SIGKILL');
+      await child.exited;
+    },
+    stop: async () => {
+      for (const child of [till, simulator, server] as (Child | null)[]) await child?.stop();
+    },
+  };
+}

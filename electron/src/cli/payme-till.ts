@@ -1,0 +1,69 @@
+/**
+ * `payme-till serve --server URL --data DIR [--port N]` (DESIGN §11): the till in a browser.
+ * Opens the ledger in the data folder, enrolls on request, starts the sync agent once enrolled,
+ * and serves the cashier app and its API on loopback. This is the process edge: the real clock,
+ * randomness, network and signals are handled here.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isPaymeError } from '@payme/shared';
+import { buildHttpHost, listenOnLoopback } from '../host/http-host.js';
+import { build_renderer_hint, default_renderer_dir, rendererBuilt } from '../host/renderer-files.js';
+import { openTillHost } from '../host/till-host.js';
+import { startTillSync } from '../host/till-sync.js';
+import { parseTillCommand, till_usage, type ServeOptions } from './till-options.js';
+
+const sync_stop_wait_ms = 3_000;
+
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const host = openTillHost(options.data_dir, { serverUrlHint: options.server_url, onInternalError: (method, error) => say(`payme-till: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) });
+  const sync = startTillSync(host);
+  const device = host.device();
+  if (device === null && options.enroll_code !== null) {
+    const result = await host.call('enroll', { server_url: options.server_url, code: options.enroll_code, name: options.name });
+    if (!result.ok) throw Object.assign(new Error(`enrollment failed: ${result.error.code}: ${result.error.message}`), { exitCode: 1 });
+    say(`payme-till: enrolled with ${options.server_url}`);
+  } else if (device !== null && device.server_url !== options.server_url) {
+    say(`payme-till: this till is enrolled with ${device.server_url} and keeps syncing there (--server ${options.server_url} is ignored)`);
+  }
+  const rendererDir = options.renderer_dir ?? default_renderer_dir;
+  if (!rendererBuilt(rendererDir)) say(`payme-till: the cashier app is not built in ${rendererDir}. ${build_renderer_hint}`);
+  const app = await buildHttpHost({ host, rendererDir, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+  const url = await listenOnLoopback(app, options.port);
+  const enrolled = host.device() !== null;
+  if (options.json) process.stdout.write(`${JSON.stringify({ till_url: url, enrolled, data_dir: options.data_dir })}\n`);
+  else process.stdout.write(`PayMe till: ${url}${enrolled ? '' : ' (not enrolled yet: the first screen asks for the server address and code)'}\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    // A long-poll in flight may take its whole wait to end; the ledger is durable, so don't wait for it.
+    await Promise.race([sync.stop(), sleep(sync_stop_wait_ms)]);
+    const unsynced = host.unsyncedCount();
+    if (unsynced > 0) say(`payme-till: ${unsynced} change(s) not yet on the server; they are safe in ${options.data_dir} and sync on the next start`);
+    host.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function main(argv: string[]): Promise<void> {
+  const command = parseTillCommand(argv, process.cwd());
+  if (command.command === 'help') {
+    process.stdout.write(`${till_usage}\n`);
+    return;
+  }
+  await serve(command);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (isPaymeError(error)) say(`payme-till: ${error.message}\n${till_usage}`);
+  else say(`payme-till: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(isPaymeError(error) ? 2 : 1);
+});

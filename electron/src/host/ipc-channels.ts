@@ -1,0 +1,16 @@
+import type { DispatchResult } from './dispatch.js';
+
+/** The IPC channels between the till page's preload and Electron main; nothing else is exposed. */
+export const ipc_channels = {
+  call: 'till:call',
+  profile: 'till:profile',
+  printReceipt: 'till:print-receipt',
+} as const;
+
+/**
+ * What `till:call` resolves with: the output, or `{error: body}`. Electron flattens a thrown
+ * Error to a string, so a refusal travels as a value; the renderer's transport.ipc.ts reads it.
+ */
+export function ipcReply(result: DispatchResult): unknown {
+  return result.ok ? result.value : { error: result.error };
+}

@@ -1,0 +1,29 @@
+/**
+ * The till's profile for the login screen and receipts (the till API's `tillProfile`): the
+ * shop's and till's names, who may log in, and whether the till is enrolled at all (no: the
+ * first-run screen).
+ */
+import { staffRecord, type StaffRecord, type TillProfileRecord } from '@payme/shared';
+import { z } from 'zod';
+import type { Ledger } from '../ledger/ledger.js';
+import type { TillDevice } from './device-file.js';
+
+const staffRows = z.array(staffRecord);
+
+/**
+ * Who may log in: the active staff the server synced. The ledger has no query for it yet, so
+ * this reads the staff table directly, read-only, through the ledger's escape hatch. Replace it
+ * with the ledger's own query as soon as there is one.
+ */
+export function readActiveStaffUntilLedgerHasAQuery(ledger: Pick<Ledger, 'dangerousRawDb'>): StaffRecord[] {
+  const rows = ledger.dangerousRawDb.prepare("SELECT staff_id, name, role FROM staff WHERE active = 1 ORDER BY role = 'cashier' DESC, name").all();
+  return staffRows.parse(rows);
+}
+
+/** `serverUrlHint`: the address the host was started with, to prefill the first-run screen. */
+export function tillProfile(device: TillDevice | null, staff: StaffRecord[], serverUrlHint?: string): TillProfileRecord {
+  if (device === null) return { enrolled: false, shop_name: 'PayMe', till_label: 'Not enrolled', staff: [], ...(serverUrlHint === undefined ? {} : { server_url: serverUrlHint }) };
+  const { name, receipt_prefix } = device.enrollment;
+  const label = name === undefined ? receipt_prefix : `${name} (${receipt_prefix})`;
+  return { enrolled: true, shop_name: device.shop_name, till_label: label.slice(0, 40), staff, server_url: device.server_url };
+}

@@ -1,0 +1,44 @@
+/**
+ * Runs the sync agent (electron/src/sync) for an enrolled till host: it answers the status line
+ * (`syncStatus`), is woken after every command that wrote, and keeps the device file current
+ * when a recovery re-enrolls the till. Started when the till is enrolled, stopped on quit.
+ */
+import { cryptoRandom, systemClock } from '@payme/shared';
+import { createHttpTransport, createSyncAgent, ledgerForSync, realScheduler, type SyncAgent } from '../sync/index.js';
+import { readTillDevice, writeTillDevice } from './device-file.js';
+import type { TillHost } from './till-host.js';
+
+export interface TillSync {
+  agent(): SyncAgent | null;
+  stop(): Promise<void>;
+}
+
+export function startTillSync(host: TillHost): TillSync {
+  let agent: SyncAgent | null = null;
+  host.whenEnrolled((device) => {
+    if (agent !== null) return;
+    agent = createSyncAgent({
+      ledger: ledgerForSync(host.ledger),
+      // Read on every request: a re-enrollment during recovery replaces the token.
+      transport: createHttpTransport({ baseUrl: device.server_url, deviceToken: () => readTillDevice(host.dataDir)?.enrollment.device_token ?? null }),
+      clock: systemClock,
+      random: cryptoRandom,
+      scheduler: realScheduler,
+      ...(device.enrollment.name === undefined ? {} : { tillName: device.enrollment.name }),
+      onReenrolled: (enrollment) => {
+        const current = readTillDevice(host.dataDir) ?? device;
+        writeTillDevice(host.dataDir, { ...current, enrollment });
+      },
+    });
+    const running = agent;
+    host.attach({ sync: { syncStatus: () => running.status() } });
+    agent.start();
+  });
+  host.onLedgerWrite(() => agent?.notifyLocalWrite());
+  return {
+    agent: () => agent,
+    stop: async () => {
+      await agent?.stop();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * What every ledger module is handed: the one writer connection, the injected clock and random
+ * source (DESIGN §2), and a cache of prepared statements so a sale does not re-parse its SQL.
+ */
+import type { Clock, Random } from '@payme/shared';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.js';
+
+export interface LedgerContext {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly statements: Map<string, Statement>;
+}
+
+export function createContext(db: Db, clock: Clock, random: Random): LedgerContext {
+  return { db, clock, random, statements: new Map() };
+}
+
+/** A prepared statement for this SQL text, prepared once per connection. */
+export function sql(ctx: LedgerContext, text: string): Statement {
+  let statement = ctx.statements.get(text);
+  if (statement === undefined) {
+    statement = ctx.db.prepare(text);
+    ctx.statements.set(text, statement);
+  }
+  return statement;
+}

@@ -1,0 +1,234 @@
+/**
+ * Applying the server's authoritative feed (DESIGN §5 pull) to the synced tables: catalog and
+ * prices, staff, customers and balances, stock levels, payments, settings, till state. One batch
+ * and the till's acked seq from the same response commit in ONE transaction, and every cached
+ * figure they touch is recomputed by the formula of DESIGN §4.
+ *
+ * The `data` shapes below are what the till reads from each change kind; extra fields are
+ * ignored so the server can add some without breaking older tills.
+ */
+import {
+  PaymeError,
+  barcode,
+  isoAt,
+  mpesaReceipt,
+  name,
+  payment_states,
+  phone,
+  pullChangeSchema,
+  quantityUnit,
+  role,
+  saleTotal,
+  schemaError,
+  signedCents,
+  sku,
+  stockLevel,
+  stockPolicy,
+  unitPrice,
+  uuid,
+  vatClass,
+  type PullChange,
+} from '@payme/shared';
+import { z } from 'zod';
+import { feedAckedSeq, recomputeCredit, recomputeStock } from './balances.js';
+import { sql, type LedgerContext } from './context.js';
+import { recordAck } from './outbox.js';
+
+export const feed_data = {
+  product: z.looseObject({
+    name,
+    sku: sku.nullish(),
+    barcode: barcode.nullish(),
+    unit: quantityUnit,
+    unit_price: unitPrice,
+    vat_class: vatClass,
+    stock_policy: stockPolicy,
+    active: z.boolean().default(true),
+  }),
+  price: z.looseObject({ unit_price: unitPrice }),
+  staff: z.looseObject({ name, role, pin_hash: z.string().min(1).max(300), active: z.boolean().default(true) }),
+  customer: z.looseObject({ name, phone: phone.nullish(), credit_limit: saleTotal }),
+  credit_balance: z.looseObject({ balance: signedCents }),
+  stock_level: z.looseObject({ on_hand: stockLevel }),
+  payment: z.looseObject({
+    state: z.enum(payment_states),
+    amount: saleTotal,
+    phone: phone.nullish(),
+    mpesa_receipt: mpesaReceipt.nullish(),
+    sale_id: uuid.nullish(),
+    result_code: z.number().int().nullish(),
+    cashier_message: z.string().max(500).nullish(),
+    updated_at: z.string().max(40).optional(),
+  }),
+  setting: z.looseObject({ value: z.unknown() }),
+  till_state: z.looseObject({ receipt_counter: z.number().int().min(0).optional() }),
+} as const;
+
+export const serverBatchInput = z.strictObject({
+  changes: z.array(pullChangeSchema).max(10_000),
+  acked_seq: z.number().int().min(0),
+  cursor: z.string().max(200),
+});
+export type ServerBatch = z.input<typeof serverBatchInput>;
+
+export interface ServerBatchResult {
+  applied: number;
+  /** Changes naming a product or customer this till does not have yet (applied when it arrives). */
+  skipped: { index: number; kind: string; id: string; reason: string }[];
+}
+
+function parseData<K extends keyof typeof feed_data>(kind: K, change: PullChange, index: number): z.output<(typeof feed_data)[K]> {
+  const parsed = feed_data[kind].safeParse(change.data);
+  if (!parsed.success) {
+    const error = schemaError(parsed.error);
+    const field = `changes.${index}.data${error.field === undefined ? '' : `.${error.field}`}`;
+    throw new PaymeError('invalid_input', `${field}: ${error.message.replace(/^[^:]*: /, '')}`, field);
+  }
+  return parsed.data as z.output<(typeof feed_data)[K]>;
+}
+
+function changedIds(ctx: LedgerContext, table: 'stock_movements' | 'credit_entries', column: string, from: number, to: number): string[] {
+  const [low, high] = from < to ? [from, to] : [to, from];
+  const rows = ctx.db.prepare(`SELECT DISTINCT ${column} AS id FROM ${table} WHERE seq > ? AND seq <= ?`).all(low, high) as { id: string }[];
+  return rows.map((row) => row.id);
+}
+
+export function applyServerBatch(ctx: LedgerContext, raw: unknown): ServerBatchResult {
+  const parsedBatch = serverBatchInput.safeParse(raw);
+  if (!parsedBatch.success) throw schemaError(parsedBatch.error);
+  const batch = parsedBatch.data;
+  return ctx.db
+    .transaction((): ServerBatchResult => {
+      const products = new Set<string>();
+      const customers = new Set<string>();
+      const skipped: ServerBatchResult['skipped'] = [];
+      batch.changes.forEach((change, index) => {
+        const outcome = applyChange(ctx, change, index);
+        if (outcome === 'product') products.add(change.id);
+        else if (outcome === 'customer') customers.add(change.id);
+        else if (outcome !== 'done') skipped.push({ index, kind: change.kind, id: change.id, reason: outcome.skipped });
+      });
+      const previous = feedAckedSeq(ctx);
+      if (batch.acked_seq < previous) {
+        throw new PaymeError('invalid_input', `acked_seq: went back from ${previous} to ${batch.acked_seq}`, 'acked_seq');
+      }
+      recordAck(ctx, batch.acked_seq, null);
+      sql(ctx, 'UPDATE sync_state SET feed_acked_seq = ?, cursor = ? WHERE id = 1').run(batch.acked_seq, batch.cursor);
+      for (const id of changedIds(ctx, 'stock_movements', 'product_id', previous, batch.acked_seq)) products.add(id);
+      for (const id of changedIds(ctx, 'credit_entries', 'customer_id', previous, batch.acked_seq)) customers.add(id);
+      recomputeStock(ctx, products);
+      recomputeCredit(ctx, customers);
+      return { applied: batch.changes.length - skipped.length, skipped };
+    })
+    .immediate();
+}
+
+type ChangeOutcome = 'product' | 'customer' | 'done' | { skipped: string };
+
+function applyChange(ctx: LedgerContext, change: PullChange, index: number): ChangeOutcome {
+  const id = change.id;
+  const idCheck = uuid.safeParse(id);
+  const needsUuid = change.kind !== 'setting' && change.kind !== 'till_state';
+  if (needsUuid && !idCheck.success) {
+    throw new PaymeError('invalid_input', `changes.${index}.id: must be an id (a lowercase UUID)`, `changes.${index}.id`);
+  }
+  switch (change.kind) {
+    case 'product': {
+      if (change.data === null) {
+        sql(ctx, 'UPDATE products SET active = 0 WHERE product_id = ?').run(id);
+        return 'done';
+      }
+      const data = parseData('product', change, index);
+      sql(
+        ctx,
+        `INSERT INTO products (product_id, name, sku, barcode, unit, unit_price, vat_class, stock_policy, active)
+         VALUES (@id, @name, @sku, @barcode, @unit, @unit_price, @vat_class, @stock_policy, @active)
+         ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, sku = excluded.sku, barcode = excluded.barcode,
+           unit = excluded.unit, unit_price = excluded.unit_price, vat_class = excluded.vat_class,
+           stock_policy = excluded.stock_policy, active = excluded.active`,
+      ).run({ ...data, id, sku: data.sku ?? null, barcode: data.barcode ?? null, active: data.active ? 1 : 0 });
+      return 'product';
+    }
+    case 'price': {
+      const data = parseData('price', change, index);
+      const changed = sql(ctx, 'UPDATE products SET unit_price = ? WHERE product_id = ?').run(data.unit_price, id).changes;
+      return changed === 0 ? { skipped: 'unknown product' } : 'done';
+    }
+    case 'stock_level': {
+      const data = parseData('stock_level', change, index);
+      const changed = sql(ctx, 'UPDATE products SET server_level = ? WHERE product_id = ?').run(data.on_hand, id).changes;
+      return changed === 0 ? { skipped: 'unknown product' } : 'product';
+    }
+    case 'staff': {
+      if (change.data === null) {
+        sql(ctx, 'UPDATE staff SET active = 0 WHERE staff_id = ?').run(id);
+        return 'done';
+      }
+      const data = parseData('staff', change, index);
+      sql(
+        ctx,
+        `INSERT INTO staff (staff_id, name, role, pin_hash, active) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (staff_id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash, active = excluded.active`,
+      ).run(id, data.name, data.role, data.pin_hash, data.active ? 1 : 0);
+      return 'done';
+    }
+    case 'customer': {
+      if (change.data === null) return { skipped: 'customers are never deleted on a till' };
+      const data = parseData('customer', change, index);
+      sql(
+        ctx,
+        `INSERT INTO customers (customer_id, name, phone, credit_limit) VALUES (?, ?, ?, ?)
+         ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, credit_limit = excluded.credit_limit`,
+      ).run(id, data.name, data.phone ?? null, data.credit_limit);
+      return 'customer';
+    }
+    case 'credit_balance': {
+      const data = parseData('credit_balance', change, index);
+      const changed = sql(ctx, 'UPDATE customers SET server_balance = ? WHERE customer_id = ?').run(data.balance, id).changes;
+      return changed === 0 ? { skipped: 'unknown customer' } : 'customer';
+    }
+    case 'payment': {
+      const data = parseData('payment', change, index);
+      sql(
+        ctx,
+        `INSERT INTO payments (payment_id, state, amount, phone, mpesa_receipt, sale_id, result_code, cashier_message, updated_at)
+         VALUES (@id, @state, @amount, @phone, @mpesa_receipt, @sale_id, @result_code, @cashier_message, @updated_at)
+         ON CONFLICT (payment_id) DO UPDATE SET state = excluded.state, amount = excluded.amount, phone = excluded.phone,
+           mpesa_receipt = excluded.mpesa_receipt, sale_id = excluded.sale_id, result_code = excluded.result_code,
+           cashier_message = excluded.cashier_message, updated_at = excluded.updated_at`,
+      ).run({
+        id,
+        state: data.state,
+        amount: data.amount,
+        phone: data.phone ?? null,
+        mpesa_receipt: data.mpesa_receipt ?? null,
+        sale_id: data.sale_id ?? null,
+        result_code: data.result_code ?? null,
+        cashier_message: data.cashier_message ?? null,
+        updated_at: data.updated_at ?? isoAt(ctx.clock.now()),
+      });
+      return 'done';
+    }
+    case 'setting': {
+      if (change.data === null) sql(ctx, 'DELETE FROM settings WHERE key = ?').run(id);
+      else {
+        const data = parseData('setting', change, index);
+        sql(ctx, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+          id,
+          JSON.stringify(data.value ?? null),
+        );
+      }
+      return 'done';
+    }
+    case 'till_state': {
+      const data = parseData('till_state', change, index);
+      // After a recovery the receipt counter continues past the highest number the server saw.
+      if (data.receipt_counter !== undefined) {
+        sql(ctx, 'UPDATE sync_state SET receipt_next = max(receipt_next, ?) WHERE id = 1').run(data.receipt_counter + 1);
+      }
+      return 'done';
+    }
+    default:
+      return { skipped: `unknown change kind ${String(change.kind)}` };
+  }
+}

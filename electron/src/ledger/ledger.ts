@@ -1,0 +1,127 @@
+/**
+ * The till ledger's public face: `openLedger` returns one method per command and query of the
+ * till API, plus what the sync agent needs. Commands take the acting staff member's id (the
+ * host's logged-in session) and the till API input; queries take the input alone.
+ */
+import { boundedArray, cartLineInput, discountBp, parseInput, sale_lines_max, strictObject, tillApi, uuid, type Clock, type EventEnvelope, type PaymeEvent, type Random, type StaffRecord } from '@payme/shared';
+import { abandonParkedSale, completeSale, listParkedSales, parkSale, resumeParkedSale } from './sales.js';
+import { adjustCredit, createCustomer, customerStatement, recordCreditPayment, searchCustomers, updateCustomer } from './customers.js';
+import { adjustStock, countStock, receiveStock } from './stock.js';
+import { closeShift, currentShift, openShift, payIn, payOut } from './shifts.js';
+import { applyServerBatch, type ServerBatchResult } from './feed.js';
+import { ackedSeq, chainHead, eventsFrom, feedCursor, pendingEvents, recordAck, unsyncedCount } from './outbox.js';
+import { createContext, type LedgerContext } from './context.js';
+import { getPayment, getSale, lookupBarcode, searchProducts, stockOnHand, todaySales } from './queries.js';
+import { readIdentity, writeIdentity, type TillIdentity } from './identity.js';
+import { refundSale, voidSale } from './returns.js';
+import { recordMpesaClaim } from './claims.js';
+import { verifyLedger, type LedgerDifference } from './verify.js';
+import { quoteCart } from './pricing.js';
+import { adoptRecoveredHistory } from './recovery.js';
+import { checkPin, requireActor, unlockStaffMember, verifyApproval } from './staff.js';
+import { openDatabase, type Db } from './db.js';
+import type Database from 'better-sqlite3';
+
+export interface OpenLedgerOptions {
+  path: string;
+  clock: Clock;
+  random: Random;
+  /** Only the benchmark lowers this, to measure the fsync share. */
+  synchronous?: 'FULL' | 'OFF';
+}
+
+const quoteSaleInput = strictObject({
+  lines: boundedArray(cartLineInput, 1, sale_lines_max),
+  discount_bp: discountBp.optional(),
+  customer_id: uuid.optional(),
+});
+
+type Command<R> = (actor_id: string, input: unknown) => R;
+type Query<R> = (input?: unknown) => R;
+
+function bindCommand<R>(ctx: LedgerContext, run: (ctx: LedgerContext, actor_id: string, raw: unknown) => R): Command<R> {
+  return (actor_id, input) => run(ctx, actor_id, input);
+}
+
+function bindQuery<R>(ctx: LedgerContext, run: (ctx: LedgerContext, raw: unknown) => R): Query<R> {
+  return (input = {}) => run(ctx, input);
+}
+
+export function createLedger(db: Db, clock: Clock, random: Random) {
+  const ctx = createContext(db, clock, random);
+  return {
+    completeSale: bindCommand(ctx, completeSale),
+    parkSale: bindCommand(ctx, parkSale),
+    abandonParkedSale: bindCommand(ctx, abandonParkedSale),
+    voidSale: bindCommand(ctx, voidSale),
+    refundSale: bindCommand(ctx, refundSale),
+    receiveStock: bindCommand(ctx, receiveStock),
+    adjustStock: bindCommand(ctx, adjustStock),
+    countStock: bindCommand(ctx, countStock),
+    createCustomer: bindCommand(ctx, createCustomer),
+    updateCustomer: bindCommand(ctx, updateCustomer),
+    recordCreditPayment: bindCommand(ctx, recordCreditPayment),
+    adjustCredit: bindCommand(ctx, adjustCredit),
+    openShift: bindCommand(ctx, openShift),
+    payIn: bindCommand(ctx, payIn),
+    payOut: bindCommand(ctx, payOut),
+    closeShift: bindCommand(ctx, closeShift),
+    recordMpesaClaim: bindCommand(ctx, recordMpesaClaim),
+
+    /** Prices a cart without writing (not in the till API table yet: see README). */
+    quoteSale: (input: unknown) => quoteCart(ctx, parseInput(quoteSaleInput, input)),
+    resumeParkedSale: bindQuery(ctx, resumeParkedSale),
+    listParkedSales: () => listParkedSales(ctx),
+    searchProducts: bindQuery(ctx, searchProducts),
+    lookupBarcode: bindQuery(ctx, lookupBarcode),
+    stockOnHand: bindQuery(ctx, stockOnHand),
+    todaySales: bindQuery(ctx, todaySales),
+    getSale: bindQuery(ctx, getSale),
+    getPayment: bindQuery(ctx, getPayment),
+    searchCustomers: bindQuery(ctx, searchCustomers),
+    customerStatement: bindQuery(ctx, customerStatement),
+    currentShift: () => ({ shift: currentShift(ctx) }),
+
+    /** Checks a PIN (slow hash; lockout after 5 failures) and returns who logged in. */
+    login(input: unknown): { staff: StaffRecord } {
+      const { staff_id, pin } = parseInput(tillApi.login.input, input);
+      return { staff: checkPin(ctx, staff_id, pin, 'pin', 'staff_id') };
+    },
+    /** A manager (the actor, or by approval PIN) clears someone's PIN lockout. Not journaled. */
+    unlockStaff(actor_id: string, input: unknown): { staff_id: string; unlocked: true } {
+      const parsed = parseInput(tillApi.unlockStaff.input, input);
+      const manager_id = parsed.approval === undefined ? actor_id : verifyApproval(ctx, parsed.approval);
+      ctx.db.transaction(() => unlockStaffMember(ctx, parsed.staff_id, requireActor(ctx, manager_id))).immediate();
+      return { staff_id: parsed.staff_id, unlocked: true };
+    },
+
+    applyServerBatch: (batch: unknown): ServerBatchResult => applyServerBatch(ctx, batch),
+    pendingEvents: (limit: number): PaymeEvent[] => pendingEvents(ctx, limit),
+    markAcked: (acked_seq: number, head_hash: string): void => ctx.db.transaction(() => recordAck(ctx, acked_seq, head_hash)).immediate(),
+    unsyncedCount: (): number => unsyncedCount(ctx),
+    /** Events with seq >= from_seq, at most `limit`, as stored (for a `seq_gap` resend). */
+    eventsFrom: (from_seq: number, limit: number): EventEnvelope[] => eventsFrom(ctx, from_seq, limit),
+    /** The highest seq the server has acknowledged (push or pull), 0 before the first. */
+    ackedSeq: (): number => ackedSeq(ctx),
+    /** The feed cursor stored with the last applied batch ('0' before the first). */
+    feedCursor: (): string => feedCursor(ctx),
+    chainHead: () => chainHead(ctx),
+    identity: (): TillIdentity | null => readIdentity(ctx),
+    setIdentity: (input: unknown): TillIdentity => writeIdentity(ctx, input),
+    verifyLedger: (): LedgerDifference[] => verifyLedger(ctx),
+    /** DESIGN §5 diverged history, till side, in one transaction (see recovery.ts). */
+    adoptRecoveredHistory: (input: unknown): { reappended: number } => adoptRecoveredHistory(ctx, input),
+    /** The raw connection, for tests and the benchmark only: never write through it. */
+    dangerousRawDb: db as Database.Database,
+    close: (): void => {
+      db.close();
+    },
+  };
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
+
+export function openLedger(options: OpenLedgerOptions): Ledger {
+  const db = openDatabase({ path: options.path, synchronous: options.synchronous ?? 'FULL' });
+  return createLedger(db, options.clock, options.random);
+}

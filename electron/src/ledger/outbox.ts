@@ -1,0 +1,137 @@
+/**
+ * The outbox: the till's journal (DESIGN §4/§5). Every command appends exactly one event in its
+ * own transaction, with a gapless `seq` and a hash chain; the sync agent pushes unacknowledged
+ * rows in seq order and records the server's acknowledgement.
+ */
+import {
+  current_event_version,
+  genesis_hash,
+  isoAt,
+  parseEvent,
+  recordHash,
+  uuidv7,
+  type EventEnvelope,
+  type EventPayload,
+  type EventType,
+  type PaymeEvent,
+} from '@payme/shared';
+import { PaymeError } from '@payme/shared';
+import { sql, type LedgerContext } from './context.js';
+import { requireIdentity } from './identity.js';
+
+export interface AppendedEvent {
+  seq: number;
+  event_id: string;
+  hash: string;
+  occurred_at: string;
+}
+
+export interface NewEvent<T extends EventType> {
+  type: T;
+  payload: EventPayload<T>;
+  actor_id: string;
+  approver_id?: string | undefined;
+  command_id: string;
+}
+
+export function chainHead(ctx: LedgerContext): { seq: number; hash: string } {
+  const row = sql(ctx, 'SELECT seq, hash FROM outbox ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  return row ?? { seq: 0, hash: genesis_hash };
+}
+
+/**
+ * Builds, checks and appends the next event. Must run inside the command's transaction. The
+ * event is validated with the shared schema before it is written, so the server never receives
+ * an event this till could have known was malformed.
+ */
+export function appendEvent<T extends EventType>(ctx: LedgerContext, event: NewEvent<T>): AppendedEvent {
+  const identity = requireIdentity(ctx);
+  const head = chainHead(ctx);
+  const occurred_at = isoAt(ctx.clock.now());
+  const unhashed: Record<string, unknown> = {
+    event_id: uuidv7(ctx.clock, ctx.random),
+    till_id: identity.till_id,
+    seq: head.seq + 1,
+    type: event.type,
+    v: current_event_version,
+    occurred_at,
+    actor_id: event.actor_id,
+    payload: event.payload,
+    prev_hash: head.hash,
+  };
+  if (event.approver_id !== undefined) unhashed['approver_id'] = event.approver_id;
+  const hash = recordHash(unhashed);
+  const envelope = { ...unhashed, hash };
+  parseEvent(envelope);
+  const seq = head.seq + 1;
+  const event_id = unhashed['event_id'] as string;
+  sql(
+    ctx,
+    `INSERT INTO outbox (seq, event_id, type, occurred_at, command_id, prev_hash, hash, envelope)
+     VALUES (@seq, @event_id, @type, @occurred_at, @command_id, @prev_hash, @hash, @envelope)`,
+  ).run({
+    seq,
+    event_id,
+    type: event.type,
+    occurred_at,
+    command_id: event.command_id,
+    prev_hash: head.hash,
+    hash,
+    envelope: JSON.stringify(envelope),
+  });
+  return { seq, event_id, hash, occurred_at };
+}
+
+/** Events with seq >= `fromSeq`, at most `limit`, as stored (a `seq_gap` asks to resend from there). */
+export function eventsFrom(ctx: LedgerContext, fromSeq: number, limit: number): EventEnvelope[] {
+  return readEvents(ctx, Math.max(0, fromSeq - 1), limit);
+}
+
+export function feedCursor(ctx: LedgerContext): string {
+  return (sql(ctx, 'SELECT cursor FROM sync_state WHERE id = 1').get() as { cursor: string | null }).cursor ?? '0';
+}
+
+/** Events after `afterSeq` (all of them by default), in order, as stored. */
+export function readEvents(ctx: LedgerContext, afterSeq = 0, limit = Number.MAX_SAFE_INTEGER): EventEnvelope[] {
+  const rows = sql(ctx, 'SELECT envelope FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as { envelope: string }[];
+  return rows.map((row) => JSON.parse(row.envelope) as EventEnvelope);
+}
+
+export function ackedSeq(ctx: LedgerContext): number {
+  return (sql(ctx, 'SELECT acked_seq FROM sync_state WHERE id = 1').get() as { acked_seq: number }).acked_seq;
+}
+
+/** Unacknowledged events in seq order, at most `limit` (the push batch size). */
+export function pendingEvents(ctx: LedgerContext, limit: number): PaymeEvent[] {
+  return readEvents(ctx, ackedSeq(ctx), limit) as PaymeEvent[];
+}
+
+export function unsyncedCount(ctx: LedgerContext): number {
+  return (sql(ctx, 'SELECT count(*) AS n FROM outbox WHERE seq > (SELECT acked_seq FROM sync_state WHERE id = 1)').get() as { n: number })
+    .n;
+}
+
+/**
+ * Records the server's acknowledgement inside the caller's transaction. The acked seq never goes
+ * backwards, never beyond what this till wrote, and its hash must be this till's own at that seq:
+ * anything else means the histories diverged (DESIGN §5), which recovery handles, not this.
+ */
+export function recordAck(ctx: LedgerContext, acked_seq: number, head_hash: string | null): void {
+  const current = ackedSeq(ctx);
+  if (!Number.isSafeInteger(acked_seq) || acked_seq < 0) {
+    throw new PaymeError('invalid_input', 'acked_seq: must be a whole number of at least 0', 'acked_seq');
+  }
+  if (acked_seq < current) return; // a stale response: the server already told us more.
+  const row = sql(ctx, 'SELECT hash FROM outbox WHERE seq = ?').get(acked_seq) as { hash: string } | undefined;
+  if (acked_seq > 0 && row === undefined) {
+    throw new PaymeError('chain_conflict', `the server acknowledged seq ${acked_seq}, which this till never wrote`, 'acked_seq', {
+      seq: acked_seq,
+    });
+  }
+  if (head_hash !== null && row !== undefined && row.hash !== head_hash) {
+    throw new PaymeError('chain_conflict', `the server's hash at seq ${acked_seq} differs from this till's`, 'head_hash', {
+      seq: acked_seq,
+    });
+  }
+  sql(ctx, 'UPDATE sync_state SET acked_seq = ?, acked_hash = ? WHERE id = 1').run(acked_seq, row?.hash ?? null);
+}

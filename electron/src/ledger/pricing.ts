@@ -1,0 +1,137 @@
+/**
+ * Prices a cart from the catalog (DESIGN §3): line amount by unit, line and sale discounts in
+ * basis points, VAT split per line on what was actually charged, and whole-shilling rounding of
+ * the payable total. The money rules themselves live in @payme/shared; this applies them.
+ */
+import {
+  PaymeError,
+  lineAmount,
+  lineQuantityMax,
+  percentOf,
+  roundToShilling,
+  sale_total_cents_max,
+  splitVat,
+  uuidv7,
+  type QuantityUnit,
+  type SaleLinePayload,
+  type StockPolicy,
+  type VatClass,
+} from '@payme/shared';
+import { sql, type LedgerContext } from './context.js';
+import { cashierDiscountBpMax } from './settings.js';
+import type { CommandAuth } from './staff.js';
+
+export interface CartLine {
+  product_id: string;
+  quantity: number;
+  unit_price?: number | undefined;
+  discount_bp?: number | undefined;
+}
+
+export interface ProductRow {
+  product_id: string;
+  name: string;
+  sku: string | null;
+  barcode: string | null;
+  unit: QuantityUnit;
+  unit_price: number;
+  vat_class: VatClass;
+  stock_policy: StockPolicy;
+  active: number;
+  on_hand: number;
+}
+
+export interface PricedCart {
+  lines: SaleLinePayload[];
+  products: ProductRow[];
+  subtotal: number;
+  discount: number;
+  vat_total: number;
+  rounding: number;
+  total: number;
+}
+
+export function productRow(ctx: LedgerContext, product_id: string): ProductRow | undefined {
+  return sql(
+    ctx,
+    'SELECT product_id, name, sku, barcode, unit, unit_price, vat_class, stock_policy, active, on_hand FROM products WHERE product_id = ?',
+  ).get(product_id) as ProductRow | undefined;
+}
+
+/**
+ * Prices every line. A price override, or a discount above the cashier's allowance, needs a
+ * manager (`auth.requireManager`), who is recorded on the line.
+ */
+export function priceCart(ctx: LedgerContext, cart: { lines: readonly CartLine[]; discount_bp?: number | undefined }, auth: CommandAuth): PricedCart {
+  const allowance = cashierDiscountBpMax(ctx);
+  const saleBp = cart.discount_bp ?? 0;
+  const saleApprover = saleBp > allowance ? auth.requireManager('A sale discount above the cashier allowance') : undefined;
+  const products: ProductRow[] = [];
+  const lines = cart.lines.map((line, index): SaleLinePayload => {
+    const field = `lines.${index}`;
+    const product = productRow(ctx, line.product_id);
+    if (product === undefined || product.active !== 1) {
+      throw new PaymeError('not_found', `${field}.product_id: this product is not on sale at this till`, `${field}.product_id`);
+    }
+    const max = lineQuantityMax(product.unit);
+    if (line.quantity > max) {
+      throw new PaymeError('invalid_quantity', `${field}.quantity: may be at most ${max} ${product.unit}s`, `${field}.quantity`, { max });
+    }
+    products.push(product);
+    const unit_price = line.unit_price ?? product.unit_price;
+    const lineBp = line.discount_bp ?? 0;
+    let approver: string | undefined = saleApprover;
+    if (unit_price !== product.unit_price) approver = auth.requireManager('A price override');
+    if (lineBp > allowance) approver = auth.requireManager('A line discount above the cashier allowance');
+    const amount = lineAmount(unit_price, line.quantity, product.unit);
+    const lineDiscount = percentOf(amount, lineBp);
+    // The sale discount is shared out per line, so each line's VAT is split on what it charged.
+    const discount = lineDiscount + percentOf(amount - lineDiscount, saleBp);
+    const gross = amount - discount;
+    const { net, vat } = splitVat(gross, product.vat_class);
+    const payload: SaleLinePayload = {
+      line_id: uuidv7(ctx.clock, ctx.random),
+      product_id: product.product_id,
+      name: product.name,
+      unit: product.unit,
+      quantity: line.quantity,
+      unit_price,
+      discount,
+      gross,
+      vat_class: product.vat_class,
+      vat,
+      net,
+    };
+    if (product.sku !== null) payload.sku = product.sku;
+    if (approver !== undefined && (unit_price !== product.unit_price || lineBp > 0 || saleBp > 0)) payload.override_approved_by = approver;
+    return payload;
+  });
+  const subtotal = lines.reduce((sum, line) => sum + line.gross + line.discount, 0);
+  const discount = lines.reduce((sum, line) => sum + line.discount, 0);
+  const vat_total = lines.reduce((sum, line) => sum + line.vat, 0);
+  const { payable, rounding } = roundToShilling(subtotal - discount);
+  if (payable > sale_total_cents_max) {
+    throw new PaymeError('invalid_amount', `lines: the sale total may be at most ${sale_total_cents_max} cents`, 'lines');
+  }
+  return { lines, products, subtotal, discount, vat_total, rounding, total: payable };
+}
+
+/**
+ * The cart priced as completeSale would price it now, without approvals, stock checks or any
+ * write: what the cashier screen shows before payment, so tenders can add up exactly. A line
+ * that would need a manager is priced as asked and marked `needs_approval`.
+ */
+export function quoteCart(ctx: LedgerContext, cart: { lines: readonly CartLine[]; discount_bp?: number | undefined }) {
+  let needs_approval = false;
+  const quoteAuth: CommandAuth = {
+    actor: { staff_id: '', name: '', role: 'cashier' },
+    approver_id: undefined,
+    requireManager() {
+      needs_approval = true;
+      return '';
+    },
+  };
+  const priced = priceCart(ctx, cart, quoteAuth);
+  const lines = priced.lines.map(({ override_approved_by: _approver, line_id: _line, ...line }) => line);
+  return { lines, subtotal: priced.subtotal, discount: priced.discount, vat_total: priced.vat_total, rounding: priced.rounding, total: priced.total, needs_approval };
+}

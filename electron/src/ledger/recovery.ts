@@ -1,0 +1,158 @@
+/**
+ * Recovery of a diverged history, till side (DESIGN §5), in ONE transaction: this till's events
+ * that the server holds after the last common seq join the journal at their own seqs with their
+ * effects; the till's own events after the common seq are kept as superseded rows and re-appended
+ * after the server's head with their original event ids, new seqs and hashes; every table that
+ * points at a seq follows; acked_seq becomes the head; the epoch and receipt counter move on.
+ */
+import {
+  PaymeError,
+  boundedInt,
+  genesis_hash,
+  hash,
+  parseEvent,
+  recordHash,
+  schemaError,
+  strictObject,
+  verifyChain,
+  type ChainedRecord,
+  type PaymeEvent,
+} from '@payme/shared';
+import { z } from 'zod';
+import { recomputeCredit, recomputeStock } from './balances.js';
+import { sql, type LedgerContext } from './context.js';
+import { requireIdentity } from './identity.js';
+import { readEvents } from './outbox.js';
+import { projectEvent } from './projector.js';
+
+export const adoptRecoveredHistoryInput = strictObject({
+  epoch: boundedInt(1, Number.MAX_SAFE_INTEGER),
+  common_seq: boundedInt(0, Number.MAX_SAFE_INTEGER),
+  head: strictObject({ seq: boundedInt(0, Number.MAX_SAFE_INTEGER), hash }),
+  server_events: z.array(z.record(z.string(), z.unknown())).max(100_000),
+  receipt_counter: boundedInt(0, Number.MAX_SAFE_INTEGER),
+});
+
+/** Every column that names an outbox seq; renumbered with the events they belong to. */
+const seq_columns: readonly [table: string, column: string][] = [
+  ['commands', 'seq'],
+  ['stock_movements', 'seq'],
+  ['credit_entries', 'seq'],
+  ['shift_entries', 'seq'],
+  ['sales', 'seq'],
+  ['sales', 'voided_seq'],
+  ['refunds', 'seq'],
+  ['parked_sales', 'parked_seq'],
+  ['parked_sales', 'closed_seq'],
+  ['shifts', 'opened_seq'],
+  ['shifts', 'closed_seq'],
+  ['mpesa_claims', 'seq'],
+];
+
+function conflict(message: string, seq: number): PaymeError {
+  return new PaymeError('chain_conflict', message, undefined, { seq });
+}
+
+export function adoptRecoveredHistory(ctx: LedgerContext, raw: unknown): { reappended: number } {
+  const parsed = adoptRecoveredHistoryInput.safeParse(raw);
+  if (!parsed.success) throw schemaError(parsed.error);
+  const input = parsed.data;
+  return ctx.db
+    .transaction(() => {
+      const identity = requireIdentity(ctx);
+      const commonRow = sql(ctx, 'SELECT hash FROM outbox WHERE seq = ?').get(input.common_seq) as { hash: string } | undefined;
+      if (input.common_seq > 0 && commonRow === undefined) throw conflict(`this till holds no event ${input.common_seq} to continue from`, input.common_seq);
+      const commonHash = commonRow?.hash ?? genesis_hash;
+      const serverEvents = input.server_events.map((raw, index) => {
+        const event = parseEvent(raw);
+        if (event.till_id !== identity.till_id) throw conflict('a recovered event belongs to another till', event.seq);
+        if (event.seq !== input.common_seq + 1 + index) throw conflict('recovered events are not in seq order', event.seq);
+        return event;
+      });
+      const broken = verifyChain(serverEvents as unknown as ChainedRecord[], input.common_seq + 1, commonHash);
+      if (broken !== null) throw conflict(`recovered events do not chain (${broken.problem})`, broken.seq);
+      const lastHash = serverEvents.at(-1)?.hash ?? commonHash;
+      if (input.head.seq !== input.common_seq + serverEvents.length || input.head.hash !== lastHash) {
+        throw conflict("the server's head does not end its recovered events", input.head.seq);
+      }
+      const heldIds = new Set(serverEvents.map((event) => event.event_id));
+      const own = readEvents(ctx, input.common_seq) as PaymeEvent[];
+      const reappend = own.filter((event) => !heldIds.has(event.event_id));
+      // The renumbering: own event seq → its seq after the head (or, if the server holds it, its seq there).
+      const newSeq = new Map<number, number>();
+      const serverSeqOf = new Map(serverEvents.map((event) => [event.event_id, event.seq]));
+      reappend.forEach((event, index) => newSeq.set(event.seq, input.head.seq + 1 + index));
+      for (const event of own) if (serverSeqOf.has(event.event_id)) newSeq.set(event.seq, serverSeqOf.get(event.event_id)!);
+
+      ctx.db.pragma('defer_foreign_keys = ON');
+      const keep = sql(ctx, 'INSERT INTO outbox_superseded (original_seq, event_id, envelope, superseded_by_seq, epoch) SELECT seq, event_id, envelope, ?, ? FROM outbox WHERE seq = ?');
+      for (const event of own) keep.run(newSeq.get(event.seq) ?? null, input.epoch, event.seq);
+      renumber(ctx, newSeq);
+      sql(ctx, 'DELETE FROM outbox WHERE seq > ?').run(input.common_seq);
+
+      const insert = sql(
+        ctx,
+        `INSERT INTO outbox (seq, event_id, type, occurred_at, command_id, prev_hash, hash, envelope)
+         VALUES (@seq, @event_id, @type, @occurred_at, @command_id, @prev_hash, @hash, @envelope)`,
+      );
+      const writeRow = (event: Record<string, unknown>, command_id: string) =>
+        insert.run({
+          seq: event['seq'],
+          event_id: event['event_id'],
+          type: event['type'],
+          occurred_at: event['occurred_at'],
+          command_id,
+          prev_hash: event['prev_hash'],
+          hash: event['hash'],
+          envelope: JSON.stringify(event),
+        });
+      // Effects of the events the server held, in order: later ones may name earlier ones.
+      const reappendedIds = new Set(reappend.map((event) => event.event_id));
+      for (const event of serverEvents) {
+        writeRow(event, event.event_id);
+        if (!own.some((mine) => mine.event_id === event.event_id && !reappendedIds.has(mine.event_id))) projectEvent(ctx, event);
+      }
+      const commandOf = sql(ctx, 'SELECT command_id FROM commands WHERE seq = ?');
+      let prev = input.head.hash;
+      for (const event of reappend) {
+        const seq = newSeq.get(event.seq)!;
+        const { hash: _old, ...rest } = { ...event, seq, prev_hash: prev } as Record<string, unknown>;
+        const rehashed = { ...rest, hash: recordHash(rest) };
+        parseEvent(rehashed);
+        const command = commandOf.get(seq) as { command_id: string } | undefined;
+        writeRow(rehashed, command?.command_id ?? event.event_id);
+        prev = rehashed.hash;
+      }
+      sql(ctx, 'UPDATE sync_state SET acked_seq = ?, acked_hash = ?, feed_acked_seq = min(feed_acked_seq, ?), receipt_next = max(receipt_next, ?) WHERE id = 1').run(
+        input.head.seq,
+        input.head.hash,
+        input.common_seq,
+        input.receipt_counter + 1,
+      );
+      sql(ctx, 'UPDATE till_identity SET epoch = ? WHERE id = 1').run(input.epoch);
+      recomputeStock(ctx, (sql(ctx, 'SELECT product_id FROM products').all() as { product_id: string }[]).map((row) => row.product_id));
+      recomputeCredit(ctx, (sql(ctx, 'SELECT customer_id FROM customers').all() as { customer_id: string }[]).map((row) => row.customer_id));
+      return { reappended: reappend.length };
+    })
+    .immediate();
+}
+
+/**
+ * Moves every seq reference through the map in two steps (to the negative of the new seq, then
+ * back), so an old seq that equals another event's new seq is never confused with it.
+ */
+function renumber(ctx: LedgerContext, newSeq: ReadonlyMap<number, number>): void {
+  ctx.db.exec('CREATE TEMP TABLE IF NOT EXISTS recovery_seq_map (old_seq INTEGER PRIMARY KEY, new_seq INTEGER NOT NULL)');
+  ctx.db.exec('DELETE FROM recovery_seq_map');
+  const put = ctx.db.prepare('INSERT INTO recovery_seq_map (old_seq, new_seq) VALUES (?, ?)');
+  for (const [oldSeq, seq] of newSeq) put.run(oldSeq, seq);
+  // Table and column names come from the constant list above, never from input.
+  for (const [table, column] of seq_columns) {
+    ctx.db.exec(
+      `UPDATE ${table} SET ${column} = -(SELECT new_seq FROM recovery_seq_map WHERE old_seq = ${table}.${column})
+       WHERE ${column} IN (SELECT old_seq FROM recovery_seq_map)`,
+    );
+  }
+  for (const [table, column] of seq_columns) ctx.db.exec(`UPDATE ${table} SET ${column} = -${column} WHERE ${column} < 0`);
+  ctx.db.exec('DELETE FROM recovery_seq_map');
+}

@@ -1,0 +1,266 @@
+/**
+ * Completing, parking and abandoning sales (DESIGN §4). A sale is one transaction: priced lines,
+ * the stock check and movements, tenders, credit entry, shift money, the gapless receipt number
+ * and its outbox event. A sale waiting for M-Pesa is parked with its cart and payment id, so a
+ * restart never loses a customer who already paid.
+ */
+import {
+  PaymeError,
+  type ParkedSaleRecord,
+  type SaleCompletedPayload,
+  type SaleLinePayload,
+  type TillOutput,
+} from '@payme/shared';
+import { addCreditEntry, addStockMovement } from './balances.js';
+import { runCommand } from './commands.js';
+import { sql, type LedgerContext } from './context.js';
+import { requireIdentity } from './identity.js';
+import { parseCommandInput } from './inputs.js';
+import { priceCart, type PricedCart } from './pricing.js';
+import { addShiftEntry, openShiftRow, requireOpenShift } from './shifts.js';
+import { businessDayOf } from './settings.js';
+import type { CommandAuth } from './staff.js';
+import { checkTenders, customerRow, type CustomerRow } from './tenders.js';
+
+type StockOverride = NonNullable<SaleCompletedPayload['stock_overrides']>[number];
+
+/**
+ * The stock check runs inside the sale's transaction (the old app checked before it and
+ * oversold). Quantities of one product on several lines are summed first.
+ */
+function checkStock(priced: PricedCart, auth: CommandAuth): StockOverride[] {
+  const wanted = new Map<string, { quantity: number; index: number }>();
+  priced.lines.forEach((line, index) => {
+    const current = wanted.get(line.product_id);
+    wanted.set(line.product_id, { quantity: (current?.quantity ?? 0) + line.quantity, index: current?.index ?? index });
+  });
+  const overrides: StockOverride[] = [];
+  for (const [product_id, { quantity, index }] of wanted) {
+    const product = priced.products[index]!;
+    if (product.on_hand >= quantity) continue;
+    const field = `lines.${index}.quantity`;
+    const details = { product_id, on_hand: product.on_hand, requested: quantity };
+    if (product.stock_policy === 'block') {
+      throw new PaymeError('stock_insufficient', `${field}: only ${product.on_hand} of ${product.name} in stock`, field, details);
+    }
+    if (auth.approver_id === undefined && auth.actor.role === 'cashier') {
+      throw new PaymeError('stock_insufficient', `${field}: only ${product.on_hand} of ${product.name} in stock; a manager can approve`, field, {
+        ...details,
+        override_allowed: true,
+      });
+    }
+    overrides.push({ product_id, on_hand_before: product.on_hand, approved_by: auth.requireManager('Selling beyond stock') });
+  }
+  return overrides;
+}
+
+function optionalCustomer(ctx: LedgerContext, customer_id: string | undefined): CustomerRow | undefined {
+  if (customer_id === undefined) return undefined;
+  const customer = customerRow(ctx, customer_id);
+  if (customer === undefined) throw new PaymeError('not_found', 'customer_id: no customer with this id', 'customer_id');
+  return customer;
+}
+
+function receiptNumber(ctx: LedgerContext, prefix: string): { receipt_no: string; next: number } {
+  const { receipt_next } = sql(ctx, 'SELECT receipt_next FROM sync_state WHERE id = 1').get() as { receipt_next: number };
+  return { receipt_no: `${prefix}-${String(receipt_next).padStart(6, '0')}`, next: receipt_next + 1 };
+}
+
+interface ParkedRow {
+  sale_id: string;
+  payment_id: string;
+  status: 'parked' | 'completed' | 'abandoned';
+  payload: string;
+  parked_seq: number;
+}
+
+function parkedRow(ctx: LedgerContext, sale_id: string): ParkedRow | undefined {
+  return sql(ctx, 'SELECT sale_id, payment_id, status, payload, parked_seq FROM parked_sales WHERE sale_id = ?').get(sale_id) as ParkedRow | undefined;
+}
+
+function refuseUsedSaleId(ctx: LedgerContext, sale_id: string): void {
+  if (sql(ctx, 'SELECT 1 FROM sales WHERE sale_id = ?').get(sale_id) !== undefined) {
+    throw new PaymeError('invalid_input', 'sale_id: this sale was already completed', 'sale_id');
+  }
+}
+
+export type CompleteSaleResult = TillOutput<'completeSale'>;
+
+export function completeSale(ctx: LedgerContext, actor_id: string, raw: unknown): CompleteSaleResult {
+  const input = parseCommandInput('completeSale', raw);
+  return runCommand(ctx, 'completeSale', { ...input, actor_id }, (auth) => {
+    const identity = requireIdentity(ctx);
+    const shift = requireOpenShift(ctx);
+    refuseUsedSaleId(ctx, input.sale_id);
+    const parked = parkedRow(ctx, input.sale_id);
+    if (input.parked === true && parked?.status !== 'parked') {
+      throw new PaymeError('not_found', 'sale_id: there is no parked sale with this id waiting', 'sale_id');
+    }
+    if (input.parked !== true && parked !== undefined) {
+      throw new PaymeError('invalid_input', 'sale_id: this sale is parked; complete it as a parked sale', 'sale_id');
+    }
+    const customer = optionalCustomer(ctx, input.customer_id);
+    const priced = priceCart(ctx, input, auth);
+    const stock_overrides = checkStock(priced, auth);
+    const tenders = checkTenders(ctx, { sale_id: input.sale_id, total: priced.total, tenders: input.tenders, customer }, auth);
+    const receipt = receiptNumber(ctx, identity.receipt_prefix);
+    const payload: SaleCompletedPayload = {
+      sale_id: input.sale_id,
+      receipt_no: receipt.receipt_no,
+      shift_id: shift.shift_id,
+      lines: priced.lines,
+      subtotal: priced.subtotal,
+      discount: priced.discount,
+      vat_total: priced.vat_total,
+      rounding: priced.rounding,
+      total: priced.total,
+      tenders: tenders.tenders,
+    };
+    if (customer !== undefined) payload.customer_id = customer.customer_id;
+    if (stock_overrides.length > 0) payload.stock_overrides = stock_overrides;
+    if (tenders.credit_override !== undefined) payload.credit_override = tenders.credit_override;
+    const approvers = [...stock_overrides.map((o) => o.approved_by), tenders.credit_override?.approved_by, ...priced.lines.map((l) => l.override_approved_by)];
+    const approver_id = approvers.find((id) => id !== undefined);
+    return {
+      event: { type: 'sale_completed', payload, approver_id },
+      apply: (appended): CompleteSaleResult => {
+        sql(
+          ctx,
+          `INSERT INTO sales (sale_id, receipt_no, seq, occurred_at, business_date, shift_id, customer_id, actor_id, total, payload)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          input.sale_id,
+          receipt.receipt_no,
+          appended.seq,
+          appended.occurred_at,
+          businessDayOf(ctx, Date.parse(appended.occurred_at)),
+          shift.shift_id,
+          customer?.customer_id ?? null,
+          actor_id,
+          priced.total,
+          JSON.stringify(payload),
+        );
+        sql(ctx, 'UPDATE sync_state SET receipt_next = ? WHERE id = 1').run(receipt.next);
+        for (const line of priced.lines) {
+          sql(ctx, 'INSERT INTO sale_lines (line_id, sale_id, product_id, quantity, gross) VALUES (?, ?, ?, ?, ?)').run(
+            line.line_id,
+            input.sale_id,
+            line.product_id,
+            line.quantity,
+            line.gross,
+          );
+          addStockMovement(ctx, appended.seq, line.product_id, -line.quantity, 'sale');
+        }
+        for (const tender of tenders.tenders) {
+          sql(ctx, 'INSERT INTO sale_tenders (sale_id, kind, amount, payment_id, mpesa_receipt) VALUES (?, ?, ?, ?, ?)').run(
+            input.sale_id,
+            tender.kind,
+            tender.amount,
+            tender.payment_id ?? null,
+            tender.mpesa_receipt ?? null,
+          );
+          addShiftEntry(ctx, appended.seq, shift.shift_id, tender.kind, 'sale', tender.amount);
+        }
+        if (tenders.credit > 0 && customer !== undefined) {
+          addCreditEntry(ctx, {
+            seq: appended.seq,
+            customer_id: customer.customer_id,
+            delta: tenders.credit,
+            kind: 'sale',
+            entry_id: appended.event_id,
+            occurred_at: appended.occurred_at,
+            ref_id: input.sale_id,
+          });
+        }
+        if (parked !== undefined) {
+          sql(ctx, "UPDATE parked_sales SET status = 'completed', closed_seq = ? WHERE sale_id = ?").run(appended.seq, input.sale_id);
+        }
+        return {
+          sale_id: input.sale_id,
+          receipt_no: receipt.receipt_no,
+          subtotal: priced.subtotal,
+          discount: priced.discount,
+          vat_total: priced.vat_total,
+          rounding: priced.rounding,
+          total: priced.total,
+          change: tenders.change,
+        };
+      },
+    };
+  });
+}
+
+export function parkSale(ctx: LedgerContext, actor_id: string, raw: unknown): TillOutput<'parkSale'> {
+  const input = parseCommandInput('parkSale', raw);
+  return runCommand(ctx, 'parkSale', { ...input, actor_id }, (auth) => {
+    requireIdentity(ctx);
+    refuseUsedSaleId(ctx, input.sale_id);
+    if (parkedRow(ctx, input.sale_id) !== undefined) throw new PaymeError('invalid_input', 'sale_id: this sale is already parked', 'sale_id');
+    const paymentUsed =
+      sql(ctx, 'SELECT 1 FROM parked_sales WHERE payment_id = ?').get(input.payment_id) ??
+      sql(ctx, 'SELECT 1 FROM sale_tenders WHERE payment_id = ?').get(input.payment_id);
+    if (paymentUsed !== undefined) {
+      throw new PaymeError('payment_already_used', 'payment_id: this payment already belongs to another sale', 'payment_id');
+    }
+    const customer = optionalCustomer(ctx, input.customer_id);
+    const priced = priceCart(ctx, input, auth);
+    const shift = openShiftRow(ctx);
+    const payload: { sale_id: string; payment_id: string; lines: SaleLinePayload[]; total: number; shift_id?: string; customer_id?: string; phone?: string } = {
+      sale_id: input.sale_id,
+      payment_id: input.payment_id,
+      lines: priced.lines,
+      total: priced.total,
+    };
+    if (shift !== undefined) payload.shift_id = shift.shift_id;
+    if (customer !== undefined) payload.customer_id = customer.customer_id;
+    if (input.phone !== undefined) payload.phone = input.phone;
+    const approver_id = priced.lines.find((line) => line.override_approved_by !== undefined)?.override_approved_by;
+    return {
+      event: { type: 'sale_parked', payload, approver_id },
+      apply: (appended) => {
+        sql(ctx, "INSERT INTO parked_sales (sale_id, payment_id, parked_seq, status, payload) VALUES (?, ?, ?, 'parked', ?)").run(
+          input.sale_id,
+          input.payment_id,
+          appended.seq,
+          JSON.stringify({ ...payload, parked_at: appended.occurred_at }),
+        );
+        return { sale_id: input.sale_id, payment_id: input.payment_id, total: priced.total };
+      },
+    };
+  });
+}
+
+export function abandonParkedSale(ctx: LedgerContext, actor_id: string, raw: unknown): TillOutput<'abandonParkedSale'> {
+  const input = parseCommandInput('abandonParkedSale', raw);
+  return runCommand(ctx, 'abandonParkedSale', { ...input, actor_id }, () => {
+    const parked = parkedRow(ctx, input.sale_id);
+    if (parked?.status !== 'parked') throw new PaymeError('not_found', 'sale_id: there is no parked sale with this id waiting', 'sale_id');
+    return {
+      event: { type: 'sale_abandoned', payload: { sale_id: input.sale_id, reason: input.reason } },
+      apply: (appended) => {
+        sql(ctx, "UPDATE parked_sales SET status = 'abandoned', closed_seq = ? WHERE sale_id = ?").run(appended.seq, input.sale_id);
+        return { sale_id: input.sale_id, abandoned: true as const };
+      },
+    };
+  });
+}
+
+function parkedRecord(ctx: LedgerContext, row: ParkedRow): ParkedSaleRecord {
+  const payload = JSON.parse(row.payload) as ParkedSaleRecord & { shift_id?: string };
+  const { shift_id: _shift, ...record } = payload;
+  const payment = sql(ctx, 'SELECT state FROM payments WHERE payment_id = ?').get(row.payment_id) as { state: ParkedSaleRecord['payment_state'] } | undefined;
+  return payment === undefined ? record : { ...record, payment_state: payment.state };
+}
+
+/** The parked cart back for the cashier, to complete with another tender (or when paid). */
+export function resumeParkedSale(ctx: LedgerContext, raw: unknown): ParkedSaleRecord {
+  const input = parseCommandInput('resumeParkedSale', raw);
+  const row = parkedRow(ctx, input.sale_id);
+  if (row?.status !== 'parked') throw new PaymeError('not_found', 'sale_id: there is no parked sale with this id waiting', 'sale_id');
+  return parkedRecord(ctx, row);
+}
+
+export function listParkedSales(ctx: LedgerContext): { sales: ParkedSaleRecord[] } {
+  const rows = sql(ctx, "SELECT sale_id, payment_id, status, payload, parked_seq FROM parked_sales WHERE status = 'parked' ORDER BY parked_seq").all() as ParkedRow[];
+  return { sales: rows.map((row) => parkedRecord(ctx, row)) };
+}

@@ -1,0 +1,55 @@
+/**
+ * Business settings synced from the server (DESIGN §3): time zone, business-day cutoff and the
+ * discount a cashier may give without a manager. Each has a default for a till that has not
+ * pulled them yet.
+ */
+import { sql, type LedgerContext } from './context.js';
+
+export const default_time_zone = 'Africa/Nairobi';
+
+function readSetting(ctx: LedgerContext, key: string): unknown {
+  const row = sql(ctx, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+}
+
+export function timeZone(ctx: LedgerContext): string {
+  const value = readSetting(ctx, 'time_zone');
+  return typeof value === 'string' && isTimeZone(value) ? value : default_time_zone;
+}
+
+/** Hours after midnight when the business day turns over (a bar open past midnight uses 4). */
+export function businessDayCutoffHour(ctx: LedgerContext): number {
+  const value = readSetting(ctx, 'business_day_cutoff_hour');
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 24 ? value : 0;
+}
+
+/** The largest line or sale discount a cashier may give alone, in basis points. */
+export function cashierDiscountBpMax(ctx: LedgerContext): number {
+  const value = readSetting(ctx, 'cashier_discount_bp_max');
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10_000 ? value : 0;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The business day (YYYY-MM-DD) an instant belongs to, in the business's time zone. */
+export function businessDay(ms: number, zone: string, cutoffHour: number): string {
+  let formatter = formatters.get(zone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(zone, formatter);
+  }
+  return formatter.format(ms - cutoffHour * 3_600_000);
+}
+
+export function businessDayOf(ctx: LedgerContext, ms: number): string {
+  return businessDay(ms, timeZone(ctx), businessDayCutoffHour(ctx));
+}

@@ -1,0 +1,125 @@
+/**
+ * Electron main, kept thin (DESIGN §9): window and IPC plumbing only. Everything with a decision
+ * in it (options, CSP, navigation policy, the quit warning, file mapping, dispatch) lives in
+ * src/host/ and is covered by Node tests; this file typechecks against Electron's types and
+ * cannot run without the Electron runtime.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { resolveAppFile } from '../host/app-files.js';
+import { tillSecurityHeaders, withTillHeaders } from '../host/csp.js';
+import { ipc_channels, ipcReply } from '../host/ipc-channels.js';
+import { parseMainOptions, receiptPrintOptions } from '../host/main-options.js';
+import { createQuitGuard } from '../host/quit-guard.js';
+import { default_renderer_dir } from '../host/renderer-files.js';
+import { openTillHost, type TillHost } from '../host/till-host.js';
+import { startTillSync, type TillSync } from '../host/till-sync.js';
+import { app_entry_url, app_scheme, isAllowedRequestUrl, isTillPageUrl, tillWindowOptions } from '../host/window-options.js';
+
+// Must happen before `ready`: the app's own scheme behaves like https (an origin, fetch, CSP 'self').
+protocol.registerSchemesAsPrivileged([{ scheme: app_scheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let window: BrowserWindow | null = null;
+
+function fromTillPage(event: IpcMainInvokeEvent): boolean {
+  return event.senderFrame !== null && isTillPageUrl(event.senderFrame.url);
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequestUrl(details.url) }));
+  ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withTillHeaders(details.responseHeaders) }));
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+}
+
+function serveAppFiles(rendererDir: string): void {
+  protocol.handle(app_scheme, async (request) => {
+    const found = resolveAppFile(rendererDir, request.url);
+    if (found === null) return new Response('Not found', { status: 404 });
+    try {
+      return new Response(await readFile(found.file), { headers: { 'content-type': found.contentType, ...tillSecurityHeaders() } });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}
+
+function wireIpc(host: TillHost, printer: string | null): void {
+  ipcMain.handle(ipc_channels.call, async (event, method: unknown, input: unknown) => {
+    if (!fromTillPage(event)) return { error: { code: 'forbidden', message: 'Only the till page may call the till' } };
+    return ipcReply(await host.call(String(method), input));
+  });
+  ipcMain.handle(ipc_channels.profile, (event) => (fromTillPage(event) ? host.profile() : null));
+  ipcMain.handle(ipc_channels.printReceipt, (event) => {
+    if (!fromTillPage(event)) return Promise.reject(new Error('Only the till page may print'));
+    return new Promise<void>((resolve, reject) => {
+      event.sender.print(receiptPrintOptions(printer), (success, reason) => (success ? resolve() : reject(new Error(`Receipt not printed: ${reason}`))));
+    });
+  });
+}
+
+async function start(): Promise<void> {
+  const options = parseMainOptions(process.argv, process.env, {
+    data_dir: path.join(app.getPath('userData'), 'till'),
+    renderer_dir: process.env.PAYME_TILL_RENDERER ?? default_renderer_dir,
+  });
+  const host = openTillHost(options.data_dir, { onInternalError: (method, error) => console.error(`till ${method} failed`, error) });
+  const sync: TillSync = startTillSync(host);
+  lockDownSession();
+  serveAppFiles(options.renderer_dir);
+  wireIpc(host, options.printer);
+
+  const guard = createQuitGuard({
+    unsyncedCount: () => host.unsyncedCount(),
+    ask: async (warning) => (window === null ? dialog.showMessageBox(warning) : dialog.showMessageBox(window, warning)).then((answer) => answer.response),
+    quit: () => app.quit(),
+  });
+  app.on('before-quit', guard);
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    void sync
+      .stop()
+      .finally(() => {
+        closed = true;
+        host.close();
+        app.quit();
+      });
+  });
+
+  window = new BrowserWindow(tillWindowOptions({ preloadPath: path.join(import.meta.dirname, 'preload.cjs'), kiosk: options.kiosk }));
+  window.on('close', guard);
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => {
+    window = null;
+  });
+  await window.loadURL(app_entry_url);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Two tills on one ledger file would race for receipt numbers: the second start focuses the first.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (window === null) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (navigation) => {
+      if (!isTillPageUrl(navigation.url)) navigation.preventDefault();
+    });
+    contents.on('will-redirect', (navigation) => {
+      if (!isTillPageUrl(navigation.url)) navigation.preventDefault();
+    });
+    contents.on('will-attach-webview', (attach) => attach.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.whenReady().then(start).catch((error: unknown) => {
+    dialog.showErrorBox('PayMe till could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
+}

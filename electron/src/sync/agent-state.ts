@@ -1,0 +1,126 @@
+/**
+ * The agent's working state and configuration, shared by the push, pull and recovery steps.
+ * Nothing here is durable: the journal and the acknowledgements live in the ledger, so a
+ * restarted till rebuilds this from scratch and simply pushes again (the server deduplicates).
+ */
+import { push_batch_events_max, push_body_bytes_max, type Clock, type EnrollResponse, type Random } from '@payme/shared';
+import type { Scheduler } from './scheduler.js';
+import type { SyncLedger } from './sync-ledger.js';
+import type { SyncTransport } from './transport.js';
+import type { BackoffConfig } from './backoff.js';
+
+export interface SyncAgentConfig extends BackoffConfig {
+  /** Events per push, at most the protocol's 500. */
+  push_batch_events: number;
+  /** Bytes per push body, at most the protocol's 1 MiB. */
+  push_body_bytes: number;
+  /** Long-poll wait per pull (0 = plain poll, as the simulation uses). */
+  pull_wait_seconds: number;
+  /** With nothing to push, look again this often even without a wake-up. */
+  idle_push_interval_ms: number;
+  /** Between plain polls when `pull_wait_seconds` is 0 or a long-poll returned at once. */
+  pull_interval_ms: number;
+  /** When stuck on something only a person can fix (fenced, no code), ask again this often. */
+  blocked_retry_ms: number;
+}
+
+export const default_sync_config: SyncAgentConfig = {
+  push_batch_events: push_batch_events_max,
+  push_body_bytes: push_body_bytes_max,
+  pull_wait_seconds: 25,
+  idle_push_interval_ms: 5_000,
+  pull_interval_ms: 2_000,
+  blocked_retry_ms: 60_000,
+  backoff_base_ms: 500,
+  backoff_cap_ms: 60_000,
+};
+
+export type SyncAlarmCode =
+  | 'chain_conflict'
+  | 'till_fenced'
+  | 'recovery_unavailable'
+  | 'recovery_failed'
+  | 'enrollment_needed'
+  | 'enrollment_refused'
+  | 'push_refused'
+  | 'feed_refused'
+  | 'unauthorized'
+  | 'server_answer_invalid'
+  | 'internal_error';
+
+export interface SyncAlarm {
+  code: SyncAlarmCode;
+  message: string;
+  since_ms: number;
+  details?: Record<string, unknown>;
+}
+
+export interface Divergence {
+  code: 'chain_conflict' | 'till_fenced';
+  /** The last seq this till believes it shares with the server. */
+  common_seq: number;
+}
+
+export interface QuarantinedEvent {
+  seq: number;
+  event_id: string;
+  reason: string | undefined;
+}
+
+export interface AgentDeps {
+  ledger: SyncLedger;
+  transport: SyncTransport;
+  clock: Clock;
+  random: Random;
+  scheduler: Scheduler;
+  config: SyncAgentConfig;
+  /** A fenced clone asks a person for an owner-issued enrollment code (null: none yet). */
+  enrollmentCode?: () => string | null | Promise<string | null>;
+  /** The name a re-enrolled till gives itself. */
+  tillName?: string;
+  /** Called after a re-enrollment so the host stores the new device token. */
+  onReenrolled?: (enrollment: EnrollResponse) => void | Promise<void>;
+}
+
+export class AgentState {
+  /** null until the first request: neither online nor offline is known yet. */
+  online: boolean | null = null;
+  last_push_at: number | null = null;
+  last_pull_at: number | null = null;
+  alarm: SyncAlarm | null = null;
+  mode: 'syncing' | 'recovering' | 'needs_enrollment' = 'syncing';
+  divergence: Divergence | null = null;
+  /** A `seq_gap` asked for events from here (may be at or below our acked seq). */
+  resend_from: number | null = null;
+  push_attempt = 0;
+  pull_attempt = 0;
+  recover_attempt = 0;
+  recoveries = 0;
+  readonly quarantined = new Map<number, QuarantinedEvent>();
+
+  raise(code: SyncAlarmCode, message: string, now: number, details?: Record<string, unknown>): void {
+    // Keep the first moment an ongoing alarm was raised, so the UI can say "since 10:42".
+    const since_ms = this.alarm?.code === code ? this.alarm.since_ms : now;
+    this.alarm = { code, message, since_ms, ...(details === undefined ? {} : { details }) };
+  }
+
+  clear(...codes: SyncAlarmCode[]): void {
+    if (this.alarm !== null && codes.includes(this.alarm.code)) this.alarm = null;
+  }
+
+  diverge(divergence: Divergence, message: string, now: number): void {
+    this.divergence = divergence;
+    this.mode = divergence.code === 'till_fenced' ? 'needs_enrollment' : 'recovering';
+    this.resend_from = null;
+    this.raise(divergence.code, message, now, { common_seq: divergence.common_seq });
+  }
+}
+
+/** What one step of a loop tells the loop to do next. */
+export type StepOutcome =
+  | { kind: 'idle' }
+  | { kind: 'progress' }
+  | { kind: 'retry'; delay_ms: number }
+  | { kind: 'diverged' }
+  /** Needs a person (an enrollment code) or a ledger primitive; the loop waits and asks again. */
+  | { kind: 'blocked' };

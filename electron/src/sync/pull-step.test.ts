@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ids } from '../../test/ledger-fixture.js';
+import { createSyncKit, pushUntilIdle, type SyncKit } from './test-doubles/sync-test-kit.js';
+
+let kit: SyncKit;
+afterEach(() => kit?.cleanup());
+
+function soapPrice(): number {
+  return kit.till.ledger.searchProducts({ query: 'Geisha' }).products[0]!.unit_price;
+}
+
+describe('pull', () => {
+  it('applies a feed page with its cursor and the acked seq of the same answer, then asks after that cursor', async () => {
+    kit = createSyncKit();
+    kit.sell(2);
+    await pushUntilIdle(kit.agent);
+    kit.server.addChange('price', ids.soap, { unit_price: 12_000 });
+    kit.server.addChange('stock_level', ids.sugar, { on_hand: 49_980 });
+    expect(await kit.agent.pullStep()).toEqual({ kind: 'progress' });
+    expect(soapPrice()).toBe(12_000);
+    // Own sales are in the server level now (acked seq 3 came with it): counted once, not twice.
+    expect(kit.till.ledger.stockOnHand({ product_ids: [ids.sugar] }).levels[0]!.on_hand).toBe(49_980);
+    expect(kit.port.feedCursor()).toBe('32');
+    expect(kit.agent.status().last_pull_at).toBe(new Date(kit.clock.now()).toISOString());
+    expect(await kit.agent.pullStep()).toEqual({ kind: 'idle' });
+    expect(kit.transport.calls.filter((call) => call.route === 'pull').map((call) => call.body)).toEqual(['30', '32']);
+    expect(kit.till.ledger.verifyLedger()).toEqual([]);
+  });
+
+  it('offline and 5xx back off; Retry-After is honoured', async () => {
+    kit = createSyncKit({ config: { backoff_base_ms: 100 } });
+    kit.transport.faults.pull.push('drop_request', { answer: { status: 503, body: { code: 'feed_busy', message: 'busy' }, headers: { 'retry-after': '1' } } });
+    const first = await kit.agent.pullStep();
+    expect(first.kind).toBe('retry');
+    expect(kit.agent.status().online).toBe(false);
+    expect(await kit.agent.pullStep()).toEqual({ kind: 'retry', delay_ms: 1_000 });
+    expect(kit.agent.status().online).toBe(true);
+  });
+
+  it('a change the ledger refuses stops the feed at its cursor with a visible alarm', async () => {
+    kit = createSyncKit();
+    kit.server.addChange('price', ids.soap, { unit_price: -5 });
+    expect((await kit.agent.pullStep()).kind).toBe('retry');
+    expect(kit.agent.status().alarm?.code).toBe('feed_refused');
+    expect(kit.port.feedCursor()).toBe('30');
+    expect(soapPrice()).toBe(9_950);
+  });
+
+  it('an unreadable page, 401 and 400 are alarms', async () => {
+    kit = createSyncKit();
+    kit.transport.faults.pull.push(
+      { answer: { status: 200, body: { changes: 'no' }, headers: {} } },
+      { answer: { status: 401, body: { code: 'invalid_token', message: 'no' }, headers: {} } },
+      { answer: { status: 400, body: { code: 'invalid_input', message: 'after' }, headers: {} } },
+    );
+    expect((await kit.agent.pullStep()).kind).toBe('retry');
+    expect(kit.agent.status().alarm?.code).toBe('server_answer_invalid');
+    expect((await kit.agent.pullStep()).kind).toBe('retry');
+    expect(kit.agent.status().alarm?.code).toBe('unauthorized');
+    expect((await kit.agent.pullStep()).kind).toBe('retry');
+    expect(kit.agent.status().alarm?.code).toBe('feed_refused');
+    expect((await kit.agent.pullStep()).kind).toBe('idle');
+    expect(kit.agent.status().alarm).toBeNull();
+  });
+
+  it('an acked seq beyond the till\'s own journal (a restored backup) starts recovery', async () => {
+    kit = createSyncKit();
+    kit.transport.faults.pull.push({ answer: { status: 200, body: { changes: [], cursor: '31', acked_seq: 40 }, headers: {} } });
+    expect(await kit.agent.pullStep()).toEqual({ kind: 'diverged' });
+    expect(kit.agent.detail().mode).toBe('recovering');
+    expect(kit.agent.status().alarm?.code).toBe('chain_conflict');
+  });
+});

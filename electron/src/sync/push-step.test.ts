@@ -1,0 +1,200 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSyncKit, pushUntilIdle, type SyncKit } from './test-doubles/sync-test-kit.js';
+import { takeBatch } from './push-step.js';
+import type { SyncLedger } from './sync-ledger.js';
+
+let kit: SyncKit;
+
+/** The agent's view of a ledger without the recovery primitive. */
+function withoutRecovery(base: SyncLedger): SyncLedger {
+  const { adoptRecoveredHistory: _adopt, ...rest } = base;
+  return rest;
+}
+afterEach(() => kit?.cleanup());
+
+function pushedSeqs(): number[][] {
+  return kit.transport.calls.filter((call) => call.route === 'push').map((call) => (call.body as { events: { seq: number }[] }).events.map((event) => event.seq));
+}
+
+describe('push', () => {
+  it('sends every unacknowledged event once, in seq order, in batches of at most push_batch_events, and empties the outbox', async () => {
+    kit = createSyncKit({ config: { push_batch_events: 3 } });
+    kit.sell(7); // + the fixture's shift_opened = 8 events
+    expect(kit.agent.status().unsynced_count).toBe(8);
+    const kinds = await pushUntilIdle(kit.agent);
+    expect(kinds).toEqual(['progress', 'progress', 'progress', 'idle']);
+    expect(pushedSeqs()).toEqual([[1, 2, 3], [4, 5, 6], [7, 8]]);
+    expect(kit.server.till(kit.till.ledger.identity()!.till_id).events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const status = kit.agent.status();
+    expect(status.unsynced_count).toBe(0);
+    expect(status.online).toBe(true);
+    expect(status.last_push_at).toBe(new Date(kit.clock.now()).toISOString());
+    expect(status.alarm).toBeNull();
+  });
+
+  it('an empty outbox sends nothing', async () => {
+    kit = createSyncKit();
+    await pushUntilIdle(kit.agent);
+    const before = kit.transport.calls.length;
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'idle' });
+    expect(kit.transport.calls.length).toBe(before);
+  });
+
+  it('offline: backs off with growing, jittered, capped delays, acknowledges nothing, and shows offline', async () => {
+    kit = createSyncKit({ config: { backoff_base_ms: 1_000, backoff_cap_ms: 8_000 } });
+    kit.sell(2);
+    kit.transport.offline = true;
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 6; attempt += 1) {
+      const outcome = await kit.agent.pushStep();
+      if (outcome.kind !== 'retry') throw new Error(`expected retry, got ${outcome.kind}`);
+      delays.push(outcome.delay_ms);
+    }
+    const nominal = [1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
+    delays.forEach((delay, index) => {
+      expect(delay).toBeGreaterThanOrEqual(nominal[index]! / 2);
+      expect(delay).toBeLessThanOrEqual(nominal[index]!);
+    });
+    expect(kit.agent.status()).toMatchObject({ online: false, unsynced_count: 3, last_push_at: null });
+    kit.transport.offline = false;
+    expect(await pushUntilIdle(kit.agent)).toEqual(['progress', 'idle']);
+    expect(kit.agent.status()).toMatchObject({ online: true, unsynced_count: 0 });
+  });
+
+  it('a dropped request and a dropped answer are retried; the server keeps each event exactly once', async () => {
+    kit = createSyncKit();
+    kit.sell(3);
+    kit.transport.faults.push.push('drop_request', 'drop_response');
+    expect((await kit.agent.pushStep()).kind).toBe('retry');
+    expect(kit.server.ackedSeq(kit.till.ledger.identity()!.till_id)).toBe(0);
+    expect((await kit.agent.pushStep()).kind).toBe('retry');
+    // The server applied the batch but the till never heard: nothing acknowledged locally.
+    expect(kit.server.ackedSeq(kit.till.ledger.identity()!.till_id)).toBe(4);
+    expect(kit.agent.status().unsynced_count).toBe(4);
+    await pushUntilIdle(kit.agent);
+    expect(kit.agent.status().unsynced_count).toBe(0);
+    expect(kit.server.ackedSeq(kit.till.ledger.identity()!.till_id)).toBe(4);
+  });
+
+  it('5xx backs off; 429 waits exactly the Retry-After the server asked for', async () => {
+    kit = createSyncKit({ config: { backoff_base_ms: 100 } });
+    kit.sell(1);
+    kit.transport.faults.push.push(
+      { answer: { status: 500, body: { code: 'internal', message: 'boom' }, headers: {} } },
+      { answer: { status: 429, body: { code: 'rate_limited', message: 'slow down' }, headers: { 'retry-after': '7' } } },
+      { answer: { status: 503, body: { code: 'busy', message: 'busy', retry_after_seconds: 2 }, headers: {} } },
+    );
+    const first = await kit.agent.pushStep();
+    expect(first.kind).toBe('retry');
+    expect(first.kind === 'retry' && first.delay_ms).toBeLessThanOrEqual(100);
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'retry', delay_ms: 7_000 });
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'retry', delay_ms: 2_000 });
+    expect(await pushUntilIdle(kit.agent)).toEqual(['progress', 'idle']);
+  });
+
+  it('a quarantined event is kept, counted and listed; the till moves on past it', async () => {
+    kit = createSyncKit();
+    kit.sell(2);
+    kit.server.quarantine = (raw) => (raw['seq'] === 2 ? 'payload.lines.0.quantity: too big' : null);
+    await pushUntilIdle(kit.agent);
+    expect(kit.agent.status()).toMatchObject({ unsynced_count: 0, quarantined_count: 1 });
+    expect(kit.agent.detail().quarantined).toEqual([
+      { seq: 2, event_id: kit.server.till(kit.till.ledger.identity()!.till_id).events[1]!.event_id, reason: 'payload.lines.0.quantity: too big' },
+    ]);
+    // Kept: the event is still in the till's journal.
+    expect(kit.port.eventsFrom(2, 1)[0]!.seq).toBe(2);
+  });
+
+  it('409 seq_gap: resends from the expected seq, even below what the till believed acknowledged', async () => {
+    kit = createSyncKit();
+    kit.sell(4);
+    await pushUntilIdle(kit.agent);
+    // The server lost its last three events (say, restored from a backup).
+    const record = kit.server.till(kit.till.ledger.identity()!.till_id);
+    record.events.splice(2);
+    kit.sell(1);
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'progress' });
+    expect(await pushUntilIdle(kit.agent)).toEqual(['progress', 'idle']);
+    expect(pushedSeqs().at(-2)).toEqual([6]);
+    expect(pushedSeqs().at(-1)).toEqual([3, 4, 5, 6]);
+    expect(record.events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(kit.agent.status().alarm).toBeNull();
+  });
+
+  it('409 seq_gap past the till\'s own head means the server holds more of it: recovery', async () => {
+    kit = createSyncKit();
+    kit.sell(1);
+    kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'seq_gap', message: 'gap', expected_seq: 10 }, headers: {} } });
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
+    expect(kit.agent.detail().mode).toBe('recovering');
+    expect(kit.agent.status().alarm?.code).toBe('chain_conflict');
+  });
+
+  it('409 chain_conflict: stops pushing, raises the alarm, and selling still works', async () => {
+    kit = createSyncKit({ port: withoutRecovery });
+    kit.sell(1);
+    kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'chain_conflict', message: 'seq 2 differs', seq: 2 }, headers: {} } });
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
+    expect(kit.agent.status().alarm).toEqual({ code: 'chain_conflict', message: 'seq 2 differs' });
+    // Without the ledger's recovery primitive the agent says so and pushes nothing more.
+    const pushes = pushedSeqs().length;
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'blocked' });
+    expect(kit.agent.status().alarm?.code).toBe('recovery_unavailable');
+    expect(pushedSeqs().length).toBe(pushes);
+    expect(await kit.agent.pullStep()).toEqual({ kind: 'blocked' });
+    kit.sell(2);
+    expect(kit.agent.status().unsynced_count).toBe(4);
+  });
+
+  it('409 till_fenced: asks for an enrollment code', async () => {
+    kit = createSyncKit({ port: (base) => ({ ...base, moveToNewTill: () => ({ reappended: 0 }) }) });
+    kit.sell(1);
+    kit.server.till(kit.till.ledger.identity()!.till_id).epoch = 2;
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
+    expect(kit.agent.status().alarm?.code).toBe('till_fenced');
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'blocked' });
+    expect(kit.agent.status().alarm?.code).toBe('enrollment_needed');
+  });
+
+  it('a success that does not cover the batch, an unreadable success, 401 and 400 are alarms, not acknowledgements', async () => {
+    kit = createSyncKit();
+    kit.sell(1);
+    const genesis = '0'.repeat(64);
+    kit.transport.faults.push.push(
+      { answer: { status: 200, body: { acked_seq: 1, head_hash: genesis, results: [] }, headers: {} } },
+      { answer: { status: 200, body: 'not json', headers: {} } },
+      { answer: { status: 401, body: { code: 'invalid_token', message: 'no' }, headers: {} } },
+      { answer: { status: 400, body: { code: 'invalid_input', message: 'events.0: bad' }, headers: {} } },
+      { answer: { status: 409, body: { code: 'something_new', message: '?' }, headers: {} } },
+    );
+    expect((await kit.agent.pushStep()).kind).toBe('retry');
+    expect(kit.agent.status().alarm?.code).toBe('server_answer_invalid');
+    expect((await kit.agent.pushStep()).kind).toBe('retry');
+    expect((await kit.agent.pushStep()).kind).toBe('retry');
+    expect(kit.agent.status().alarm?.code).toBe('unauthorized');
+    expect((await kit.agent.pushStep()).kind).toBe('retry');
+    expect(kit.agent.status().alarm).toEqual({ code: 'push_refused', message: 'The sync server refused a push (400 invalid_input: events.0: bad)' });
+    expect((await kit.agent.pushStep()).kind).toBe('retry');
+    expect(kit.agent.status().unsynced_count).toBe(2);
+    expect(await pushUntilIdle(kit.agent)).toEqual(['progress', 'idle']);
+    expect(kit.agent.status().alarm).toBeNull();
+  });
+
+  it('an acknowledgement of a seq this till never wrote is a diverged history', async () => {
+    kit = createSyncKit();
+    kit.sell(1);
+    kit.transport.faults.push.push({ answer: { status: 200, body: { acked_seq: 9, head_hash: 'a'.repeat(64), results: [] }, headers: {} } });
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
+    expect(kit.agent.detail().mode).toBe('recovering');
+  });
+});
+
+describe('takeBatch', () => {
+  it('stops at the event limit and at the byte limit, but always takes one event', () => {
+    const events = Array.from({ length: 10 }, (_, index) => ({ seq: index + 1, pad: 'x'.repeat(100) }));
+    expect(takeBatch(events, 4, 1_000_000)).toHaveLength(4);
+    const size = JSON.stringify(events[0]).length + 1;
+    expect(takeBatch(events, 10, 200 + size * 3)).toHaveLength(3);
+    expect(takeBatch(events, 10, 10)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * One push attempt (DESIGN §5 Push): the next unacknowledged events in seq order, bounded by
+ * events and bytes, under the till's epoch; then the server's answer decides what follows.
+ * Acknowledgements are recorded only from an answer the server sent, never before.
+ */
+import {
+  PaymeError,
+  pushConflictBodySchema,
+  pushResponseSchema,
+  type EventEnvelope,
+  type PaymeEvent,
+} from '@payme/shared';
+import { retryAfterMs, retryDelayMs } from './backoff.js';
+import type { AgentDeps, AgentState, StepOutcome } from './agent-state.js';
+
+const encoder = new TextEncoder();
+/** Room for `{"till_id":…,"epoch":…,"events":[]}` around the events. */
+const push_envelope_overhead_bytes = 200;
+
+/** The longest prefix of `events` within the event and byte limits (at least one event). */
+export function takeBatch<T>(events: readonly T[], maxEvents: number, maxBytes: number): T[] {
+  const batch: T[] = [];
+  let bytes = push_envelope_overhead_bytes;
+  for (const event of events) {
+    if (batch.length >= maxEvents) break;
+    const size = encoder.encode(JSON.stringify(event)).length + 1;
+    if (batch.length > 0 && bytes + size > maxBytes) break;
+    batch.push(event);
+    bytes += size;
+  }
+  return batch;
+}
+
+export function backoff(deps: AgentDeps, state: AgentState, which: 'push_attempt' | 'pull_attempt' | 'recover_attempt'): StepOutcome {
+  state[which] += 1;
+  return { kind: 'retry', delay_ms: retryDelayMs(state[which], deps.random, deps.config) };
+}
+
+/** Backoff for an answer that is not a success: honours Retry-After (429, 503). */
+export function retryAfterAnswer(
+  deps: AgentDeps,
+  state: AgentState,
+  which: 'push_attempt' | 'pull_attempt' | 'recover_attempt',
+  response: { headers: Readonly<Record<string, string | undefined>>; body: unknown },
+): StepOutcome {
+  const requested = retryAfterMs(response.headers, response.body, deps.clock.now());
+  const outcome = backoff(deps, state, which);
+  return requested === null ? outcome : { kind: 'retry', delay_ms: requested };
+}
+
+function errorText(body: unknown): string {
+  if (typeof body === 'object' && body !== null) {
+    const { code, message } = body as { code?: unknown; message?: unknown };
+    return `${typeof code === 'string' ? code : 'error'}: ${typeof message === 'string' ? message : JSON.stringify(body).slice(0, 200)}`;
+  }
+  return String(body).slice(0, 200);
+}
+
+export async function pushStep(deps: AgentDeps, state: AgentState): Promise<StepOutcome> {
+  const identity = deps.ledger.identity();
+  if (identity === null) return { kind: 'idle' };
+  const limit = deps.config.push_batch_events;
+  const candidates: readonly (PaymeEvent | EventEnvelope)[] =
+    state.resend_from === null ? deps.ledger.pendingEvents(limit) : deps.ledger.eventsFrom(state.resend_from, limit);
+  if (candidates.length === 0) {
+    state.resend_from = null;
+    return { kind: 'idle' };
+  }
+  const events = takeBatch(candidates, limit, deps.config.push_body_bytes);
+  const lastSent = events[events.length - 1]!.seq;
+
+  let response;
+  try {
+    response = await deps.transport.push({ till_id: identity.till_id, epoch: identity.epoch, events: events as EventEnvelope[] });
+  } catch {
+    state.online = false;
+    return backoff(deps, state, 'push_attempt');
+  }
+  state.online = true;
+  const now = deps.clock.now();
+
+  if (response.status === 200) {
+    const parsed = pushResponseSchema.safeParse(response.body);
+    if (!parsed.success || parsed.data.acked_seq < lastSent) {
+      // A success that does not cover what we sent is not an acknowledgement we can record.
+      state.raise('server_answer_invalid', 'The sync server answered a push in a way this till does not understand', now);
+      return backoff(deps, state, 'push_attempt');
+    }
+    const answer = parsed.data;
+    for (const result of answer.results) {
+      if (result.status === 'quarantined') state.quarantined.set(result.seq, { seq: result.seq, event_id: result.event_id, reason: result.reason });
+    }
+    try {
+      deps.ledger.markAcked(answer.acked_seq, answer.head_hash);
+    } catch (error) {
+      if (error instanceof PaymeError && error.code === 'chain_conflict') {
+        // The server acknowledged a seq or hash this till never wrote: its history is not ours.
+        state.diverge({ code: 'chain_conflict', common_seq: deps.ledger.ackedSeq() }, error.message, now);
+        return { kind: 'diverged' };
+      }
+      throw error;
+    }
+    state.resend_from = null;
+    state.push_attempt = 0;
+    state.last_push_at = now;
+    state.clear('server_answer_invalid', 'push_refused', 'unauthorized');
+    return { kind: 'progress' };
+  }
+
+  if (response.status === 409) {
+    const conflict = pushConflictBodySchema.safeParse(response.body);
+    if (conflict.success) {
+      const body = conflict.data;
+      if (body.code === 'seq_gap') {
+        const head = deps.ledger.chainHead().seq;
+        if (body.expected_seq > head + 1) {
+          // The server holds more of this till than the till itself: a restored backup.
+          state.diverge({ code: 'chain_conflict', common_seq: head }, `The server already holds events up to ${body.expected_seq - 1}; this till has ${head}`, now);
+          return { kind: 'diverged' };
+        }
+        state.resend_from = body.expected_seq;
+        state.push_attempt = 0;
+        return { kind: 'progress' };
+      }
+      if (body.code === 'chain_conflict') {
+        state.diverge({ code: 'chain_conflict', common_seq: Math.max(0, body.seq - 1) }, body.message, now);
+        return { kind: 'diverged' };
+      }
+      state.diverge({ code: 'till_fenced', common_seq: 0 }, body.message, now);
+      return { kind: 'diverged' };
+    }
+  }
+  if (response.status === 429 || response.status >= 500) return retryAfterAnswer(deps, state, 'push_attempt', response);
+  if (response.status === 401 || response.status === 403) {
+    state.raise('unauthorized', `The sync server refused this till's credentials (${errorText(response.body)})`, now);
+  } else {
+    state.raise('push_refused', `The sync server refused a push (${response.status} ${errorText(response.body)})`, now, { status: response.status });
+  }
+  return backoff(deps, state, 'push_attempt');
+}

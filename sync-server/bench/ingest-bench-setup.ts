@@ -1,0 +1,106 @@
+/**
+ * What the ingest and feed benchmarks share: the databases to run on (PGlite with its data on
+ * disk, and PostgreSQL when TEST_DATABASE_URL is set), a real server listening on loopback, test
+ * businesses with extra tills, and percentiles. Progress goes to stderr; stdout is for results.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { openDb, type Db } from '../src/db/db.js';
+import { migrate } from '../src/db/migrate.js';
+import { createEnrollmentCode, enrollTill } from '../src/auth/enrollment.js';
+import { buildTestApp, createTestBusiness, testDatabases, type TestApp, type TestBusiness } from '../test/support/index.js';
+
+export interface BenchDatabase {
+  name: 'pglite' | 'postgres';
+  open(): Promise<{ db: Db; cleanup: () => Promise<void> }>;
+}
+
+/** PGlite writes its data directory on disk (DESIGN §10: benchmarks write to disk, not tmpfs). */
+export function benchDatabases(): BenchDatabase[] {
+  const out: BenchDatabase[] = [
+    {
+      name: 'pglite',
+      async open() {
+        const dir = await mkdtemp(path.join(tmpdir(), 'payme-bench-'));
+        const db = await openDb({ dataDir: path.join(dir, 'pglite') });
+        return { db, cleanup: () => rm(dir, { recursive: true, force: true }) };
+      },
+    },
+  ];
+  const postgres = testDatabases().find((target) => target.name === 'postgres');
+  if (postgres) out.push({ name: 'postgres', open: async () => ({ db: await postgres.open(), cleanup: async () => undefined }) });
+  // BENCH_DATABASE=pglite|postgres runs one of them only (a quicker look while tuning).
+  const only = process.env.BENCH_DATABASE;
+  return only ? out.filter((target) => target.name === only) : out;
+}
+
+export interface BenchServer {
+  db: Db;
+  t: TestApp;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(target: BenchDatabase): Promise<BenchServer> {
+  const { db, cleanup } = await target.open();
+  await migrate(db);
+  const t = await buildTestApp(db);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = t.app.server.address() as AddressInfo;
+  return {
+    db,
+    t,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await t.app.close();
+      await db.close();
+      await cleanup();
+    },
+  };
+}
+
+export interface BenchTill {
+  business: TestBusiness;
+  till_id: string;
+  device_token: string;
+  receipt_prefix: string;
+}
+
+/** `tills` tills spread over `businesses` businesses (the first till of each is the test one). */
+export async function benchTills(t: TestApp, businesses: number, tills: number): Promise<BenchTill[]> {
+  const created = [];
+  for (let i = 0; i < businesses; i += 1) created.push(await createTestBusiness(t.deps));
+  const out: BenchTill[] = created.map((business) => ({ business, till_id: business.till.id, device_token: business.till.device_token, receipt_prefix: business.till.receipt_prefix }));
+  // Stocked shelves, as in a shop: sales do not drive every level below zero (each an anomaly).
+  for (const business of created) {
+    await t.deps.db.query(
+      `INSERT INTO stock_levels (business_id, store_id, product_id, on_hand, updated_at)
+       SELECT $1, $2, p.id, 100000000, '2026-11-26T06:00:00Z' FROM products p WHERE p.business_id = $1`,
+      [business.business_id, business.store_id],
+    );
+  }
+  for (let i = out.length; i < tills; i += 1) {
+    const business = created[i % businesses] as TestBusiness;
+    const code = await t.deps.db.transaction((tx) => createEnrollmentCode(tx, t.deps, business.business_id, business.store_id, business.owner.id));
+    const till = await enrollTill(t.deps, code.code, `Till ${i + 1}`);
+    out.push({ business, till_id: till.till_id, device_token: till.device_token, receipt_prefix: till.receipt_prefix });
+  }
+  return out;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, index)] as number) * 100) / 100;
+}
+
+export function latencySummary(samples: readonly number[]): { p50_ms: number; p95_ms: number; p99_ms: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50_ms: percentile(sorted, 50), p95_ms: percentile(sorted, 95), p99_ms: percentile(sorted, 99) };
+}
+
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench -- server-ingest` (issue 4): 10,000 sale events of 3 lines each pushed over real
+ * HTTP in batches of 200, in three scenarios: one till; 20 concurrent tills of one business (one
+ * audit chain: the worst case); 20 tills of 20 businesses. Reported: events/s and batch latency.
+ * Baseline, same run and same database: the same event rows inserted raw with a batched
+ * `INSERT … SELECT FROM unnest(...)`, with the same concurrency. ratio = ingest rate / baseline rate.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Db } from '../src/db/db.js';
+import { TillEvents, pushBody, type Envelope } from '../test/ingest-event-builder.js';
+import { benchDatabases, benchTills, latencySummary, progress, startServer, type BenchServer, type BenchTill } from './ingest-bench-setup.js';
+
+const events_total = Number(process.env.BENCH_EVENTS ?? 10_000);
+const batch_events = 200;
+
+const scenarios = [
+  { scenario: '1-till', businesses: 1, tills: 1 },
+  { scenario: '20-tills-1-business', businesses: 1, tills: 20 },
+  { scenario: '20-tills-20-businesses', businesses: 20, tills: 20 },
+] as const;
+
+interface Stream {
+  till: BenchTill;
+  batches: Envelope[][];
+}
+
+function buildStreams(tills: readonly BenchTill[], seed: number): Stream[] {
+  const perTill = Math.ceil(events_total / tills.length);
+  return tills.map((till, index) => {
+    const builder = new TillEvents(till.till_id, till.business.cashier.id, seed + index, till.receipt_prefix);
+    const [sugar, rice, flour] = till.business.products;
+    const events = Array.from({ length: Math.min(perTill, events_total - index * perTill) }, (_, i) =>
+      builder.sale([[sugar!, 1 + (i % 3)], [rice!, 250 + (i % 5) * 50], [flour!, 1]]),
+    );
+    const batches: Envelope[][] = [];
+    for (let i = 0; i < events.length; i += batch_events) batches.push(events.slice(i, i + batch_events));
+    return { till, batches };
+  });
+}
+
+async function pushAll(server: BenchServer, streams: readonly Stream[]): Promise<{ seconds: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  const bodies = streams.map((stream) => stream.batches.map((batch) => JSON.stringify(pushBody(stream.till.till_id, batch))));
+  const started = performance.now();
+  await Promise.all(
+    streams.map(async (stream, s) => {
+      for (const body of bodies[s] as string[]) {
+        const sent = performance.now();
+        const res = await fetch(`${server.url}/v1/sync/push`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stream.till.device_token}`, 'content-type': 'application/json' },
+          body,
+        });
+        const answer = await res.text();
+        if (res.status !== 200) throw new Error(`push answered ${res.status}: ${answer.slice(0, 300)}`);
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+/** The same event rows, inserted raw in batches with unnest, with the same concurrency. */
+async function baselineInsert(db: Db, streams: readonly Stream[], table: string): Promise<{ seconds: number; latencies: number[] }> {
+  await db.exec(`CREATE TABLE ${table} (LIKE till_events INCLUDING DEFAULTS INCLUDING INDEXES)`);
+  const receivedAt = new Date(Date.UTC(2026, 10, 26, 9)).toISOString();
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    streams.map(async (stream) => {
+      for (const batch of stream.batches) {
+        const sent = performance.now();
+        await db.query(
+          `INSERT INTO ${table} (business_id, till_id, seq, event_id, type, v, epoch, prev_hash, hash, status, envelope, received_at)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[],
+                                $10::text[], $11::jsonb[], $12::timestamptz[])`,
+          [
+            batch.map(() => stream.till.business.business_id),
+            batch.map(() => stream.till.till_id),
+            batch.map((event) => event.seq),
+            batch.map((event) => event.event_id),
+            batch.map((event) => event['type']),
+            batch.map(() => 1),
+            batch.map(() => 1),
+            batch.map((event) => event.prev_hash),
+            batch.map((event) => event.hash),
+            batch.map(() => 'applied'),
+            batch.map((event) => JSON.stringify(event)),
+            batch.map(() => receivedAt),
+          ],
+        );
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+async function main(): Promise<void> {
+  for (const target of benchDatabases()) {
+    for (const [index, { scenario, businesses, tills }] of scenarios.entries()) {
+      progress(`server-ingest ${target.name} ${scenario}: setting up`);
+      const server = await startServer(target);
+      try {
+        const streams = buildStreams(await benchTills(server.t, businesses, tills), 1_000 * (index + 1));
+        const n = streams.reduce((total, stream) => total + stream.batches.reduce((sum, batch) => sum + batch.length, 0), 0);
+        progress(`server-ingest ${target.name} ${scenario}: pushing ${n} events`);
+        const ingest = await pushAll(server, streams);
+        const applied = await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales`);
+        if (Number(applied[0]?.n) !== n) throw new Error(`expected ${n} sales, found ${applied[0]?.n}`);
+        progress(`server-ingest ${target.name} ${scenario}: baseline`);
+        const baseline = await baselineInsert(server.db, streams, `bench_baseline_${index}`);
+        const ops = n / ingest.seconds;
+        const baselineOps = n / baseline.seconds;
+        process.stdout.write(
+          `${JSON.stringify({
+            bench: 'server-ingest',
+            scenario,
+            database: target.name,
+            n,
+            batch_events,
+            tills,
+            businesses,
+            ...latencySummary(ingest.latencies),
+            ops_per_s: Math.round(ops),
+            baseline: { ...latencySummary(baseline.latencies), ops_per_s: Math.round(baselineOps) },
+            ratio: Math.round((ops / baselineOps) * 1000) / 1000,
+          })}\n`,
+        );
+      } finally {
+        await server.close();
+      }
+    }
+  }
+}
+
+await main();

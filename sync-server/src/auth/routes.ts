@@ -1,0 +1,111 @@
+/**
+ * Owner and manager sign-in (DESIGN §6): email + password (scrypt), a session held in an
+ * httpOnly cookie (with a CSRF token the page echoes on unsafe requests) or used as a bearer
+ * token, absolute expiry, logout.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { hashSecret, isoAt, randomToken, verifySecret } from '@payme/shared';
+import type { ServerDeps } from '../deps.js';
+import { badRequest, parseInput, unauthorized } from '../http/errors.js';
+import { newSessionToken, session_cookie, tokenHash, type StaffPrincipal } from './principal.js';
+import { strictBody, uuidField } from '../http/input.js';
+
+export const email_chars_max = 254;
+export const password_chars_max = 200;
+
+export const emailField = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be an email address') })
+  .max(email_chars_max, { error: `may be at most ${email_chars_max} characters` })
+  .pipe(z.email({ error: 'must be an email address' }));
+
+const loginBody = strictBody({
+  email: emailField,
+  password: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
+    .min(1, { error: 'may not be empty' })
+    .max(password_chars_max, { error: `may be at most ${password_chars_max} characters` }),
+  business_id: uuidField.optional(),
+});
+
+export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const { db, clock, random, config } = deps;
+  // Unknown emails still pay for one hash, so response time does not reveal who has an account.
+  let decoyHash: string | null = null;
+  const decoy = () => (decoyHash ??= hashSecret('decoy-password', random, config.password_hash_cost));
+
+  app.post('/v1/auth/login', { config: { access: 'public', rateLimit: config.rate_limits.login } }, async (request, reply) => {
+    const body = parseInput(loginBody, request.body);
+    const email = body.email.toLowerCase();
+    const candidates = await db.query<{ id: string; business_id: string; name: string; role: 'owner' | 'manager'; password_hash: string | null }>(
+      `SELECT id::text AS id, business_id::text AS business_id, name, role, password_hash FROM staff
+        WHERE email = $1 AND active AND role IN ('owner', 'manager') AND ($2::uuid IS NULL OR business_id = $2::uuid)`,
+      [email, body.business_id ?? null],
+    );
+    if (candidates.length > 1) {
+      throw badRequest('business_required', 'This email belongs to several businesses; choose one', 'business_id');
+    }
+    const staff = candidates[0];
+    const ok = verifySecret(body.password, staff?.password_hash ?? decoy());
+    if (!staff || !staff.password_hash || !ok) throw unauthorized('invalid_credentials', 'Wrong email or password');
+
+    const token = newSessionToken(random);
+    const csrfToken = randomToken(random, 24);
+    const now = clock.now();
+    const expiresAt = isoAt(now + config.session_ttl_ms);
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO sessions (token_hash, business_id, staff_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [tokenHash(token), staff.business_id, staff.id, csrfToken, isoAt(now), expiresAt],
+      );
+      await deps.audit.append(tx, staff.business_id, { kind: 'session.login', actor: staff.id, subject: staff.id, data: { role: staff.role }, occurred_at: isoAt(now) });
+    });
+    void reply.setCookie(session_cookie, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.cookie_secure,
+      path: '/',
+      expires: new Date(now + config.session_ttl_ms),
+    });
+    return {
+      token,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+      business_id: staff.business_id,
+      staff: { id: staff.id, name: staff.name, role: staff.role },
+    };
+  });
+
+  app.post('/v1/auth/logout', { config: { access: 'manager' } }, async (request, reply) => {
+    const principal = request.principal as StaffPrincipal;
+    await db.transaction(async (tx) => {
+      await tx.query('DELETE FROM sessions WHERE token_hash = $1 AND business_id = $2', [principal.session_token_hash, principal.business_id]);
+      await deps.audit.append(tx, principal.business_id, {
+        kind: 'session.logout',
+        actor: principal.staff_id,
+        subject: principal.staff_id,
+        data: {},
+        occurred_at: isoAt(clock.now()),
+      });
+    });
+    void reply.clearCookie(session_cookie, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/v1/auth/session', { config: { access: 'manager' } }, async (request) => {
+    const principal = request.principal as StaffPrincipal;
+    const rows = await db.query<{ name: string; csrf_token: string; expires_at: Date }>(
+      `SELECT st.name, s.csrf_token, s.expires_at FROM sessions s JOIN staff st ON st.business_id = s.business_id AND st.id = s.staff_id
+        WHERE s.token_hash = $1 AND s.business_id = $2`,
+      [principal.session_token_hash, principal.business_id],
+    );
+    const row = rows[0];
+    if (!row) throw unauthorized('invalid_token', 'This session is not valid; sign in again');
+    return {
+      business_id: principal.business_id,
+      staff: { id: principal.staff_id, name: row.name, role: principal.role },
+      csrf_token: row.csrf_token,
+      expires_at: new Date(row.expires_at).toISOString(),
+    };
+  });
+}

@@ -1,0 +1,257 @@
+/**
+ * `payme-server` (DESIGN §11): serve, migrate, init --demo --json, audit verify.
+ * Every subcommand takes `--data DIR` (default `.payme/server` under the working directory) and
+ * uses PostgreSQL instead when DATABASE_URL is set. This is the process edge: the real clock,
+ * the CSPRNG and the environment are read here and handed down.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { cryptoRandom, randomToken, systemClock } from '@payme/shared';
+import { openDb, type Db } from '../db/db.js';
+import { migrate } from '../db/migrate.js';
+import { buildApp } from '../app.js';
+import { loadOrCreateSigningKey, signingKeyFromHex, type SigningKey } from '../audit/signing-key.js';
+import { AuditService } from '../audit/audit-log.js';
+import { addProducts, addStaff, createBusiness } from '../setup/business-setup.js';
+import { demoCatalog } from '../setup/demo-catalog.js';
+import { createEnrollmentCode } from '../auth/enrollment.js';
+import { resolveConfig } from '../config.js';
+import { loadKeyring } from '../mpesa/master-key.js';
+import { rotateMasterKey } from '../mpesa/keys-rotate.js';
+import { replayQuarantine } from '../quarantine/replay.js';
+
+const usage = `usage: payme-server <command> [options]
+  serve [--port 8787] [--host 127.0.0.1] [--data DIR]   run the server (PGlite in DIR unless DATABASE_URL)
+  migrate [--data DIR]                                  apply database migrations
+  init --demo --json [--data DIR]                       create the demo business "Duka la Mfano"
+  audit verify [--business ID] [--data DIR]             verify audit chains and signed checkpoints
+  quarantine replay [--business ID] [--data DIR]       re-validate quarantined events and apply what passes now
+  keys rotate [--data DIR]                              re-encrypt M-Pesa credentials under a new master key
+Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR`;
+
+const default_port = 8787;
+
+interface Common {
+  data: string;
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+async function openFor(options: Common): Promise<Db> {
+  const db = await openDb({ dataDir: path.join(options.data, 'pglite') });
+  await migrate(db);
+  return db;
+}
+
+async function signingKey(options: Common): Promise<SigningKey> {
+  const fromEnv = process.env.PAYME_AUDIT_SIGNING_KEY;
+  if (fromEnv) return signingKeyFromHex(fromEnv.trim().toLowerCase());
+  return loadOrCreateSigningKey(options.data, cryptoRandom);
+}
+
+async function serve(options: Common & { port: number; host: string }): Promise<void> {
+  const db = await openFor(options);
+  const key = await signingKey(options);
+  const app = await buildApp({
+    db,
+    clock: systemClock,
+    random: cryptoRandom,
+    config: {
+      signing_key: key,
+      cookie_secure: process.env.PAYME_COOKIE_SECURE === '1',
+      trust_proxy: process.env.PAYME_TRUST_PROXY || false,
+    },
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    checkpointTimer: true,
+    mpesa: { keyring: await loadKeyring({ env: process.env, data_dir: options.data }, cryptoRandom), start_worker: true },
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    // In-flight requests finish; new ones get 503; then the database closes.
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const address = await app.listen({ port: options.port, host: options.host });
+  app.log.info({ address, database: db.kind, data: db.kind === 'pglite' ? options.data : undefined, audit_key_id: key.key_id }, 'payme-server listening');
+}
+
+async function runMigrate(options: Common): Promise<void> {
+  const db = await openDb({ dataDir: path.join(options.data, 'pglite') });
+  try {
+    const applied = await migrate(db);
+    process.stdout.write(`${JSON.stringify({ applied, database: db.kind })}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+function pin(): string {
+  return String(cryptoRandom.int(0, 9999)).padStart(4, '0');
+}
+
+async function initDemo(options: Common & { port: number }): Promise<void> {
+  const db = await openFor(options);
+  try {
+    const key = await signingKey(options);
+    const config = resolveConfig({ signing_key: key });
+    const audit = new AuditService(key, systemClock);
+    const deps = { db, clock: systemClock, random: cryptoRandom, config, audit };
+    const ownerPassword = randomToken(cryptoRandom, 12);
+    const managerPassword = randomToken(cryptoRandom, 12);
+    const cashierPin = pin();
+    let managerPin = pin();
+    while (managerPin === cashierPin) managerPin = pin();
+    const suffix = randomToken(cryptoRandom, 4).toLowerCase().replace(/[^a-z0-9]/g, 'x');
+    const ownerEmail = `owner+${suffix}@duka.example`;
+    const managerEmail = `manager+${suffix}@duka.example`;
+    const result = await db.transaction(async (tx) => {
+      const { business_id, store_id } = await createBusiness(tx, deps, { name: 'Duka la Mfano', store_name: 'Duka la Mfano — Main Street' });
+      const ownerId = await addStaff(tx, deps, business_id, { name: 'Wanjiku Kamau', role: 'owner', email: ownerEmail, password: ownerPassword });
+      const managerId = await addStaff(tx, deps, business_id, { name: 'Otieno Ouma', role: 'manager', email: managerEmail, password: managerPassword, pin: managerPin }, ownerId);
+      const cashierId = await addStaff(tx, deps, business_id, { name: 'Achieng Atieno', role: 'cashier', pin: cashierPin }, ownerId);
+      const products = await addProducts(tx, deps, business_id, demoCatalog(), ownerId);
+      const code = await createEnrollmentCode(tx, deps, business_id, store_id, ownerId, 24 * 60 * 60 * 1000);
+      return { business_id, store_id, ownerId, managerId, cashierId, products: products.length, code };
+    });
+    await audit.checkpoint(db, result.business_id);
+    const url = `http://127.0.0.1:${options.port}`;
+    process.stdout.write(
+      `${JSON.stringify({
+        business_id: result.business_id,
+        business_name: 'Duka la Mfano',
+        store_id: result.store_id,
+        owner_email: ownerEmail,
+        owner_password: ownerPassword,
+        owner_id: result.ownerId,
+        manager_email: managerEmail,
+        manager_password: managerPassword,
+        manager_id: result.managerId,
+        manager_pin: managerPin,
+        cashier_id: result.cashierId,
+        cashier_pin: cashierPin,
+        enrollment_code: result.code.code,
+        enrollment_code_expires_at: result.code.expires_at,
+        products: result.products,
+        database: db.kind,
+        data_dir: db.kind === 'pglite' ? path.resolve(options.data) : null,
+        server_url: url,
+        serve_command: `npx payme-server serve --port ${options.port}${db.kind === 'pglite' ? ` --data ${options.data}` : ''}`,
+        enroll_url: `${url}/v1/tills/enroll`,
+        audit_public_key: key.publicKeyHex,
+      })}\n`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+async function auditVerify(options: Common & { business?: string }): Promise<number> {
+  const db = await openFor(options);
+  try {
+    const key = await signingKey(options);
+    const audit = new AuditService(key, systemClock);
+    const ids = options.business
+      ? [options.business]
+      : (await db.query<{ id: string }>('SELECT id::text AS id FROM businesses ORDER BY created_at, id')).map((row) => row.id);
+    if (options.business) {
+      const found = await db.query('SELECT 1 FROM businesses WHERE id::text = $1', [options.business]);
+      if (found.length === 0) fail(`no business ${options.business}`, 1);
+    }
+    let broken = 0;
+    for (const id of ids) {
+      const result = await audit.verify(db, id);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      if (!result.ok) {
+        broken += 1;
+        process.stderr.write(`audit log of business ${id} is broken at seq ${result.broken_seq}: ${result.message}\n`);
+      }
+    }
+    return broken === 0 ? 0 : 1;
+  } finally {
+    await db.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      demo: { type: 'boolean' },
+      json: { type: 'boolean' },
+      business: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${usage}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const data = path.resolve(values.data ?? path.join('.payme', 'server'));
+  const port = values.port === undefined ? default_port : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a port number, not ${values.port}`);
+  switch (command) {
+    case 'serve':
+      await serve({ data, port, host: values.host ?? '127.0.0.1' });
+      return -1; // keeps running
+    case 'migrate':
+      await runMigrate({ data });
+      return 0;
+    case 'init':
+      if (!values.demo || !values.json) fail('init needs --demo --json (the only kind of init there is for now)');
+      await initDemo({ data, port });
+      return 0;
+    case 'keys': {
+      if (sub !== 'rotate') fail(`unknown keys command ${sub ?? ''}\n${usage}`);
+      // Re-encrypts every stored M-Pesa credential under a new master key (DESIGN §7); running
+      // servers must be restarted afterwards to pick the new key up.
+      const db = await openFor({ data });
+      try {
+        process.stdout.write(`${JSON.stringify(await rotateMasterKey(db, { env: process.env, data_dir: data }, cryptoRandom))}\n`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'quarantine': {
+      if (sub !== 'replay') fail(`unknown quarantine command ${sub ?? ''}\n${usage}`);
+      // Re-validates quarantined events with this build's schemas and applies what now passes.
+      const db = await openFor({ data });
+      try {
+        const result = await replayQuarantine(db, { clock: systemClock }, values.business);
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'audit':
+      if (sub !== 'verify') fail(`unknown audit command ${sub ?? ''}\n${usage}`);
+      return auditVerify({ data, ...(values.business ? { business: values.business } : {}) });
+    default:
+      fail(`unknown command ${command}\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`payme-server: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

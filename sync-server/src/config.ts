@@ -1,0 +1,55 @@
+/**
+ * Server configuration: every tunable with its default. Tests pass cheaper hash costs and
+ * looser rate limits; production reads the environment in the CLI and passes the result here.
+ */
+import { password_hash_cost, pin_hash_cost, type SecretHashCost } from '@payme/shared';
+import type { SigningKey } from './audit/signing-key.js';
+
+export interface RateLimit {
+  max: number;
+  timeWindow: number;
+}
+
+export interface ServerConfig {
+  /** Signs audit checkpoints; the CLI loads or generates it, tests pass one. */
+  signing_key: SigningKey | null;
+  /** Retired checkpoint keys (key id → hex public key) that must still verify. */
+  retired_public_keys: Record<string, string>;
+  session_ttl_ms: number;
+  enrollment_code_ttl_ms: number;
+  /** Mark cookies `Secure` (behind the TLS proxy in production). */
+  cookie_secure: boolean;
+  /** Forwarded headers are trusted only from this proxy address (or list), never by default. */
+  trust_proxy: string | string[] | false;
+  password_hash_cost: SecretHashCost;
+  pin_hash_cost: SecretHashCost;
+  checkpoint_interval_ms: number;
+  /** Default JSON body limit; push and callbacks set their own. */
+  body_limit_bytes: number;
+  rate_limits: { login: RateLimit; enroll: RateLimit; push: RateLimit; payment: RateLimit };
+}
+
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'rate_limits'>> & { rate_limits?: Partial<ServerConfig['rate_limits']> };
+
+export const default_config: ServerConfig = {
+  signing_key: null,
+  retired_public_keys: {},
+  session_ttl_ms: 12 * 60 * 60 * 1000,
+  enrollment_code_ttl_ms: 15 * 60 * 1000,
+  cookie_secure: false,
+  trust_proxy: false,
+  password_hash_cost,
+  pin_hash_cost,
+  checkpoint_interval_ms: 60_000,
+  body_limit_bytes: 256 * 1024,
+  rate_limits: {
+    login: { max: 10, timeWindow: 60_000 },
+    enroll: { max: 10, timeWindow: 60_000 },
+    push: { max: 600, timeWindow: 60_000 },
+    payment: { max: 60, timeWindow: 60_000 },
+  },
+};
+
+export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
+  return { ...default_config, ...input, rate_limits: { ...default_config.rate_limits, ...input.rate_limits } };
+}

@@ -1,0 +1,204 @@
+/**
+ * The database layer (DESIGN §6): one interface over PostgreSQL (`pg`, production) and PGlite
+ * (embedded Postgres, the default), running the same SQL on both.
+ *
+ * PGlite is one connection: every top-level query and transaction takes one async mutex so two
+ * requests never interleave inside a transaction. On PostgreSQL each transaction holds its own
+ * pooled client at READ COMMITTED; code that must serialise locks rows explicitly
+ * (`SELECT … FOR UPDATE`, `UPDATE … RETURNING`) and a serialisation failure or deadlock reruns
+ * the whole transaction a few times.
+ */
+import { mkdir } from 'node:fs/promises';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+
+export interface Db {
+  kind: 'pglite' | 'postgres';
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Runs `fn` in one transaction; inside a transaction this runs `fn` inline (no savepoint). */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Runs a multi-statement script without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Subscribes to a NOTIFY channel (PostgreSQL: one dedicated connection; PGlite: in-process).
+   * Returns the function that unsubscribes.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** True for the handle a transaction hands to its callback. */
+  readonly inTransaction: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+/** Deadlock and serialisation failures: the transaction did nothing and may simply run again. */
+const retryable_sqlstates = new Set(['40001', '40P01']);
+const transaction_attempts_max = 5;
+
+const int8_oid = 20;
+
+/** bigint columns (sequence numbers, cents) come back as JS numbers; they stay far below 2^53. */
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`bigint ${text} exceeds the safe integer range`);
+  return value;
+}
+
+export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (databaseUrl) return openPostgres(databaseUrl, options.poolSize ?? 10);
+  return openPglite(options.dataDir);
+}
+
+/** The SQLSTATE of a driver error, when it has one. */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+function openPostgres(connectionString: string, max: number): Db {
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === int8_oid ? parseInt8 : pg.types.getTypeParser(oid, format ?? 'text'),
+  };
+  const pool = new pg.Pool({ connectionString, max, types: types as never });
+  // An idle client that errors (server restart) must not crash the process; the pool drops it.
+  pool.on('error', () => undefined);
+
+  const clientDb = (client: pg.PoolClient): Db => {
+    const db: Db = {
+      kind: 'postgres',
+      inTransaction: true,
+      query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[],
+      transaction: (fn) => fn(db),
+      exec: async (sql) => {
+        await client.query(sql);
+      },
+      listen: () => Promise.reject(new Error('listen is not available inside a transaction')),
+      close: () => Promise.reject(new Error('close the database, not a transaction')),
+    };
+    return db;
+  };
+
+  return {
+    kind: 'postgres',
+    inTransaction: false,
+    query: async <R>(sql: string, params?: unknown[]) => (await pool.query(sql, params as unknown[])).rows as R[],
+    async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt += 1) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+          const result = await fn(clientDb(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          if (attempt < transaction_attempts_max && retryable_sqlstates.has(sqlState(error) ?? '')) continue;
+          throw error;
+        } finally {
+          client.release();
+        }
+      }
+    },
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    async listen(channel, onPayload) {
+      const client = await pool.connect();
+      const handler = (message: pg.Notification) => {
+        if (message.channel === channel) onPayload(message.payload ?? '');
+      };
+      client.on('notification', handler);
+      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+      return async () => {
+        client.off('notification', handler);
+        await client.query(`UNLISTEN ${quoteIdentifier(channel)}`).catch(() => undefined);
+        client.release();
+      };
+    },
+    close: () => pool.end(),
+  };
+}
+
+function quoteIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe channel name ${name}`);
+  return `"${name}"`;
+}
+
+// ---------------------------------------------------------------- PGlite
+
+/** A FIFO async mutex: PGlite has one connection, so one transaction at a time. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Db> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const lite = await PGlite.create(dataDir ? { dataDir, parsers: { [int8_oid]: parseInt8 } } : { parsers: { [int8_oid]: parseInt8 } });
+  const mutex = new Mutex();
+  let closed = false;
+
+  const run = async <R>(sql: string, params?: unknown[]) => (await lite.query<R>(sql, params)).rows;
+
+  const txDb: Db = {
+    kind: 'pglite',
+    inTransaction: true,
+    query: run,
+    transaction: (fn) => fn(txDb),
+    exec: async (sql) => {
+      await lite.exec(sql);
+    },
+    listen: () => Promise.reject(new Error('listen is not available inside a transaction')),
+    close: () => Promise.reject(new Error('close the database, not a transaction')),
+  };
+
+  return {
+    kind: 'pglite',
+    inTransaction: false,
+    query: (sql, params) => mutex.run(() => run(sql, params)),
+    transaction: (fn) =>
+      mutex.run(async () => {
+        await lite.query('BEGIN');
+        try {
+          const result = await fn(txDb);
+          await lite.query('COMMIT');
+          return result;
+        } catch (error) {
+          await lite.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    exec: (sql) =>
+      mutex.run(async () => {
+        await lite.exec(sql);
+      }),
+    async listen(channel, onPayload) {
+      const unsubscribe = await mutex.run(() => lite.listen(quoteIdentifier(channel).slice(1, -1), onPayload));
+      return async () => {
+        if (!closed) await mutex.run(() => unsubscribe());
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await mutex.run(() => lite.close());
+    },
+  };
+}

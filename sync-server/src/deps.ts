@@ -1,0 +1,15 @@
+/** What every route module is handed (DESIGN: services get their dependencies, no singletons). */
+import type { Clock, Random } from '@payme/shared';
+import type { Db } from './db/db.js';
+import type { ServerConfig } from './config.js';
+import type { AuditService } from './audit/audit-log.js';
+import type { FeedNotifier } from './feed/changes.js';
+
+export interface ServerDeps {
+  db: Db;
+  clock: Clock;
+  random: Random;
+  config: ServerConfig;
+  audit: AuditService;
+  feed: FeedNotifier;
+}

@@ -1,0 +1,72 @@
+/**
+ * Till ingest routes: push and recover (device tokens), and the owner's views of what ingest set
+ * aside: anomalies (applied, flagged) and quarantined events (kept, not applied).
+ */
+import type { FastifyInstance } from 'fastify';
+import { push_body_bytes_max } from '@payme/shared';
+import type { ServerDeps } from '../deps.js';
+import type { DevicePrincipal, StaffPrincipal } from '../auth/principal.js';
+import { parseInput } from '../http/errors.js';
+import { listQuery } from '../owner/list-query.js';
+import { listQuarantine } from '../quarantine/quarantine-list.js';
+import { ingestPush } from './ingest-push.js';
+import { recoverTill } from './recover.js';
+
+/** Businesses whose checkpoint was looked at recently, at most this many remembered. */
+const checkpoint_memo_max = 10_000;
+
+export async function registerIngestRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  // maybeCheckpoint takes the business row's lock to look; pushes of a busy business would queue
+  // behind it after every push, so it is asked at most once per checkpoint interval per business
+  // (the serve timer still signs a checkpoint within the interval of the last activity).
+  const checkpointAskedAt = new Map<string, number>();
+  const maybeCheckpoint = async (businessId: string) => {
+    const now = deps.clock.now();
+    const asked = checkpointAskedAt.get(businessId);
+    if (asked !== undefined && now - asked < deps.audit.intervalMs) return;
+    if (checkpointAskedAt.size >= checkpoint_memo_max) checkpointAskedAt.clear();
+    checkpointAskedAt.set(businessId, now);
+    await deps.audit.maybeCheckpoint(deps.db, businessId);
+  };
+
+  app.post(
+    '/v1/sync/push',
+    { bodyLimit: push_body_bytes_max, config: { access: 'device', rateLimit: deps.config.rate_limits.push } },
+    async (request) => {
+      const principal = request.principal as DevicePrincipal;
+      const { changed, ...response } = await ingestPush(deps, principal, request.body);
+      if (changed) {
+        deps.feed.notifyFeed(principal.business_id);
+        // A checkpoint is signed when one is due; failing to sign must not fail a committed push.
+        await maybeCheckpoint(principal.business_id).catch((error: unknown) => {
+          request.log.error({ err: error }, 'checkpoint after push failed');
+        });
+      }
+      return response;
+    },
+  );
+
+  app.post('/v1/sync/recover', { config: { access: 'device', rateLimit: deps.config.rate_limits.push } }, async (request) => {
+    const principal = request.principal as DevicePrincipal;
+    const response = await recoverTill(deps, principal, request.body);
+    deps.feed.notifyFeed(principal.business_id);
+    return response;
+  });
+
+  app.get('/v1/anomalies', { config: { access: 'owner' } }, async (request) => {
+    const principal = request.principal as StaffPrincipal;
+    const query = parseInput(listQuery, request.query);
+    const anomalies = await deps.db.query(
+      `SELECT event_id::text AS event_id, anomaly_no, kind, till_id::text AS till_id, subject, details, detected_at
+         FROM anomalies WHERE business_id = $1 ORDER BY detected_at DESC, event_id, anomaly_no LIMIT $2 OFFSET $3`,
+      [principal.business_id, query.limit, query.offset],
+    );
+    return { anomalies };
+  });
+
+  app.get('/v1/quarantine', { config: { access: 'owner' } }, async (request) => {
+    const principal = request.principal as StaffPrincipal;
+    const query = parseInput(listQuery, request.query);
+    return { events: await listQuarantine(deps.db, principal.business_id, query) };
+  });
+}

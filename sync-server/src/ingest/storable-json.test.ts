@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { event_depth_max, jsonDepthExceeds, unstorablePath } from './storable-json.js';
+
+describe('storable JSON', () => {
+  it('names the path of a NUL character or a lone surrogate, in values and keys', () => {
+    expect(unstorablePath({ payload: { lines: [{ name: 'ok' }, { name: 'a\u0000b' }] } })).toBe('payload.lines.1.name');
+    expect(unstorablePath({ payload: { ['k\ud800']: 1 } })).toBe('payload.k\ud800');
+    expect(unstorablePath({ a: 'fine', b: [1, true, null, 'ok 😀'] })).toBeNull();
+  });
+
+  it('measures nesting depth without walking past the limit', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < event_depth_max + 1; i += 1) deep = [deep];
+    expect(jsonDepthExceeds(deep)).toBe(true);
+    expect(jsonDepthExceeds({ a: [{ b: 1 }] })).toBe(false);
+  });
+});
+
+describe('till clock readings', () => {
+  it('accepts real instants and refuses days no calendar has', async () => {
+    const { isStorableInstant } = await import('./project-events.js');
+    expect(isStorableInstant('2026-11-26T09:30:00.000Z')).toBe(true);
+    expect(isStorableInstant('2026-11-26T09:30:00Z')).toBe(true);
+    expect(isStorableInstant('2026-02-30T09:30:00.000Z')).toBe(false);
+    expect(isStorableInstant('0000-01-01T00:00:00.000Z')).toBe(false);
+    expect(isStorableInstant('not a time')).toBe(false);
+  });
+});

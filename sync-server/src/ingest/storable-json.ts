@@ -1,0 +1,35 @@
+/**
+ * PostgreSQL's jsonb refuses two things JSON itself allows: the NUL character (`\u0000`) and
+ * unpaired UTF-16 surrogates. An event carrying either is still hashed and chained (its hash is
+ * valid), but is quarantined and kept as JSON text instead of jsonb.
+ */
+
+/** Nesting deeper than this is no event a till writes; it is refused before any recursion. */
+export const event_depth_max = 32;
+
+function storable(text: string): boolean {
+  return !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** The dotted path of the first string or key jsonb cannot store, or null when all can be. */
+export function unstorablePath(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return storable(value) ? null : path;
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= event_depth_max) return path;
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((item, index) => [String(index), item]) : Object.entries(value);
+  for (const [key, inner] of entries) {
+    const innerPath = path === '' ? key : `${path}.${key}`;
+    if (!storable(key)) return innerPath;
+    const found = unstorablePath(inner, innerPath, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** Nesting depth of a JSON value, capped just past the limit so a hostile one costs little. */
+export function jsonDepthExceeds(value: unknown, max: number = event_depth_max, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth >= max) return true;
+  const inner = Array.isArray(value) ? value : Object.values(value);
+  return inner.some((item) => jsonDepthExceeds(item, max, depth + 1));
+}

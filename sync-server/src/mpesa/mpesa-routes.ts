@@ -1,0 +1,166 @@
+/**
+ * The M-Pesa HTTP routes (DESIGN §6, §7, §11):
+ * - `POST /v1/payments/mpesa/stk` (a till or staff; Idempotency-Key = payment id; rate-limited),
+ *   `GET /v1/payments/:id`;
+ * - Daraja's callbacks under `/v1/mpesa/:secret/…` (public, guarded by the per-business secret
+ *   in the path; body-size limit, never rate-limited): the raw body is stored and answered at
+ *   once, and processed afterwards;
+ * - the owner's `GET|PUT /v1/mpesa/account` (secrets masked) and `GET /v1/mpesa/unmatched`.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isoAt, strictObject, uuid } from '@payme/shared';
+import { z } from 'zod';
+import type { ServerDeps } from '../deps.js';
+import { appendAudit } from '../audit/audit-log.js';
+import { badRequest, notFound, parseInput } from '../http/errors.js';
+import { idempotencyKeyFrom } from '../http/idempotency.js';
+import type { CallbackRoute } from './callback-processor.js';
+import { RawCallbackWriter } from './raw-callback-writer.js';
+import { businessForCallbackSecret, loadMpesaAccount, maskedAccount, saveMpesaAccount } from './mpesa-account.js';
+import type { MpesaService } from './mpesa-service.js';
+import { paymentRecord, readPayment } from './payments.js';
+import { requestStkPayment, stkRequestSchema } from './stk-request.js';
+import { listUnmatched } from './unmatched-queue.js';
+
+/** Daraja's callbacks are a few hundred bytes; this leaves room and refuses floods. */
+export const callback_body_bytes_max = 64 * 1024;
+
+export interface MpesaRouteOptions {
+  /** Source addresses Daraja calls from; others are logged (or refused when `enforce_ip_allowlist`). */
+  callback_ip_allowlist?: readonly string[];
+  enforce_ip_allowlist?: boolean;
+}
+
+const callback_paths: ReadonlyArray<[string, CallbackRoute]> = [
+  ['stk', 'stk'],
+  ['c2b/validation', 'c2b_validation'],
+  ['c2b/confirmation', 'c2b_confirmation'],
+  ['result', 'result'],
+  ['timeout', 'timeout'],
+];
+
+function principalOf(request: FastifyRequest) {
+  const principal = request.principal;
+  if (!principal) throw new Error('route without a principal');
+  return principal;
+}
+
+export async function registerMpesaRoutes(app: FastifyInstance, deps: ServerDeps, mpesa: MpesaService, options: MpesaRouteOptions = {}): Promise<void> {
+  app.post('/v1/payments/mpesa/stk', { config: { access: 'staff', rateLimit: deps.config.rate_limits.payment } }, async (request, reply) => {
+    const principal = principalOf(request);
+    const input = parseInput(stkRequestSchema, request.body);
+    const key = idempotencyKeyFrom(request);
+    if (key !== input.payment_id) throw badRequest('idempotency_key_mismatch', 'The Idempotency-Key must be the payment id', 'Idempotency-Key');
+    const caller = principal.kind === 'device'
+      ? { business_id: principal.business_id, till_id: principal.till_id, staff_id: null }
+      : { business_id: principal.business_id, till_id: null, staff_id: principal.staff_id };
+    const result = await requestStkPayment(mpesa, caller, input);
+    return reply.status(result.status).send(result.record);
+  });
+
+  app.get('/v1/payments/:id', { config: { access: 'staff' } }, async (request) => {
+    const { id } = parseInput(strictObject({ id: uuid }), request.params, 'path');
+    const row = await readPayment(deps.db, principalOf(request).business_id, id);
+    if (!row) throw notFound('Payment', 'id');
+    return paymentRecord(row);
+  });
+
+  app.get('/v1/mpesa/account', { config: { access: 'owner' } }, async (request) => {
+    const account = await loadMpesaAccount(deps.db, mpesa.keyring, principalOf(request).business_id);
+    if (!account) throw notFound('M-Pesa account');
+    return maskedAccount(account);
+  });
+
+  app.put('/v1/mpesa/account', { config: { access: 'owner' } }, async (request) => {
+    const principal = principalOf(request);
+    const input = parseInput(accountInputSchema, request.body);
+    const { consumer_key, consumer_secret, passkey, initiator_name, security_credential, ...settings } = input;
+    await deps.db.transaction(async (tx) => {
+      await saveMpesaAccount(tx, { keyring: mpesa.keyring, random: deps.random, clock: deps.clock }, principal.business_id, settings, {
+        consumer_key,
+        consumer_secret,
+        passkey,
+        ...(initiator_name ? { initiator_name } : {}),
+        ...(security_credential ? { security_credential } : {}),
+      });
+      // The audit entry names what changed, never a secret.
+      await appendAudit(tx, principal.business_id, {
+        kind: 'mpesa_account_updated',
+        actor: principal.kind === 'staff' ? principal.staff_id : null,
+        subject: principal.business_id,
+        data: { base_url: settings.base_url, kind: settings.kind, business_shortcode: settings.business_shortcode, till_number: settings.till_number ?? null },
+        occurred_at: isoAt(deps.clock.now()),
+      });
+    });
+    const account = await loadMpesaAccount(deps.db, mpesa.keyring, principal.business_id);
+    return account ? maskedAccount(account) : {};
+  });
+
+  app.get('/v1/mpesa/unmatched', { config: { access: 'owner' } }, async (request) => ({ items: await listUnmatched(deps.db, principalOf(request).business_id) }));
+
+  await app.register(async (scope) => {
+    // Callbacks are stored exactly as they came, whatever their content type says.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: callback_body_bytes_max }, (_request, body, done) => done(null, body));
+    const allowlist = new Set(options.callback_ip_allowlist ?? []);
+    const secretCache = new CallbackSecretCache(deps.db, deps.clock);
+    const writer = new RawCallbackWriter(deps.db, deps);
+    for (const [path, route] of callback_paths) {
+      scope.post(`/v1/mpesa/:secret/${path}`, { bodyLimit: callback_body_bytes_max, config: { access: 'public' } }, async (request, reply) => {
+        const secret = (request.params as { secret?: unknown }).secret;
+        const businessId = typeof secret === 'string' ? await secretCache.lookup(secret) : undefined;
+        if (!businessId) throw notFound('Callback address');
+        if (allowlist.size > 0 && !allowlist.has(request.ip)) {
+          request.log.warn({ route, source_ip: request.ip }, 'M-Pesa callback from outside the allowlist');
+          if (options.enforce_ip_allowlist) return reply.status(403).send({ code: 'forbidden', message: 'Not an M-Pesa address' });
+        }
+        const body = typeof request.body === 'string' ? request.body : '';
+        await mpesa.acknowledging(() => writer.store(businessId, route, body, request.ip));
+        mpesa.kick();
+        // Validation answers Daraja's question; every other callback only needs a receipt.
+        return route === 'c2b_validation' ? { ResultCode: '0', ResultDesc: 'Accepted' } : { ResultCode: 0, ResultDesc: 'Accepted' };
+      });
+    }
+  });
+}
+
+/** Callback secret → business, remembered briefly: one query less on the path Daraja waits on. */
+export const callback_secret_cache_ms = 30_000;
+const callback_secret_cache_entries_max = 10_000;
+
+class CallbackSecretCache {
+  private readonly entries = new Map<string, { business_id: string; expires_at_ms: number }>();
+
+  constructor(
+    private readonly db: ServerDeps['db'],
+    private readonly clock: ServerDeps['clock'],
+  ) {}
+
+  async lookup(secret: string): Promise<string | undefined> {
+    const now = this.clock.now();
+    const hit = this.entries.get(secret);
+    if (hit && hit.expires_at_ms > now) return hit.business_id;
+    const businessId = await businessForCallbackSecret(this.db, secret);
+    // Only known secrets are cached, so probing with random paths cannot grow the map.
+    if (businessId) {
+      if (this.entries.size >= callback_secret_cache_entries_max) this.entries.clear();
+      this.entries.set(secret, { business_id: businessId, expires_at_ms: now + callback_secret_cache_ms });
+    }
+    return businessId;
+  }
+}
+
+const accountInputSchema = strictObject({
+  base_url: z.url({ protocol: /^https?$/ }).max(300),
+  kind: z.enum(['till', 'paybill']),
+  business_shortcode: z.string().regex(/^\d{5,8}$/),
+  till_number: z.string().regex(/^\d{5,8}$/).optional(),
+  callback_base_url: z.url({ protocol: /^https?$/ }).max(300),
+  trust_callbacks: z.boolean().optional(),
+  time_zone: z.string().min(1).max(64).optional(),
+  consumer_key: z.string().min(1).max(200),
+  consumer_secret: z.string().min(1).max(200),
+  passkey: z.string().min(1).max(200),
+  initiator_name: z.string().min(1).max(100).optional(),
+  security_credential: z.string().min(1).max(2_000).optional(),
+}).refine((value) => value.kind === 'paybill' || value.till_number !== undefined, { message: 'a till account needs till_number', path: ['till_number'] });

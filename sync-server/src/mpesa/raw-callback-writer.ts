@@ -1,0 +1,67 @@
+/**
+ * Group commit for raw callbacks: callbacks that arrive while a write is in progress are stored
+ * together by the next single multi-row INSERT. Every callback is still answered only after its
+ * own row is committed; under load, one commit serves many answers instead of one each (PGlite
+ * has one connection, so per-row commits queue behind each other).
+ */
+import { isoAt, uuidv7, type Clock, type Random } from '@payme/shared';
+import type { Db } from '../db/db.js';
+import type { CallbackRoute } from './callback-processor.js';
+
+/** Rows per INSERT: 6 parameters each, far below PostgreSQL's 65,535 parameters. */
+export const raw_callback_batch_rows_max = 500;
+
+interface Pending {
+  params: unknown[];
+  callback_id: string;
+  resolve: (callbackId: string) => void;
+  reject: (error: unknown) => void;
+}
+
+export class RawCallbackWriter {
+  private queue: Pending[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly env: { clock: Clock; random: Random },
+  ) {}
+
+  /** Resolves with the callback id once the row is committed. */
+  store(businessId: string, route: CallbackRoute, body: string, sourceIp: string | null): Promise<string> {
+    const callbackId = uuidv7(this.env.clock, this.env.random);
+    const params = [businessId, callbackId, route, body, sourceIp, isoAt(this.env.clock.now())];
+    const done = new Promise<string>((resolve, reject) => this.queue.push({ params, callback_id: callbackId, resolve, reject }));
+    if (!this.writing) void this.writeAll();
+    return done;
+  }
+
+  private async writeAll(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, raw_callback_batch_rows_max);
+        const values = batch.map((_, row) => `($${row * 6 + 1}, $${row * 6 + 2}, $${row * 6 + 3}, $${row * 6 + 4}, $${row * 6 + 5}, $${row * 6 + 6})`).join(', ');
+        try {
+          await this.db.query(
+            `INSERT INTO mpesa_callbacks (business_id, callback_id, route, body, source_ip, received_at) VALUES ${values}`,
+            batch.flatMap((item) => item.params),
+          );
+          for (const item of batch) item.resolve(item.callback_id);
+        } catch (error) {
+          // One bad row must not fail its neighbours: store them one by one instead.
+          for (const item of batch) {
+            try {
+              await this.db.query('INSERT INTO mpesa_callbacks (business_id, callback_id, route, body, source_ip, received_at) VALUES ($1, $2, $3, $4, $5, $6)', item.params);
+              item.resolve(item.callback_id);
+            } catch (single) {
+              item.reject(batch.length === 1 ? error : single);
+            }
+          }
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Results of Transaction Status (the receipt of a payment confirmed by query) and Reversal,
+ * which Daraja posts to the ResultURL (or QueueTimeOutURL when its queue gave up). Each answer
+ * is linked back through `mpesa_async_requests` and applied once.
+ */
+import { darajaResultCallbackSchema, isoAt, resultParameters, type Clock, type DarajaResultCallback, type Random } from '@payme/shared';
+import { z } from 'zod';
+import type { Db } from '../db/db.js';
+import { enqueueJob, jobBackoffMs } from './mpesa-jobs.js';
+import { lockPayment, moveState, type PaymentRow } from './payments.js';
+import { parseJson, type CallbackOutcome, type StoredCallback } from './stk-callback.js';
+
+type Env = { clock: Clock; random: Random };
+
+/**
+ * Reversal results carry alphanumeric codes (`R000001` already reversed, `R000002` unknown
+ * transaction) that the shared schema's numeric ResultCode refuses; read those here until the
+ * shared schema accepts them (reported to the lead).
+ */
+const alphanumericResultSchema = z.looseObject({
+  Result: z.looseObject({
+    ResultCode: z.string().regex(/^[A-Za-z0-9_.-]{1,20}$/),
+    ResultDesc: z.string().max(1_000),
+    OriginatorConversationID: z.string().max(100),
+    ConversationID: z.string().min(1).max(100),
+    TransactionID: z.string().max(100),
+  }),
+});
+
+type ResultBody = { Result: { ResultCode: number | string; ResultDesc: string; OriginatorConversationID: string; ConversationID: string; TransactionID: string } };
+
+function parseResult(value: unknown): { ok: true; data: ResultBody; shared: DarajaResultCallback | undefined } | { ok: false; field: string } {
+  const shared = darajaResultCallbackSchema.safeParse(value);
+  if (shared.success) return { ok: true, data: shared.data, shared: shared.data };
+  const coded = alphanumericResultSchema.safeParse(value);
+  if (coded.success) return { ok: true, data: coded.data as ResultBody, shared: undefined };
+  return { ok: false, field: shared.error.issues[0]?.path.join('.') ?? '' };
+}
+
+interface AsyncRequest {
+  kind: 'receipt_lookup' | 'reversal';
+  subject: string;
+  answered_at: Date | null;
+  originator_conversation_id: string;
+}
+
+export async function processResultCallback(tx: Db, env: Env, stored: StoredCallback): Promise<CallbackOutcome> {
+  const json = parseJson(stored.body);
+  if (!json.ok) return { outcome: 'quarantined', reason: 'unreadable_json' };
+  const parsed = parseResult(json.value);
+  if (!parsed.ok) return { outcome: 'quarantined', reason: `invalid_shape: ${parsed.field}`.slice(0, 300) };
+  const result = parsed.data.Result;
+  const rows = await tx.query<AsyncRequest>(
+    `SELECT kind, subject, answered_at, originator_conversation_id FROM mpesa_async_requests
+      WHERE business_id = $1 AND (originator_conversation_id = $2 OR conversation_id = $3) FOR UPDATE`,
+    [stored.business_id, result.OriginatorConversationID, result.ConversationID],
+  );
+  const request = rows[0];
+  const subject = result.ConversationID;
+  if (!request) return { outcome: 'quarantined', reason: 'unknown_request', subject };
+  if (request.answered_at !== null) return { outcome: 'duplicate', subject };
+  await tx.query('UPDATE mpesa_async_requests SET answered_at = $3 WHERE business_id = $1 AND originator_conversation_id = $2', [
+    stored.business_id,
+    request.originator_conversation_id,
+    isoAt(env.clock.now()),
+  ]);
+  const timedOut = stored.route === 'timeout';
+  const ok = !timedOut && result.ResultCode === 0;
+  if (request.kind === 'receipt_lookup') {
+    const payment = await lockPayment(tx, stored.business_id, request.subject);
+    const receipt = ok && parsed.shared ? resultParameters(parsed.shared).ReceiptNo : undefined;
+    if (payment && payment.state === 'succeeded' && payment.receipt_pending && typeof receipt === 'string' && receipt !== '') {
+      await moveState(tx, env.clock, payment, 'succeeded', 'receipt from Transaction Status', { mpesa_receipt: receipt, receipt_pending: false });
+      return { outcome: 'recorded', subject };
+    }
+    if (payment && payment.receipt_pending) await askReceiptAgain(tx, env, payment);
+    return { outcome: 'ignored', reason: timedOut ? 'timed_out' : `result ${result.ResultCode}`, subject };
+  }
+  return applyReversalResult(tx, env, stored.business_id, request.subject, ok, timedOut, String(result.ResultCode), result.ResultDesc, result.TransactionID, subject);
+}
+
+async function askReceiptAgain(tx: Db, env: Env, payment: PaymentRow): Promise<void> {
+  await enqueueJob(tx, env, payment.business_id, { kind: 'receipt_lookup', subject: payment.payment_id, run_at_ms: env.clock.now() + jobBackoffMs(3, env.random) });
+}
+
+async function applyReversalResult(
+  tx: Db,
+  env: Env,
+  businessId: string,
+  reversalId: string,
+  ok: boolean,
+  timedOut: boolean,
+  code: string,
+  desc: string,
+  reversalReceipt: string,
+  subject: string,
+): Promise<CallbackOutcome> {
+  const now = isoAt(env.clock.now());
+  if (timedOut) {
+    // Daraja's queue gave up before carrying it out: send it again later.
+    await tx.query(`UPDATE mpesa_reversals SET status = 'requested', updated_at = $3 WHERE business_id = $1 AND reversal_id = $2`, [businessId, reversalId, now]);
+    await enqueueJob(tx, env, businessId, { kind: 'reversal', subject: reversalId, run_at_ms: env.clock.now() + jobBackoffMs(2, env.random) });
+    return { outcome: 'recorded', reason: 'reversal_timed_out_retrying', subject };
+  }
+  const rows = await tx.query<{ payment_id: string | null; mpesa_receipt: string }>(
+    `UPDATE mpesa_reversals SET status = $3, result_code = $4, result_desc = $5, reversal_receipt = $6, updated_at = $7
+      WHERE business_id = $1 AND reversal_id = $2 RETURNING payment_id::text AS payment_id, mpesa_receipt`,
+    [businessId, reversalId, ok ? 'succeeded' : 'failed', code, desc.slice(0, 500), ok ? reversalReceipt : null, now],
+  );
+  const reversal = rows[0];
+  if (ok && reversal) {
+    const paymentRows = await tx.query<{ payment_id: string }>(
+      'SELECT payment_id::text AS payment_id FROM payments WHERE business_id = $1 AND (payment_id = $2 OR mpesa_receipt = $3) LIMIT 1',
+      [businessId, reversal.payment_id, reversal.mpesa_receipt],
+    );
+    const paymentId = paymentRows[0]?.payment_id;
+    const payment = paymentId ? await lockPayment(tx, businessId, paymentId) : undefined;
+    if (payment && payment.state === 'succeeded') await moveState(tx, env.clock, payment, 'reversed', `reversal ${reversalReceipt}`);
+  }
+  return { outcome: 'recorded', reason: ok ? 'reversed' : `reversal_failed ${code}`, subject };
+}

@@ -1,0 +1,133 @@
+/**
+ * `payme-server quarantine replay` (DESIGN §5): once a fix ships (a new event version, a missing
+ * customer or sale that arrived from another till), re-validates every open quarantined event and
+ * applies those that now pass, exactly as a push would have: projections, anomalies, an audit
+ * entry and feed changes in one transaction per business. Events that still fail stay
+ * quarantined with their current reason. Replaying twice applies nothing twice: an applied event
+ * is marked `replayed_at` and its till_events row `applied` in the same transaction.
+ */
+import { isoAt, type Clock } from '@payme/shared';
+import type { Db } from '../db/db.js';
+import type { AuditEntryInput } from '../audit/audit-log.js';
+import type { FeedChangeInput } from '../feed/changes.js';
+import { appendFeedChanges } from '../feed/feed-batch.js';
+import type { FeedNotifier } from '../feed/changes.js';
+import { appendAuditEntries } from '../ingest/audit-batch.js';
+import { loadProjectionState } from '../ingest/load-state.js';
+import { checkEvent, foldEvents, type FoldInput } from '../ingest/project-events.js';
+import { writeProjections } from '../ingest/write-projections.js';
+
+export interface ReplaySummary {
+  businesses: number;
+  examined: number;
+  applied: number;
+  still_quarantined: number;
+}
+
+interface OpenRow {
+  till_id: string;
+  store_id: string;
+  seq: number;
+  event_id: string;
+  hash: string;
+  envelope: Record<string, unknown> | null;
+}
+
+/**
+ * Replays the open quarantine of one business, or of every business when `businessId` is
+ * omitted. `notifier` (optional) wakes long-polls after each business commits.
+ */
+export async function replayQuarantine(
+  db: Db,
+  deps: { clock: Clock; feed?: FeedNotifier },
+  businessId?: string,
+): Promise<ReplaySummary> {
+  const businesses = businessId
+    ? [businessId]
+    : (await db.query<{ business_id: string }>('SELECT DISTINCT business_id::text AS business_id FROM quarantined_events WHERE replayed_at IS NULL')).map(
+        (row) => row.business_id,
+      );
+  const summary: ReplaySummary = { businesses: 0, examined: 0, applied: 0, still_quarantined: 0 };
+  for (const id of businesses) {
+    const result = await replayBusiness(db, deps.clock, id);
+    summary.businesses += 1;
+    summary.examined += result.examined;
+    summary.applied += result.applied;
+    summary.still_quarantined += result.examined - result.applied;
+    if (result.applied > 0) deps.feed?.notifyFeed(id);
+  }
+  return summary;
+}
+
+async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise<{ examined: number; applied: number }> {
+  return db.transaction(async (tx) => {
+    // The open rows' locks keep two replays apart: the second waits, then finds them replayed.
+    const open = await tx.query<OpenRow>(
+      `SELECT q.till_id::text AS till_id, t.store_id::text AS store_id, q.seq, q.event_id::text AS event_id, e.hash, e.envelope
+         FROM quarantined_events q
+         JOIN till_events e ON e.business_id = q.business_id AND e.till_id = q.till_id AND e.seq = q.seq
+         JOIN tills t ON t.business_id = q.business_id AND t.id = q.till_id
+        WHERE q.business_id = $1 AND q.replayed_at IS NULL
+        ORDER BY e.received_at, q.till_id, q.seq
+        FOR UPDATE OF q`,
+      [businessId],
+    );
+    const now = clock.now();
+    const at = isoAt(now);
+    let applied = 0;
+    const audit: AuditEntryInput[] = [];
+    const feed: FeedChangeInput[] = [];
+    for (const [tillId, rows] of groupByTill(open)) {
+      const storeId = (rows[0] as OpenRow).store_id;
+      // Events kept as text (unstorable) cannot pass and are left as they are.
+      const inputs: FoldInput[] = rows
+        .filter((row) => row.envelope !== null)
+        .map((row) => ({ seq: Number(row.seq), event_id: row.event_id, checked: checkEvent(row.envelope) }));
+      const scope = { business_id: businessId, store_id: storeId, till_id: tillId };
+      const valid = inputs.flatMap((input) => (input.checked.ok ? [input.checked.event] : []));
+      const fold = foldEvents(await loadProjectionState(tx, scope, valid), inputs, at);
+      const written = await writeProjections(tx, scope, fold.rows, at);
+      for (const customer of written.customers) feed.push({ kind: 'customer', entity_id: customer.id, data: customer });
+      for (const [productId, onHand] of written.stock_levels) {
+        feed.push({ kind: 'stock_level', entity_id: `${storeId}:${productId}`, data: { store_id: storeId, product_id: productId, on_hand: onHand } });
+      }
+      for (const [customerId, balance] of written.balances) {
+        feed.push({ kind: 'credit_balance', entity_id: customerId, data: { customer_id: customerId, balance_cents: balance } });
+      }
+      const hashes = new Map(rows.map((row) => [Number(row.seq), row]));
+      for (const verdict of fold.verdicts) {
+        const row = hashes.get(verdict.seq) as OpenRow;
+        if (verdict.status === 'applied') {
+          applied += 1;
+          await markApplied(tx, businessId, tillId, verdict.seq, at);
+          audit.push({
+            kind: 'event_applied',
+            actor: typeof row.envelope?.['actor_id'] === 'string' ? (row.envelope['actor_id'] as string) : `till:${tillId}`,
+            subject: verdict.event_id,
+            data: { till_id: tillId, seq: verdict.seq, type: row.envelope?.['type'] ?? null, hash: row.hash, replayed: true },
+            occurred_at: at,
+          });
+        } else if (verdict.reason) {
+          await tx.query(
+            'UPDATE quarantined_events SET reason_code = $4, reason = $5, field = $6 WHERE business_id = $1 AND till_id = $2 AND seq = $3',
+            [businessId, tillId, verdict.seq, verdict.reason.code, verdict.reason.message.slice(0, 2_000), verdict.reason.field ?? null],
+          );
+        }
+      }
+    }
+    await appendAuditEntries(tx, businessId, audit);
+    await appendFeedChanges(tx, businessId, feed, now);
+    return { examined: open.length, applied };
+  });
+}
+
+async function markApplied(tx: Db, businessId: string, tillId: string, seq: number, at: string): Promise<void> {
+  await tx.query('UPDATE quarantined_events SET replayed_at = $4 WHERE business_id = $1 AND till_id = $2 AND seq = $3', [businessId, tillId, seq, at]);
+  await tx.query("UPDATE till_events SET status = 'applied' WHERE business_id = $1 AND till_id = $2 AND seq = $3", [businessId, tillId, seq]);
+}
+
+function groupByTill(rows: readonly OpenRow[]): Map<string, OpenRow[]> {
+  const groups = new Map<string, OpenRow[]>();
+  for (const row of rows) groups.set(row.till_id, [...(groups.get(row.till_id) ?? []), row]);
+  return groups;
+}
