@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { startChild, waitForHealthy, type Child } from '@payme/till/cli/child-processes';
 import { parseInitOutput, workspaceBin, type DemoInit } from '@payme/till/cli/demo-plan';
+import { configureDemoMpesa } from '@payme/till/cli/demo-setup';
 import { freePort } from './free-port.js';
 import { repo_root } from './renderer-build.js';
 import { tillRpc } from './till-rpc.js';
@@ -60,7 +61,12 @@ export interface DemoStack {
   stop(): Promise<void>;
 }
 
-export async function startDemoStack(name: string): Promise<DemoStack> {
+export interface DemoStackOptions {
+  /** Point the demo business's M-Pesa account at this stack's Daraja simulator (as `npm start` does). */
+  mpesa?: boolean;
+}
+
+export async function startDemoStack(name: string, options: DemoStackOptions = {}): Promise<DemoStack> {
   const template = await demoTemplate();
   const dir = mkdtempSync(path.join(inject('payme_e2e_dir'), `${name}-`));
   const logs = path.join(dir, 'logs');
@@ -99,6 +105,10 @@ export async function startDemoStack(name: string): Promise<DemoStack> {
 
   await startServer();
   const simulatorUrl = await startSimulator();
+  if (options.mpesa === true) {
+    if (simulatorUrl === null) throw new Error('the Daraja simulator (payme-daraja-sim) did not start; M-Pesa scenarios need it');
+    await configureDemoMpesa((url, init) => fetch(url, init), serverUrl, { email: template.logins.owner_email, password: template.logins.owner_password }, simulatorUrl);
+  }
   await startTill();
   return {
     dir,

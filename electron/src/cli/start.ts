@@ -6,13 +6,16 @@
  * under the repository root); Ctrl-C stops everything.
  */
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isPaymeError } from '@payme/shared';
 import { rendererBuilt, default_renderer_dir } from '../host/renderer-files.js';
 import { openTillHost } from '../host/till-host.js';
+import { startTillSync } from '../host/till-sync.js';
 import { startChild, waitForHealthy, type Child } from './child-processes.js';
+import { configureDemoMpesa, receiveOpeningStock, type OpeningStockResult, type TillCall } from './demo-setup.js';
 import { demoInitSchema, demoPaths, demoSummary, findElectronBinary, parseInitOutput, parseStartOptions, start_usage, workspaceBin, type DemoInit, type StartOptions } from './demo-plan.js';
 
 const repo_root = path.resolve(import.meta.dirname, '../../..');
@@ -76,17 +79,58 @@ async function startSimulator(options: StartOptions): Promise<string | null> {
   return `http://127.0.0.1:${options.sim_port}`;
 }
 
-/** Enrolls the demo till with the first run's one-time code (done here, so Electron starts enrolled). */
-async function enrollTill(options: StartOptions, serverUrl: string, logins: DemoInit): Promise<void> {
+/**
+ * Enrolls the demo till with the first run's one-time code (done here, so Electron starts
+ * enrolled), lets its first sync bring the staff and catalogue, and has the manager receive the
+ * shop's first delivery (skipped once the till holds stock), pushed before the till starts.
+ */
+async function prepareTill(options: StartOptions, serverUrl: string, logins: DemoInit): Promise<OpeningStockResult> {
   const host = openTillHost(demoPaths(options.demo_dir).till_data);
+  const sync = startTillSync(host);
   try {
-    if (host.device() !== null) return;
-    const result = await host.call('enroll', { server_url: serverUrl, code: logins.enrollment_code, name: 'Till 1' });
-    if (!result.ok) {
-      throw new DemoFailure(`the demo till could not enroll (${result.error.code}: ${result.error.message}). Delete ${options.demo_dir} to start the demo over.`);
+    if (host.device() === null) {
+      const result = await host.call('enroll', { server_url: serverUrl, code: logins.enrollment_code, name: 'Till 1' });
+      if (!result.ok) {
+        throw new DemoFailure(`the demo till could not enroll (${result.error.code}: ${result.error.message}). Delete ${options.demo_dir} to start the demo over.`);
+      }
     }
+    const call: TillCall = async (method, input) => {
+      const result = await host.call(method, input);
+      if (!result.ok) throw new DemoFailure(`${method}: ${result.error.code}: ${result.error.message}`);
+      return result.value as never;
+    };
+    if (!(await waitUntil(async () => (await call('tillProfile', {})).staff.length > 0, till_sync_timeout_ms))) {
+      return { skipped: 'the till\'s first sync did not bring the staff in time' };
+    }
+    const stocked = await receiveOpeningStock(call, logins.manager_pin, () => randomUUID());
+    // The delivery reaches the server before the till process takes the ledger over.
+    await waitUntil(async () => host.unsyncedCount() === 0, till_sync_timeout_ms);
+    return stocked;
   } finally {
+    await sync.stop();
     host.close();
+  }
+}
+
+const till_sync_timeout_ms = 60_000;
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+/** Points the demo business's M-Pesa at this run's simulator (its port may differ between runs). */
+async function configureMpesa(serverUrl: string, simUrl: string | null, logins: DemoInit): Promise<string> {
+  if (simUrl === null) return 'M-Pesa: not configured (no simulator)';
+  try {
+    const { till_number } = await configureDemoMpesa((url, init) => fetch(url, init), serverUrl, { email: logins.owner_email, password: logins.owner_password }, simUrl);
+    return `M-Pesa: the demo business pays through the Daraja simulator at ${simUrl} (till ${till_number}, made-up credentials)`;
+  } catch (error) {
+    return `M-Pesa: could not be configured (${error instanceof Error ? error.message : String(error)}); STK payments will say M-Pesa is unavailable`;
   }
 }
 
@@ -147,7 +191,9 @@ async function main(): Promise<number> {
   const logins = await demoLogins(options, serverBin);
   const serverUrl = await startServer(options, serverBin);
   const simUrl = await startSimulator(options);
-  await enrollTill(options, serverUrl, logins);
+  say(await configureMpesa(serverUrl, simUrl, logins));
+  const stocked = await prepareTill(options, serverUrl, logins);
+  say('received' in stocked ? `Opening stock: the manager received the first delivery of ${stocked.received} products at the till` : `Opening stock: skipped (${stocked.skipped})`);
   const till = await startTill(options, serverUrl);
   say(demoSummary(logins, { till: till.url, server: serverUrl, simulator: simUrl }, till.kind, options.demo_dir));
   // Any child that dies takes the demo down with it, saying which and where its log is.

@@ -101,6 +101,24 @@ describe('dispatchTillCall', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'not_available', method: 'requestMpesaPayment' } });
   });
 
+  it('hands M-Pesa requests and payment reads to the payments provider, and reads the ledger without one', async () => {
+    await loginCashier();
+    const payment_id = till.id();
+    expect(await call('getPayment', { payment_id })).toMatchObject({ ok: false, error: { code: 'not_found', field: 'payment_id' } });
+    const asked: unknown[] = [];
+    const record = { payment_id, state: 'requested' as const, amount: 10_000, phone: '254712345678', updated_at: '2026-11-26T10:00:00.000Z' };
+    context.payments = {
+      requestMpesaPayment: async (actor_id, input) => {
+        asked.push({ actor_id, payment_id: input.payment_id });
+        return record;
+      },
+      getPayment: async () => ({ ...record, state: 'succeeded', mpesa_receipt: 'NLJ7RT61SV' }),
+    };
+    expect(await call('requestMpesaPayment', { command_id: till.id(), payment_id, sale_id: till.id(), phone: '254712345678', amount: 10_000 })).toEqual({ ok: true, value: record });
+    expect(asked).toEqual([{ actor_id: ids.cashier, payment_id }]);
+    expect(await call('getPayment', { payment_id })).toMatchObject({ ok: true, value: { state: 'succeeded', mpesa_receipt: 'NLJ7RT61SV' } });
+  });
+
   it('reports sync as not running, with the ledger\'s own unsynced count, when no agent is attached', async () => {
     const result = await call('syncStatus', {});
     expect(result).toMatchObject({ ok: true, value: { online: false, unsynced_count: till.ledger.unsyncedCount(), alarm: { code: 'sync_not_running' } } });

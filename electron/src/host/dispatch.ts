@@ -62,6 +62,8 @@ export interface SyncStatusSource {
 /** Online M-Pesa requests go through the sync server (DESIGN §7); absent while nothing provides them. */
 export interface MpesaPaymentSource {
   requestMpesaPayment(actor_id: string, input: TillParsedInput<'requestMpesaPayment'>): Promise<TillOutput<'requestMpesaPayment'>>;
+  /** The payment as the server has it now, falling back to the ledger's feed-synced copy offline. */
+  getPayment?(input: TillParsedInput<'getPayment'>): Promise<TillOutput<'getPayment'>>;
 }
 
 /** The host's own answers beside the ledger's: the till's profile and first-run enrollment. */
@@ -159,6 +161,8 @@ const handlers: Record<TillMethod, Handler> = {
   ...(Object.fromEntries(command_methods.map((method) => [method, command(method)])) as Record<CommandMethod, Handler>),
   ...(Object.fromEntries(query_methods.map((method) => [method, query(method)])) as Record<QueryMethod, Handler>),
   ...hostHandlers(),
+  // Without a provider the ledger's copy from the feed is all the till knows.
+  getPayment: (ledger, input: TillParsedInput<'getPayment'>, { payments }) => (payments?.getPayment === undefined ? ledger.getPayment(input) : payments.getPayment(input)),
 };
 
 export function errorBodyOf(error: unknown): ErrorBody {

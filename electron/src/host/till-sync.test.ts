@@ -60,5 +60,15 @@ describe('sync agent wiring', () => {
     const status = await host.call('syncStatus', {});
     expect(status).toMatchObject({ ok: true, value: { online: false, unsynced_count: 1 } });
     if (status.ok) expect((status.value as { alarm: { code: string } | null }).alarm?.code).not.toBe('sync_not_running');
+
+    // M-Pesa now goes through the server (which is unreachable here): the pay screen's offline case.
+    const stk = await host.call('requestMpesaPayment', {
+      command_id: '01930000-0000-7000-8000-00000000aa03',
+      payment_id: '01930000-0000-7000-8000-00000000aa04',
+      sale_id: '01930000-0000-7000-8000-00000000aa05',
+      phone: '254712345678',
+      amount: 10_000,
+    });
+    expect(stk).toMatchObject({ ok: false, error: { code: 'mpesa_unavailable' } });
   });
 });

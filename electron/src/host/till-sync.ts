@@ -5,6 +5,7 @@
  */
 import { cryptoRandom, systemClock } from '@payme/shared';
 import { createHttpTransport, createSyncAgent, ledgerForSync, realScheduler, type SyncAgent } from '../sync/index.js';
+import { createMpesaPayments } from '../sync/payments.js';
 import { readTillDevice, writeTillDevice } from './device-file.js';
 import type { TillHost } from './till-host.js';
 
@@ -17,10 +18,11 @@ export function startTillSync(host: TillHost): TillSync {
   let agent: SyncAgent | null = null;
   host.whenEnrolled((device) => {
     if (agent !== null) return;
+    // Read on every request: a re-enrollment during recovery replaces the token.
+    const deviceToken = () => readTillDevice(host.dataDir)?.enrollment.device_token ?? null;
     agent = createSyncAgent({
       ledger: ledgerForSync(host.ledger),
-      // Read on every request: a re-enrollment during recovery replaces the token.
-      transport: createHttpTransport({ baseUrl: device.server_url, deviceToken: () => readTillDevice(host.dataDir)?.enrollment.device_token ?? null }),
+      transport: createHttpTransport({ baseUrl: device.server_url, deviceToken }),
       clock: systemClock,
       random: cryptoRandom,
       scheduler: realScheduler,
@@ -31,7 +33,8 @@ export function startTillSync(host: TillHost): TillSync {
       },
     });
     const running = agent;
-    host.attach({ sync: { syncStatus: () => running.status() } });
+    // STK requests and payment reads go to the same server with the same device token.
+    host.attach({ sync: { syncStatus: () => running.status() }, payments: createMpesaPayments({ baseUrl: device.server_url, deviceToken, ledger: host.ledger }) });
     agent.start();
   });
   host.onLedgerWrite(() => agent?.notifyLocalWrite());
