@@ -17,18 +17,7 @@ const slice_seeds = Number(process.env.SIM_SLICE_SEEDS ?? 30);
 const probe = openLedger({ path: ':memory:', clock: new ManualClock(), random: new SeededRandom(1) });
 const recovery_supported = ledgerSupportsRecovery(probe);
 probe.close();
-/**
- * Known blockers found by `--restore diverged` (17 of seeds 300–319 pass today):
- * - ledger: adoptRecoveredHistory refuses server events that name a customer the restored till
- *   has not received yet (created on another till after the backup; the feed page carrying it
- *   cannot be applied before recovery, its acked_seq is past the restored journal). Seeds 204, 303, 317.
- * - server: POST /v1/sync/recover bumps the epoch on every call, so a late duplicate of a
- *   recover request fences the till that just recovered (it then looks like a clone). Seed 307.
- * Replay: `npm run sim -- --seeds 1 --seed-start 307 --restore diverged`. Remove once both are fixed.
- */
-const diverged_blocker: string | null =
-  'ledger adoptRecoveredHistory refuses events naming customers the restored till lacks (seeds 204, 303, 317); server recover is not idempotent (seed 307)';
-const diverged_skip_reason = !recovery_supported ? 'the till ledger has no adoptRecoveredHistory primitive' : diverged_blocker;
+const diverged_skip_reason = !recovery_supported ? 'the till ledger has no adoptRecoveredHistory primitive' : null;
 if (diverged_skip_reason !== null) console.warn(`[sim] diverged-history seeds skipped: ${diverged_skip_reason}`);
 
 let shared: Db;

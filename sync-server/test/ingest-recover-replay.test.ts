@@ -53,6 +53,35 @@ for (const target of testDatabases()) {
       expect(other.statusCode).toBe(403);
     });
 
+    it('a repeated recover answers the same without a second bump; an older epoch after a push is fenced', async () => {
+      const { business, till } = await setup();
+      const events = [till.sale([[business.products[0]!, 1]]), till.sale([[business.products[0]!, 1]])];
+      await push(business, events);
+      const body = { till_id: business.till.id, epoch: 1, last_common_seq: 1 };
+      const first = await recover(business, body);
+      const repeat = await recover(business, body);
+      expect(first.json()).toMatchObject({ epoch: 2, common_seq: 1 });
+      expect(repeat.statusCode).toBe(200);
+      expect(repeat.json()).toEqual(first.json());
+      // A second page under the new epoch bumps again; a retried first page is still a repeat.
+      const page = await recover(business, { ...body, epoch: 2 });
+      expect(page.json().epoch).toBe(3);
+      expect((await recover(business, body)).json()).toMatchObject({ epoch: 3, common_seq: 1 });
+      const audit = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE business_id = $1 AND kind = 'till_recovered'`, [business.business_id]);
+      expect(audit).toEqual([{ n: 2 }]);
+      const future = await recover(business, { ...body, epoch: 9 });
+      expect(future.statusCode).toBe(400);
+      expect(future.json().field).toBe('epoch');
+      // The recovered till pushes under its new epoch: a late duplicate (or a clone) is fenced now.
+      expect((await push(business, [till.sale([[business.products[0]!, 1]])], 3)).statusCode).toBe(200);
+      const late = await recover(business, body);
+      expect(late.statusCode).toBe(409);
+      expect(late.json()).toMatchObject({ code: 'till_fenced', epoch: 3, field: 'epoch' });
+      expect((await recover(business, { ...body, epoch: 2 })).statusCode).toBe(409);
+      const tills = await db.query<{ epoch: number }>('SELECT epoch FROM tills WHERE id = $1', [business.till.id]);
+      expect(tills).toEqual([{ epoch: 3 }]);
+    });
+
     it('replay applies quarantined events that now pass (the customer arrived), once', async () => {
       const { business, till } = await setup();
       const customerId = till.id();

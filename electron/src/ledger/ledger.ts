@@ -18,6 +18,7 @@ import { recordMpesaClaim } from './claims.js';
 import { verifyLedger, type LedgerDifference } from './verify.js';
 import { quoteCart } from './pricing.js';
 import { adoptRecoveredHistory } from './recovery.js';
+import { markQuarantined, quarantinedCount, quarantinedEvents, type QuarantineMark } from './quarantine.js';
 import { checkPin, requireActor, unlockStaffMember, verifyApproval } from './staff.js';
 import { openDatabase, type Db } from './db.js';
 import type Database from 'better-sqlite3';
@@ -111,6 +112,10 @@ export function createLedger(db: Db, clock: Clock, random: Random) {
     verifyLedger: (): LedgerDifference[] => verifyLedger(ctx),
     /** DESIGN §5 diverged history, till side, in one transaction (see recovery.ts). */
     adoptRecoveredHistory: (input: unknown): { reappended: number } => adoptRecoveredHistory(ctx, input),
+    /** Marks the event at `seq` as quarantined by the server (kept across restarts). */
+    markQuarantined: (seq: number, reason?: string): QuarantineMark => markQuarantined(ctx, seq, reason),
+    quarantinedCount: (): number => quarantinedCount(ctx),
+    quarantinedEvents: (limit?: number): QuarantineMark[] => quarantinedEvents(ctx, limit),
     /** The raw connection, for tests and the benchmark only: never write through it. */
     dangerousRawDb: db as Database.Database,
     close: (): void => {

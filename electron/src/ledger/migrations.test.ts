@@ -57,6 +57,18 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('migration 5 adds quarantine marks to a version-4 database, keeping its journal', () => {
+    const db = new Database(freshFile());
+    migrate(db, 4);
+    db.prepare("INSERT INTO outbox (seq, event_id, type, occurred_at, command_id, prev_hash, hash, envelope) VALUES (1, 'e1', 't', 'x', 'c1', 'p', 'h', '{}')").run();
+    expect(() => db.prepare('SELECT count(*) FROM quarantine_marks').get()).toThrow(/no such table/);
+    expect(migrate(db, 5)).toBe(5);
+    db.prepare("INSERT INTO quarantine_marks (seq, event_id, reason) VALUES (1, 'e1', 'bad')").run();
+    expect(db.prepare('SELECT seq, event_id, reason FROM quarantine_marks').all()).toEqual([{ seq: 1, event_id: 'e1', reason: 'bad' }]);
+    expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
   it('refuses a database written by a newer till', () => {
     const file = freshFile();
     const db = new Database(file);

@@ -280,11 +280,24 @@ WHEN old.seq > (SELECT acked_seq FROM sync_state WHERE id = 1)
 BEGIN SELECT RAISE(ABORT, 'unacknowledged outbox rows are never deleted'); END;
 `;
 
+/**
+ * 5: the events the server quarantined (DESIGN §5 push results). The mark outlives a restart so
+ * the till keeps showing them; keyed by seq like the outbox, and renumbered with it by recovery.
+ */
+const quarantine_marks = `
+CREATE TABLE quarantine_marks (
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'ledger_core', sql: ledger_core },
   { version: 2, name: 'sales_and_shifts', sql: sales_and_shifts },
   { version: 3, name: 'product_search', sql: product_search },
   { version: 4, name: 'superseded_events', sql: superseded_events },
+  { version: 5, name: 'quarantine_marks', sql: quarantine_marks },
 ];
 
 export const schema_version_latest = migrations.length;

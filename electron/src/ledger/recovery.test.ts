@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, PaymeError, SeededRandom, type EventEnvelope } from '@payme/shared';
 import { openLedger, type Ledger } from './ledger.js';
+import { placeholder_customer_name } from './recovery.js';
 import { cashSale, createTestTill, expectedTotal, ids, pins, type TestTill } from '../../test/ledger-fixture.js';
 
 const tills: TestTill[] = [];
@@ -106,6 +107,43 @@ describe('adoptRecoveredHistory', () => {
       expect(restored.receiveStock(ids.cashier, receive)).toEqual(first);
       expect(restored.unsyncedCount()).toBe(2);
       expect(cashSale({ ...original, ledger: restored } as TestTill, [{ product_id: ids.soap, quantity: 1 }]).receipt_no).toBe('T1-000003');
+    } finally {
+      restored.close();
+    }
+  });
+
+  it('a lost credit sale naming a customer the backup never received gets a placeholder the feed fills; balances follow DESIGN §4', () => {
+    const original = till();
+    const backup = path.join(original.dir, 'backup-customer.db');
+    writeFileSync(backup, original.ledger.dangerousRawDb.serialize());
+    const common = original.ledger.chainHead().seq;
+    // Another till created Baba Otieno; the original learnt of him from the feed, then sold him on credit.
+    const baba = original.id();
+    original.ledger.applyServerBatch({ changes: [{ cursor: '7', kind: 'customer', id: baba, data: { name: 'Baba Otieno', phone: null, credit_limit: 50_000 } }], acked_seq: common, cursor: '7' });
+    const lines = [{ product_id: ids.soap, quantity: 2 }];
+    original.ledger.completeSale(ids.cashier, { command_id: original.id(), sale_id: original.id(), customer_id: baba, lines, tenders: [{ kind: 'credit', amount: expectedTotal(lines) }] });
+    original.ledger.recordCreditPayment(ids.cashier, { command_id: original.id(), entry_id: original.id(), customer_id: baba, amount: 1_000, tender: 'cash' });
+
+    const restored = openLedger({ path: backup, clock: new ManualClock(Date.UTC(2026, 10, 26, 9, 0)), random: new SeededRandom(6) });
+    try {
+      const head = original.ledger.chainHead();
+      restored.adoptRecoveredHistory({ epoch: 2, common_seq: common, head, server_events: allEvents(original.ledger).slice(common), receipt_counter: 1 });
+      const owed = expectedTotal(lines) - 1_000;
+      const placeholder = restored.dangerousRawDb.prepare('SELECT name, credit_limit, balance FROM customers WHERE customer_id = ?').get(baba);
+      expect(placeholder).toEqual({ name: placeholder_customer_name, credit_limit: 0, balance: owed });
+      expect(restored.verifyLedger()).toEqual([]);
+      // The feed page carrying the customer and the server's balance arrives: the row is filled in.
+      restored.applyServerBatch({
+        changes: [
+          { cursor: '7', kind: 'customer', id: baba, data: { name: 'Baba Otieno', phone: null, credit_limit: 50_000 } },
+          { cursor: '8', kind: 'credit_balance', id: baba, data: { balance: owed } },
+        ],
+        acked_seq: head.seq,
+        cursor: '8',
+      });
+      const filled = restored.dangerousRawDb.prepare('SELECT name, credit_limit, balance FROM customers WHERE customer_id = ?').get(baba);
+      expect(filled).toEqual({ name: 'Baba Otieno', credit_limit: 50_000, balance: owed });
+      expect(restored.verifyLedger()).toEqual([]);
     } finally {
       restored.close();
     }

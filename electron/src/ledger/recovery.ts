@@ -4,6 +4,15 @@
  * effects; the till's own events after the common seq are kept as superseded rows and re-appended
  * after the server's head with their original event ids, new seqs and hashes; every table that
  * points at a seq follows; acked_seq becomes the head; the epoch and receipt counter move on.
+ *
+ * A restored till may not have received yet a customer that its lost events name (another till
+ * created it, and the feed page carrying it is still ahead of the restored cursor). Such an event
+ * is still this till's own fact and must join the journal with its credit entry, so recovery
+ * creates a placeholder customer row (no name yet, credit limit 0) that the feed's customer change
+ * fills in. This keeps DESIGN §4 exact: the entry is recorded against the right id, the balance is
+ * recomputed from server_balance + entries beyond the feed ack like any other, and verifyLedger
+ * sees an ordinary customer. Pulling the feed first would mix feed state into a half-repaired
+ * journal (its acked_seq speaks of the server's chain, not the local one) — recovery stays local.
  */
 import {
   PaymeError,
@@ -47,6 +56,7 @@ const seq_columns: readonly [table: string, column: string][] = [
   ['shifts', 'opened_seq'],
   ['shifts', 'closed_seq'],
   ['mpesa_claims', 'seq'],
+  ['quarantine_marks', 'seq'],
 ];
 
 function conflict(message: string, seq: number): PaymeError {
@@ -110,6 +120,7 @@ export function adoptRecoveredHistory(ctx: LedgerContext, raw: unknown): { reapp
       const reappendedIds = new Set(reappend.map((event) => event.event_id));
       for (const event of serverEvents) {
         writeRow(event, event.event_id);
+        ensureNamedCustomer(ctx, event);
         if (!own.some((mine) => mine.event_id === event.event_id && !reappendedIds.has(mine.event_id))) projectEvent(ctx, event);
       }
       const commandOf = sql(ctx, 'SELECT command_id FROM commands WHERE seq = ?');
@@ -135,6 +146,15 @@ export function adoptRecoveredHistory(ctx: LedgerContext, raw: unknown): { reapp
       return { reappended: reappend.length };
     })
     .immediate();
+}
+
+/** Shown until the feed delivers the customer's real name. */
+export const placeholder_customer_name = 'Customer (syncing)';
+
+function ensureNamedCustomer(ctx: LedgerContext, event: PaymeEvent): void {
+  const customer_id = (event.payload as { customer_id?: unknown }).customer_id;
+  if (typeof customer_id !== 'string' || event.type === 'customer_created') return;
+  sql(ctx, 'INSERT INTO customers (customer_id, name, credit_limit) VALUES (?, ?, 0) ON CONFLICT (customer_id) DO NOTHING').run(customer_id, placeholder_customer_name);
 }
 
 /**

@@ -96,7 +96,6 @@ export class AgentState {
   pull_attempt = 0;
   recover_attempt = 0;
   recoveries = 0;
-  readonly quarantined = new Map<number, QuarantinedEvent>();
 
   raise(code: SyncAlarmCode, message: string, now: number, details?: Record<string, unknown>): void {
     // Keep the first moment an ongoing alarm was raised, so the UI can say "since 10:42".

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncKit, pushUntilIdle, type SyncKit } from './test-doubles/sync-test-kit.js';
 import { takeBatch } from './push-step.js';
-import type { SyncLedger } from './sync-ledger.js';
+import { ledgerForSync, type SyncLedger } from './sync-ledger.js';
+import { SyncAgent } from './sync-agent.js';
+import { SeededRandom } from '@payme/shared';
 
 let kit: SyncKit;
 
@@ -103,6 +105,23 @@ describe('push', () => {
     ]);
     // Kept: the event is still in the till's journal.
     expect(kit.port.eventsFrom(2, 1)[0]!.seq).toBe(2);
+    // The mark is in the ledger: a restarted till (new agent, reopened database) still shows it.
+    const reopened = kit.till.reopen();
+    const restarted = new SyncAgent({ ledger: ledgerForSync(reopened), transport: kit.transport, clock: kit.clock, random: new SeededRandom(8), scheduler: kit.scheduler });
+    expect(restarted.status().quarantined_count).toBe(1);
+    expect(restarted.detail().quarantined.map((mark) => mark.seq)).toEqual([2]);
+  });
+
+  it('a push answer quarantining a seq the till never sent is not recorded as an acknowledgement', async () => {
+    kit = createSyncKit();
+    kit.sell(1);
+    const head = kit.till.ledger.chainHead();
+    const before = kit.till.ledger.ackedSeq();
+    const results = [{ seq: head.seq + 5, event_id: kit.till.id(), status: 'quarantined', reason: 'x' }];
+    kit.transport.faults.push.push({ answer: { status: 200, body: { acked_seq: head.seq, head_hash: head.hash, results }, headers: {} } });
+    expect((await kit.agent.pushStep()).kind).toBe('retry');
+    expect(kit.agent.status()).toMatchObject({ quarantined_count: 0, alarm: { code: 'server_answer_invalid' } });
+    expect(kit.till.ledger.ackedSeq()).toBe(before);
   });
 
   it('409 seq_gap: resends from the expected seq, even below what the till believed acknowledged', async () => {

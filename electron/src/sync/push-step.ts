@@ -87,12 +87,15 @@ export async function pushStep(deps: AgentDeps, state: AgentState): Promise<Step
       return backoff(deps, state, 'push_attempt');
     }
     const answer = parsed.data;
-    for (const result of answer.results) {
-      if (result.status === 'quarantined') state.quarantined.set(result.seq, { seq: result.seq, event_id: result.event_id, reason: result.reason });
-    }
     try {
+      // Marked before the ack: a stop in between resends, gets `duplicate`, and the mark is kept.
+      for (const result of answer.results) if (result.status === 'quarantined') deps.ledger.markQuarantined(result.seq, result.reason);
       deps.ledger.markAcked(answer.acked_seq, answer.head_hash);
     } catch (error) {
+      if (error instanceof PaymeError && error.code === 'not_found') {
+        state.raise('server_answer_invalid', `The sync server quarantined an event this till never sent: ${error.message}`, now);
+        return backoff(deps, state, 'push_attempt');
+      }
       if (error instanceof PaymeError && error.code === 'chain_conflict') {
         // The server acknowledged a seq or hash this till never wrote: its history is not ours.
         state.diverge({ code: 'chain_conflict', common_seq: deps.ledger.ackedSeq() }, error.message, now);

@@ -69,13 +69,13 @@ export class SyncAgent {
       last_push_at: this.state.last_push_at === null ? null : isoAt(this.state.last_push_at),
       last_pull_at: this.state.last_pull_at === null ? null : isoAt(this.state.last_pull_at),
       unsynced_count: this.deps.ledger.unsyncedCount(),
-      quarantined_count: this.state.quarantined.size,
+      quarantined_count: this.deps.ledger.quarantinedCount(),
       alarm: alarm === null ? null : { code: alarm.code, message: alarm.message },
     };
   }
 
   detail(): SyncDetail {
-    return { mode: this.state.mode, alarm: this.state.alarm, quarantined: [...this.state.quarantined.values()], recoveries: this.state.recoveries };
+    return { mode: this.state.mode, alarm: this.state.alarm, quarantined: this.deps.ledger.quarantinedEvents().map((mark) => ({ ...mark })), recoveries: this.state.recoveries };
   }
 
   /** One push attempt, or one recovery attempt while the history is being repaired. */

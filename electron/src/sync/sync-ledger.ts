@@ -8,6 +8,7 @@ import type { EventEnvelope, PaymeEvent } from '@payme/shared';
 import type { Ledger } from '../ledger/ledger.js';
 import type { ServerBatch, ServerBatchResult } from '../ledger/feed.js';
 import type { TillIdentity } from '../ledger/identity.js';
+import type { QuarantineMark } from '../ledger/quarantine.js';
 
 export interface AdoptRecoveredHistoryInput {
   /** The new epoch the server issued; the till pushes under it from now on. */
@@ -45,6 +46,11 @@ export interface SyncLedger {
   /** The feed cursor stored with the last applied batch ('0' before the first). */
   feedCursor(): string;
   applyServerBatch(batch: ServerBatch): ServerBatchResult;
+  /** Records that the server quarantined the event at `seq` (persisted: survives a restart). */
+  markQuarantined(seq: number, reason?: string): QuarantineMark;
+  quarantinedCount(): number;
+  /** The quarantined events in seq order, at most `limit`. */
+  quarantinedEvents(limit?: number): readonly QuarantineMark[];
   /**
    * DESIGN §5 diverged history, till side, in ONE transaction: append `server_events` to the
    * journal and apply their effects; keep this till's own unacknowledged events after
@@ -61,7 +67,7 @@ export interface SyncLedger {
 }
 
 /** The ledger methods the adapter uses; the recovery primitives are picked up when present. */
-type LedgerLike = Pick<Ledger, 'identity' | 'pendingEvents' | 'eventsFrom' | 'markAcked' | 'ackedSeq' | 'unsyncedCount' | 'chainHead' | 'feedCursor' | 'applyServerBatch'> &
+type LedgerLike = Pick<Ledger, 'identity' | 'pendingEvents' | 'eventsFrom' | 'markAcked' | 'ackedSeq' | 'unsyncedCount' | 'chainHead' | 'feedCursor' | 'applyServerBatch' | 'markQuarantined' | 'quarantinedCount' | 'quarantinedEvents'> &
   Partial<Pick<SyncLedger, 'adoptRecoveredHistory' | 'moveToNewTill'>>;
 
 /** Adapts the real ledger (a plain object of methods) to the agent's view of it. */
@@ -76,6 +82,9 @@ export function ledgerForSync(ledger: LedgerLike): SyncLedger {
     chainHead: () => ledger.chainHead(),
     feedCursor: () => ledger.feedCursor(),
     applyServerBatch: (batch) => ledger.applyServerBatch(batch),
+    markQuarantined: (seq, reason) => ledger.markQuarantined(seq, reason),
+    quarantinedCount: () => ledger.quarantinedCount(),
+    quarantinedEvents: (limit) => ledger.quarantinedEvents(limit),
   };
   const { adoptRecoveredHistory, moveToNewTill } = ledger;
   if (adoptRecoveredHistory) port.adoptRecoveredHistory = (input) => adoptRecoveredHistory(input);
