@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Tests run the ledger with its event schema check on (see src/ledger/outbox.ts).
+    env: { PAYME_LEDGER_CHECK_EVENTS: '1' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Crash and concurrency tests spawn processes; two cores are shared with other suites.

@@ -17,6 +17,34 @@ export function addStockMovement(ctx: LedgerContext, seq: number, product_id: st
   sql(ctx, 'UPDATE products SET on_hand = on_hand + ? WHERE product_id = ?').run(delta, product_id);
 }
 
+const value_rows = new Map<string, string>();
+
+/** `(?, ?, ?, ?), …` for a multi-row INSERT of `rows` rows of `columns` values. */
+export function valueRows(rows: number, columns: number): string {
+  const key = `${rows}x${columns}`;
+  let text = value_rows.get(key);
+  if (text === undefined) {
+    const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+    text = Array.from({ length: rows }, () => row).join(', ');
+    value_rows.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Several movements of one command: one multi-row INSERT (one statement per row count, cached)
+ * instead of one per line, then each product's cached on-hand, exactly as `addStockMovement`.
+ */
+export function addStockMovements(ctx: LedgerContext, seq: number, movements: readonly { product_id: string; delta: number }[], kind: StockMovementKind): void {
+  const moving = movements.filter((movement) => movement.delta !== 0);
+  if (moving.length === 0) return;
+  const values: (string | number)[] = [];
+  for (const movement of moving) values.push(seq, movement.product_id, movement.delta, kind);
+  sql(ctx, `INSERT INTO stock_movements (seq, product_id, delta, kind) VALUES ${valueRows(moving.length, 4)}`).run(values);
+  const update = sql(ctx, 'UPDATE products SET on_hand = on_hand + ? WHERE product_id = ?');
+  for (const movement of moving) update.run(movement.delta, movement.product_id);
+}
+
 export interface CreditEntry {
   seq: number;
   customer_id: string;

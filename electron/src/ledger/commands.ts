@@ -4,9 +4,9 @@
  * outbox event. Replaying an id returns the first result and changes nothing; the same id with
  * different content is `command_conflict`, naming both input hashes.
  */
-import { createHash } from 'node:crypto';
-import { PaymeError, canonicalJson, type EventPayload, type EventType } from '@payme/shared';
-import { sql, type LedgerContext } from './context.js';
+import { PaymeError, type EventPayload, type EventType } from '@payme/shared';
+import { immediateTransaction, sql, type LedgerContext } from './context.js';
+import { fastCanonicalJson, sha256HexNative } from './event-hash.js';
 import { appendEvent, type AppendedEvent } from './outbox.js';
 import { commandAuth, requireActor, verifyApproval, type CommandAuth } from './staff.js';
 
@@ -31,7 +31,7 @@ export function commandHash(name: string, input: CommandInput): string {
   const { approval, ...rest } = input;
   const material = approval === undefined ? rest : { ...rest, approval: { manager_id: approval.manager_id } };
   // Node's native SHA-256: this hash never leaves the till, so it need not be the isomorphic one.
-  return createHash('sha256').update(canonicalJson({ command: name, input: material })).digest('hex');
+  return sha256HexNative(fastCanonicalJson({ command: name, input: material }));
 }
 
 interface StoredCommand {
@@ -69,31 +69,34 @@ export function runCommand<T extends EventType, R>(
   body: (auth: CommandAuth) => CommandOutcome<T, R>,
 ): R {
   const input_hash = commandHash(name, input);
-  const seen = findCommand(ctx, input.command_id);
-  if (seen !== undefined) return replayOf<R>(seen, input.command_id, input_hash);
-  const approver_id = input.approval === undefined ? undefined : verifyApproval(ctx, input.approval);
-  return ctx.db
-    .transaction((): R => {
-      // Checked again under the write lock: another process may have run this id meanwhile.
-      const stored = findCommand(ctx, input.command_id);
-      if (stored !== undefined) return replayOf<R>(stored, input.command_id, input_hash);
-      const outcome = body(commandAuth(requireActor(ctx, input.actor_id), approver_id));
-      const appended = appendEvent(ctx, {
-        type: outcome.event.type,
-        payload: outcome.event.payload,
-        actor_id: input.actor_id,
-        approver_id: outcome.event.approver_id,
-        command_id: input.command_id,
-      });
-      const result = outcome.apply(appended);
-      sql(ctx, 'INSERT INTO commands (command_id, name, input_hash, result, seq) VALUES (?, ?, ?, ?, ?)').run(
-        input.command_id,
-        name,
-        input_hash,
-        JSON.stringify(result),
-        appended.seq,
-      );
-      return result;
-    })
-    .immediate();
+  let approver_id: string | undefined;
+  if (input.approval !== undefined) {
+    // Only a command with an approving PIN looks before the transaction: without one, the check
+    // under the write lock below answers a replay just the same.
+    const seen = findCommand(ctx, input.command_id);
+    if (seen !== undefined) return replayOf<R>(seen, input.command_id, input_hash);
+    approver_id = verifyApproval(ctx, input.approval);
+  }
+  return immediateTransaction(ctx, (): R => {
+    // Checked again under the write lock: another process may have run this id meanwhile.
+    const stored = findCommand(ctx, input.command_id);
+    if (stored !== undefined) return replayOf<R>(stored, input.command_id, input_hash);
+    const outcome = body(commandAuth(requireActor(ctx, input.actor_id), approver_id));
+    const appended = appendEvent(ctx, {
+      type: outcome.event.type,
+      payload: outcome.event.payload,
+      actor_id: input.actor_id,
+      approver_id: outcome.event.approver_id,
+      command_id: input.command_id,
+    });
+    const result = outcome.apply(appended);
+    sql(ctx, 'INSERT INTO commands (command_id, name, input_hash, result, seq) VALUES (?, ?, ?, ?, ?)').run(
+      input.command_id,
+      name,
+      input_hash,
+      JSON.stringify(result),
+      appended.seq,
+    );
+    return result;
+  });
 }

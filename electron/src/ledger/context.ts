@@ -26,3 +26,21 @@ export function sql(ctx: LedgerContext, text: string): Statement {
   }
   return statement;
 }
+
+type Runner = <R>(body: () => R) => R;
+const immediate_runners = new WeakMap<Db, Runner>();
+
+/**
+ * Runs `body` in an IMMEDIATE transaction (a savepoint when already inside one). better-sqlite3
+ * builds four wrapper functions per `db.transaction(fn)`, so the wrapper is made once per
+ * connection and handed the body, instead of once per command.
+ */
+export function immediateTransaction<R>(ctx: LedgerContext, body: () => R): R {
+  let run = immediate_runners.get(ctx.db);
+  if (run === undefined) {
+    const wrapped = ctx.db.transaction((thunk: () => unknown) => thunk());
+    run = (<T,>(thunk: () => T): T => wrapped.immediate(thunk) as T) as Runner;
+    immediate_runners.set(ctx.db, run);
+  }
+  return run(body);
+}

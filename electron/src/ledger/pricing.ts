@@ -18,6 +18,7 @@ import {
   type VatClass,
 } from '@payme/shared';
 import { sql, type LedgerContext } from './context.js';
+import { valueRows } from './balances.js';
 import { cashierDiscountBpMax } from './settings.js';
 import type { CommandAuth } from './staff.js';
 
@@ -51,11 +52,21 @@ export interface PricedCart {
   total: number;
 }
 
+const product_columns = 'product_id, name, sku, barcode, unit, unit_price, vat_class, stock_policy, active, on_hand';
+
 export function productRow(ctx: LedgerContext, product_id: string): ProductRow | undefined {
   return sql(
     ctx,
-    'SELECT product_id, name, sku, barcode, unit, unit_price, vat_class, stock_policy, active, on_hand FROM products WHERE product_id = ?',
+    `SELECT ${product_columns} FROM products WHERE product_id = ?`,
   ).get(product_id) as ProductRow | undefined;
+}
+
+/** The rows of several products in one query (a cart's lines), by id; unknown ids are absent. */
+export function productRows(ctx: LedgerContext, product_ids: readonly string[]): Map<string, ProductRow> {
+  const distinct = [...new Set(product_ids)];
+  const placeholders = valueRows(1, distinct.length);
+  const rows = sql(ctx, `SELECT ${product_columns} FROM products WHERE product_id IN ${placeholders}`).all(distinct) as ProductRow[];
+  return new Map(rows.map((row) => [row.product_id, row]));
 }
 
 /**
@@ -67,9 +78,10 @@ export function priceCart(ctx: LedgerContext, cart: { lines: readonly CartLine[]
   const saleBp = cart.discount_bp ?? 0;
   const saleApprover = saleBp > allowance ? auth.requireManager('A sale discount above the cashier allowance') : undefined;
   const products: ProductRow[] = [];
+  const rows = productRows(ctx, cart.lines.map((line) => line.product_id));
   const lines = cart.lines.map((line, index): SaleLinePayload => {
     const field = `lines.${index}`;
-    const product = productRow(ctx, line.product_id);
+    const product = rows.get(line.product_id);
     if (product === undefined || product.active !== 1) {
       throw new PaymeError('not_found', `${field}.product_id: this product is not on sale at this till`, `${field}.product_id`);
     }

@@ -11,7 +11,7 @@ import {
   type SaleLinePayload,
   type TillOutput,
 } from '@payme/shared';
-import { addCreditEntry, addStockMovement } from './balances.js';
+import { addCreditEntry, addStockMovements, valueRows } from './balances.js';
 import { runCommand } from './commands.js';
 import { sql, type LedgerContext } from './context.js';
 import { requireIdentity } from './identity.js';
@@ -141,16 +141,15 @@ export function completeSale(ctx: LedgerContext, actor_id: string, raw: unknown)
           JSON.stringify(payload),
         );
         sql(ctx, 'UPDATE sync_state SET receipt_next = ? WHERE id = 1').run(receipt.next);
-        for (const line of priced.lines) {
-          sql(ctx, 'INSERT INTO sale_lines (line_id, sale_id, product_id, quantity, gross) VALUES (?, ?, ?, ?, ?)').run(
-            line.line_id,
-            input.sale_id,
-            line.product_id,
-            line.quantity,
-            line.gross,
-          );
-          addStockMovement(ctx, appended.seq, line.product_id, -line.quantity, 'sale');
-        }
+        const lineValues: (string | number)[] = [];
+        for (const line of priced.lines) lineValues.push(line.line_id, input.sale_id, line.product_id, line.quantity, line.gross);
+        sql(ctx, `INSERT INTO sale_lines (line_id, sale_id, product_id, quantity, gross) VALUES ${valueRows(priced.lines.length, 5)}`).run(lineValues);
+        addStockMovements(
+          ctx,
+          appended.seq,
+          priced.lines.map((line) => ({ product_id: line.product_id, delta: -line.quantity })),
+          'sale',
+        );
         for (const tender of tenders.tenders) {
           sql(ctx, 'INSERT INTO sale_tenders (sale_id, kind, amount, payment_id, mpesa_receipt) VALUES (?, ?, ?, ?, ?)').run(
             input.sale_id,

@@ -31,13 +31,21 @@ export function cashierDiscountBpMax(ctx: LedgerContext): number {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** Zone names already tried: building a DateTimeFormat to test one costs ~90 µs, once per sale otherwise. */
+const known_zones = new Map<string, boolean>();
+
 function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = known_zones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    known_zones.set(zone, valid);
   }
+  return valid;
 }
 
 /** The business day (YYYY-MM-DD) an instant belongs to, in the business's time zone. */
