@@ -23,16 +23,10 @@ import {
   stkQueryResponseSchema,
   transactionStatusRequestSchema,
 } from '../src/schemas/daraja.js';
-import { darajaSamples as samples, deleteField, keyPaths, leaves, mutateAt, dotted } from './schemas-fixtures.js';
+import { darajaSamples as samples, deleteField, keyPaths, leaves, mutateAt, dotted, refusalOf } from './schemas-fixtures.js';
 
 function refusal(schema: z.ZodType, value: unknown): PaymeError {
-  try {
-    parseInput(schema, value);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PaymeError);
-    return error as PaymeError;
-  }
-  throw new Error(`expected a refusal of ${JSON.stringify(value).slice(0, 200)}`);
+  return refusalOf(() => parseInput(schema, value), value);
 }
 
 /** Requests PayMe builds: every field required, checked and named. */

@@ -28,17 +28,11 @@ import {
   type EventType,
   type SaleCompletedPayload,
 } from '../src/schemas/events.js';
-import { deleteField, dotted, keyPaths, leaves, mutateAt, sampleEvent, samplePayload, type JsonPath } from './schemas-fixtures.js';
+import { deleteField, dotted, keyPaths, leaves, mutateAt, sampleEvent, samplePayload, type JsonPath, refusalOf } from './schemas-fixtures.js';
 
 /** Parses and returns the PaymeError it must throw. */
 function refusal(raw: unknown): PaymeError {
-  try {
-    parseEvent(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PaymeError);
-    return error as PaymeError;
-  }
-  throw new Error(`expected the event to be refused: ${JSON.stringify(raw).slice(0, 300)}`);
+  return refusalOf(() => parseEvent(raw), raw);
 }
 
 /** Fields where a negative number means something (DESIGN §3: adjustments, differences, variances). */

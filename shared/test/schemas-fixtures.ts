@@ -4,6 +4,7 @@
  * the mutation helpers the schema tests walk them with. Other workspaces' tests may reuse them
  * (the package does not export this file yet: import it by relative path).
  */
+import { PaymeError } from '../src/errors.js';
 import { genesis_hash, recordHash } from '../src/hash-chain.js';
 import { splitVat } from '../src/money.js';
 import type { EventOf, EventPayload, EventType } from '../src/schemas/events.js';
@@ -381,3 +382,15 @@ export const darajaSamples = {
     },
   }),
 };
+
+/** Runs a parse that must fail and returns its PaymeError; any other outcome fails the test. */
+export function refusalOf(parse: () => unknown, what: unknown): PaymeError {
+  const shown = JSON.stringify(what)?.slice(0, 300);
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof PaymeError) return error;
+    throw new Error(`expected a PaymeError refusing ${shown}, got ${String(error)}`, { cause: error });
+  }
+  throw new Error(`expected a refusal of ${shown}`);
+}

@@ -14,16 +14,10 @@ import {
   recoverResponseSchema,
 } from '../src/schemas/sync.js';
 import type { z } from 'zod';
-import { deleteField, fixtureId, ids, mutateAt, sampleEvent, samplePayload } from './schemas-fixtures.js';
+import { deleteField, fixtureId, ids, mutateAt, sampleEvent, samplePayload, refusalOf } from './schemas-fixtures.js';
 
 function refusal(schema: z.ZodType, value: unknown): PaymeError {
-  try {
-    parseInput(schema, value);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PaymeError);
-    return error as PaymeError;
-  }
-  throw new Error(`expected a refusal of ${JSON.stringify(value).slice(0, 200)}`);
+  return refusalOf(() => parseInput(schema, value), value);
 }
 
 const push = () => ({ till_id: ids.till, epoch: 1, events: [sampleEvent('sale_voided'), sampleEvent('shift_opened', { seq: 2 })] });

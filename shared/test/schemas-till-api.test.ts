@@ -3,16 +3,10 @@ import { PaymeError } from '../src/errors.js';
 import { name_chars_max, reason_chars_max, sale_lines_max, unit_price_cents_max } from '../src/limits.js';
 import { parseInput } from '../src/schemas/errors.js';
 import { isTillMethod, till_methods, tillApi, type TillMethod } from '../src/schemas/till-api.js';
-import { deleteField, dotted, fixtureId, keyPaths, leaves, mutateAt, sampleTillInput } from './schemas-fixtures.js';
+import { deleteField, dotted, fixtureId, keyPaths, leaves, mutateAt, sampleTillInput, refusalOf } from './schemas-fixtures.js';
 
 function refusal(method: TillMethod, input: unknown): PaymeError {
-  try {
-    parseInput(tillApi[method].input, input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PaymeError);
-    return error as PaymeError;
-  }
-  throw new Error(`expected ${method} to refuse ${JSON.stringify(input).slice(0, 300)}`);
+  return refusalOf(() => parseInput(tillApi[method].input, input), input);
 }
 
 const signed = new Set(['delta', 'expected']);
