@@ -59,6 +59,26 @@ describe.each(outbound)('%s request', (_label, schema, sample, optional) => {
   });
 });
 
+describe('Transaction Status by OriginalConversationID', () => {
+  const byConversation = () => {
+    const { TransactionID: _receipt, ...rest } = samples.transactionStatusRequest();
+    return { ...rest, OriginalConversationID: 'AG_20261126_00004e48cf7e3533f581' };
+  };
+
+  it('accepts the OriginalConversationID instead of a TransactionID, or both', () => {
+    expect(transactionStatusRequestSchema.parse(byConversation())).toEqual(byConversation());
+    const both = { ...byConversation(), TransactionID: 'NLJ7RT61SV' };
+    expect(transactionStatusRequestSchema.parse(both)).toEqual(both);
+  });
+
+  it('refuses a request with neither, naming TransactionID, and a bad OriginalConversationID, naming it', () => {
+    const { OriginalConversationID: _id, ...neither } = byConversation();
+    expect(refusal(transactionStatusRequestSchema, neither).field).toBe('TransactionID');
+    expect(refusal(transactionStatusRequestSchema, { ...byConversation(), OriginalConversationID: '' }).field).toBe('OriginalConversationID');
+    expect(refusal(transactionStatusRequestSchema, { ...byConversation(), OriginalConversationID: 'x'.repeat(101) }).field).toBe('OriginalConversationID');
+  });
+});
+
 describe('STK push specifics', () => {
   it('AccountReference is at most 12 characters and TransactionDesc 13', () => {
     expect(() => stkPushRequestSchema.parse({ ...samples.stkPushRequest(), AccountReference: 'A'.repeat(12), TransactionDesc: 'D'.repeat(13) })).not.toThrow();
@@ -178,6 +198,25 @@ describe('Transaction Status and Reversal results', () => {
   it('refuses a result without its code or conversation id, naming it', () => {
     expect(refusal(darajaResultCallbackSchema, mutateAt(samples.transactionStatusResult(), ['Result', 'ResultCode'], deleteField)).field).toBe('Result.ResultCode');
     expect(refusal(darajaResultCallbackSchema, mutateAt(samples.transactionStatusResult(), ['Result', 'ConversationID'], '')).field).toBe('Result.ConversationID');
+  });
+
+  it("accepts Daraja's alphanumeric result codes as text, digit codes as numbers, and a failure without a TransactionID", () => {
+    const failed = mutateAt(mutateAt(samples.transactionStatusResult(), ['Result', 'ResultCode'], 'R000002'), ['Result', 'ResultParameters'], deleteField);
+    expect(darajaResultCallbackSchema.parse(failed).Result.ResultCode).toBe('R000002');
+    expect(darajaResultCallbackSchema.parse(mutateAt(failed, ['Result', 'ResultCode'], 'SFC_IC0003')).Result.ResultCode).toBe('SFC_IC0003');
+    expect(darajaResultCallbackSchema.parse(mutateAt(failed, ['Result', 'ResultCode'], '2001')).Result.ResultCode).toBe(2001);
+    expect(darajaResultCallbackSchema.parse(mutateAt(failed, ['Result', 'TransactionID'], 'R000001')).Result.TransactionID).toBe('R000001');
+    expect(darajaResultCallbackSchema.parse(mutateAt(failed, ['Result', 'TransactionID'], '')).Result.TransactionID).toBe('');
+    expect(darajaResultCallbackSchema.parse(mutateAt(failed, ['Result', 'TransactionID'], deleteField)).Result.TransactionID).toBeUndefined();
+  });
+
+  it('still refuses result codes and transaction ids that are neither', () => {
+    for (const bad of ['', 'R 0002', '0x1F', '-', 'R'.repeat(31), 1.5, true]) {
+      expect(refusal(darajaResultCallbackSchema, mutateAt(samples.transactionStatusResult(), ['Result', 'ResultCode'], bad)).field, String(bad)).toBe('Result.ResultCode');
+    }
+    for (const bad of ['SKE-000000', 'x'.repeat(41), 7]) {
+      expect(refusal(darajaResultCallbackSchema, mutateAt(samples.transactionStatusResult(), ['Result', 'TransactionID'], bad)).field, String(bad)).toBe('Result.TransactionID');
+    }
   });
 
   it('reads the synchronous acknowledgement', () => {

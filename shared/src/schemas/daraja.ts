@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { cents_per_shilling, mpesa_amount_shillings_max, mpesa_amount_shillings_min } from '../limits.js';
 import { PaymeError } from '../errors.js';
-import { mpesaReceipt, phone, strictObject } from './common.js';
+import { mpesaReceipt, phone, strictObject, withRules } from './common.js';
 
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
 
@@ -211,13 +211,23 @@ const initiatorShape = {
   Occasion: z.string().max(100).optional(),
 };
 
-export const transactionStatusRequestSchema = strictObject({
+/**
+ * Daraja looks a transaction up by its receipt (`TransactionID`) or, when there is no receipt
+ * (an STK payment whose callback never came), by the request's `OriginalConversationID`.
+ */
+export const transactionStatusRequestSchema = withRules(strictObject({
   ...initiatorShape,
+  TransactionID: mpesaReceipt.optional(),
+  OriginalConversationID: darajaId.optional(),
   CommandID: z.literal('TransactionStatusQuery'),
   PartyA: shortCode,
   /** 1 MSISDN, 2 till number, 4 organisation shortcode. */
   IdentifierType: z.enum(['1', '2', '4'], { error: 'must be 1, 2 or 4' }),
   OriginatorConversationID: z.string().max(100).optional(),
+}), (request, ctx) => {
+  if (request.TransactionID === undefined && request.OriginalConversationID === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['TransactionID'], message: 'is required (or OriginalConversationID)' });
+  }
 });
 
 export const reversalRequestSchema = strictObject({
@@ -241,15 +251,26 @@ const keyValue = z.looseObject({ Key: z.string(), Value: z.union([z.string(), z.
 /** Daraja sends a single parameter as an object, several as a list: both become a list. */
 const keyValueList = z.union([z.array(keyValue), keyValue.transform((one) => [one])]);
 
+/**
+ * Result callbacks carry 0 or a numeric code on most answers, but Daraja's own alphanumeric codes
+ * on others (Reversal: `"R000001"` already reversed, `"R000002"` the OriginalTransactionID is
+ * invalid; gateway codes such as `"SFC_IC0003"`): digits become a number, such a code stays text.
+ */
+const resultCallbackCode = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number), z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,29}$/)], {
+  error: required('a result code (a number, or a code like R000002)'),
+});
+/** M-Pesa's transaction ids are letters and digits (`SKE0000000`, `LGR019G3J2`); failures may send none or an empty one. */
+const resultTransactionId = z.string().max(40).regex(/^[A-Za-z0-9]*$/, { error: 'must be letters and digits' });
+
 /** The result callback of Transaction Status and Reversal. */
 export const darajaResultCallbackSchema = z.looseObject({
   Result: z.looseObject({
     ResultType: resultCode.optional(),
-    ResultCode: resultCode,
+    ResultCode: resultCallbackCode,
     ResultDesc: z.string(),
     OriginatorConversationID: z.string(),
     ConversationID: darajaId,
-    TransactionID: z.string(),
+    TransactionID: resultTransactionId.optional(),
     ResultParameters: z.looseObject({ ResultParameter: keyValueList }).optional(),
     ReferenceData: z.looseObject({ ReferenceItem: keyValueList.optional() }).optional(),
   }),

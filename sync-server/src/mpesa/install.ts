@@ -35,6 +35,7 @@ export async function installMpesa(app: FastifyInstance, deps: ServerDeps, optio
     keyring: options.keyring,
     notifyFeed: (businessId) => deps.feed.notifyFeed(businessId),
     onError: (error, where) => app.log.error({ err: error }, where),
+    onWarn: (fields, message) => app.log.warn(fields, message),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.stk_deadline_ms !== undefined ? { stk_deadline_ms: options.stk_deadline_ms } : {}),
     ...(options.client ? { client: options.client } : {}),

@@ -5,7 +5,9 @@
  * - Daraja's callbacks under `/v1/mpesa/:secret/…` (public, guarded by the per-business secret
  *   in the path; body-size limit, never rate-limited): the raw body is stored and answered at
  *   once, and processed afterwards;
- * - the owner's `GET|PUT /v1/mpesa/account` (secrets masked) and `GET /v1/mpesa/unmatched`.
+ * - the owner's `GET|PUT /v1/mpesa/account` (secrets masked), `POST /v1/mpesa/c2b/register`
+ *   (C2B URLs registered with Daraja, answered masked), and the queue: `GET /v1/mpesa/unmatched`
+ *   and `POST /v1/mpesa/unmatched/:item_id/resolve` (Idempotency-Key).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoAt, strictObject, uuid } from '@payme/shared';
@@ -21,6 +23,10 @@ import type { MpesaService } from './mpesa-service.js';
 import { paymentRecord, readPayment } from './payments.js';
 import { requestStkPayment, stkRequestSchema } from './stk-request.js';
 import { listUnmatched } from './unmatched-queue.js';
+import { resolveInputSchema, resolveUnmatched } from './unmatched-resolve.js';
+import { c2bRegisterInputSchema, registerC2bUrls } from './c2b-register.js';
+import { listQuery } from '../owner/list-query.js';
+import type { StaffPrincipal } from '../auth/principal.js';
 
 /** Daraja's callbacks are a few hundred bytes; this leaves room and refuses floods. */
 export const callback_body_bytes_max = 64 * 1024;
@@ -96,7 +102,28 @@ export async function registerMpesaRoutes(app: FastifyInstance, deps: ServerDeps
     return account ? maskedAccount(account) : {};
   });
 
-  app.get('/v1/mpesa/unmatched', { config: { access: 'owner' } }, async (request) => ({ items: await listUnmatched(deps.db, principalOf(request).business_id) }));
+  app.get('/v1/mpesa/unmatched', { config: { access: 'owner' } }, async (request) => {
+    const query = parseInput(unmatchedQuery, request.query, 'query');
+    return { items: await listUnmatched(deps.db, principalOf(request).business_id, query) };
+  });
+
+  app.post('/v1/mpesa/unmatched/:item_id/resolve', { config: { access: 'owner' } }, async (request, reply) => {
+    const principal = principalOf(request) as StaffPrincipal;
+    const { item_id } = parseInput(strictObject({ item_id: uuid }), request.params, 'path');
+    const input = parseInput(resolveInputSchema, request.body);
+    // Required: a missing key is a 400 before anything runs.
+    const key = idempotencyKeyFrom(request, true) as string;
+    const result = await resolveUnmatched(mpesa, deps, { business_id: principal.business_id, staff_id: principal.staff_id }, item_id, input, key);
+    if (result.reversal_queued) mpesa.kick();
+    await deps.audit.maybeCheckpoint(deps.db, principal.business_id).catch((error: unknown) => request.log.error({ err: error }, 'checkpoint after resolve failed'));
+    return reply.status(result.statusCode).send(result.body);
+  });
+
+  app.post('/v1/mpesa/c2b/register', { config: { access: 'owner' } }, async (request) => {
+    const principal = principalOf(request) as StaffPrincipal;
+    const input = parseInput(c2bRegisterInputSchema, request.body ?? {});
+    return registerC2bUrls(mpesa, principal.business_id, principal.staff_id, input);
+  });
 
   await app.register(async (scope) => {
     // Callbacks are stored exactly as they came, whatever their content type says.
@@ -149,6 +176,10 @@ class CallbackSecretCache {
     return businessId;
   }
 }
+
+const unmatchedQuery = listQuery.extend({
+  status: z.enum(['open', 'resolved', 'all'], { error: 'must be open, resolved or all' }).optional(),
+});
 
 const accountInputSchema = strictObject({
   base_url: z.url({ protocol: /^https?$/ }).max(300),

@@ -13,6 +13,7 @@ import { processStoredCallbacks } from './callback-processor.js';
 import { sweepClaims } from './c2b-callback.js';
 import { claimDueJob, retryJobLater } from './mpesa-jobs.js';
 import { runJob, sweepReversalRequests } from './mpesa-job-handlers.js';
+import { sweepGivenUpJobs, type WarnLog } from './job-give-up.js';
 
 export interface MpesaServiceOptions {
   db: Db;
@@ -29,6 +30,8 @@ export interface MpesaServiceOptions {
   /** Sleep between Daraja client retries (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
   onError?: (error: unknown, where: string) => void;
+  /** Warnings for whoever runs the server (a job that gave up); never given a secret. */
+  onWarn?: WarnLog;
 }
 
 /** Daraja gives the customer about a minute to answer; the callback normally follows at once. */
@@ -169,6 +172,7 @@ export class MpesaService {
         await retryJobLater(this.env.db, this.env, job, error instanceof Error ? error.message : String(error));
       }
     }
+    worked += await sweepGivenUpJobs(this.env, this.options.onWarn);
     return worked;
   }
 }

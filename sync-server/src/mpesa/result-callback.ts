@@ -4,7 +4,6 @@
  * is linked back through `mpesa_async_requests` and applied once.
  */
 import { darajaResultCallbackSchema, isoAt, resultParameters, type Clock, type DarajaResultCallback, type Random } from '@payme/shared';
-import { z } from 'zod';
 import type { Db } from '../db/db.js';
 import { enqueueJob, jobBackoffMs } from './mpesa-jobs.js';
 import { lockPayment, moveState, type PaymentRow } from './payments.js';
@@ -12,29 +11,11 @@ import { parseJson, type CallbackOutcome, type StoredCallback } from './stk-call
 
 type Env = { clock: Clock; random: Random };
 
-/**
- * Reversal results carry alphanumeric codes (`R000001` already reversed, `R000002` unknown
- * transaction) that the shared schema's numeric ResultCode refuses; read those here until the
- * shared schema accepts them (reported to the lead).
- */
-const alphanumericResultSchema = z.looseObject({
-  Result: z.looseObject({
-    ResultCode: z.string().regex(/^[A-Za-z0-9_.-]{1,20}$/),
-    ResultDesc: z.string().max(1_000),
-    OriginatorConversationID: z.string().max(100),
-    ConversationID: z.string().min(1).max(100),
-    TransactionID: z.string().max(100),
-  }),
-});
-
-type ResultBody = { Result: { ResultCode: number | string; ResultDesc: string; OriginatorConversationID: string; ConversationID: string; TransactionID: string } };
-
-function parseResult(value: unknown): { ok: true; data: ResultBody; shared: DarajaResultCallback | undefined } | { ok: false; field: string } {
-  const shared = darajaResultCallbackSchema.safeParse(value);
-  if (shared.success) return { ok: true, data: shared.data, shared: shared.data };
-  const coded = alphanumericResultSchema.safeParse(value);
-  if (coded.success) return { ok: true, data: coded.data as ResultBody, shared: undefined };
-  return { ok: false, field: shared.error.issues[0]?.path.join('.') ?? '' };
+function parseResult(value: unknown): { ok: true; data: DarajaResultCallback } | { ok: false; field: string } {
+  // The shared schema reads Daraja's alphanumeric codes too (`R000001` already reversed, `R000002` unknown transaction).
+  const parsed = darajaResultCallbackSchema.safeParse(value);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  return { ok: false, field: parsed.error.issues[0]?.path.join('.') ?? '' };
 }
 
 interface AsyncRequest {
@@ -68,7 +49,7 @@ export async function processResultCallback(tx: Db, env: Env, stored: StoredCall
   const ok = !timedOut && result.ResultCode === 0;
   if (request.kind === 'receipt_lookup') {
     const payment = await lockPayment(tx, stored.business_id, request.subject);
-    const receipt = ok && parsed.shared ? resultParameters(parsed.shared).ReceiptNo : undefined;
+    const receipt = ok ? resultParameters(parsed.data).ReceiptNo : undefined;
     if (payment && payment.state === 'succeeded' && payment.receipt_pending && typeof receipt === 'string' && receipt !== '') {
       await moveState(tx, env.clock, payment, 'succeeded', 'receipt from Transaction Status', { mpesa_receipt: receipt, receipt_pending: false });
       return { outcome: 'recorded', subject };
@@ -76,7 +57,7 @@ export async function processResultCallback(tx: Db, env: Env, stored: StoredCall
     if (payment && payment.receipt_pending) await askReceiptAgain(tx, env, payment);
     return { outcome: 'ignored', reason: timedOut ? 'timed_out' : `result ${result.ResultCode}`, subject };
   }
-  return applyReversalResult(tx, env, stored.business_id, request.subject, ok, timedOut, String(result.ResultCode), result.ResultDesc, result.TransactionID, subject);
+  return applyReversalResult(tx, env, stored.business_id, request.subject, ok, timedOut, String(result.ResultCode), result.ResultDesc, result.TransactionID || null, subject);
 }
 
 async function askReceiptAgain(tx: Db, env: Env, payment: PaymentRow): Promise<void> {
@@ -92,7 +73,7 @@ async function applyReversalResult(
   timedOut: boolean,
   code: string,
   desc: string,
-  reversalReceipt: string,
+  reversalReceipt: string | null,
   subject: string,
 ): Promise<CallbackOutcome> {
   const now = isoAt(env.clock.now());
@@ -115,7 +96,7 @@ async function applyReversalResult(
     );
     const paymentId = paymentRows[0]?.payment_id;
     const payment = paymentId ? await lockPayment(tx, businessId, paymentId) : undefined;
-    if (payment && payment.state === 'succeeded') await moveState(tx, env.clock, payment, 'reversed', `reversal ${reversalReceipt}`);
+    if (payment && payment.state === 'succeeded') await moveState(tx, env.clock, payment, 'reversed', `reversal ${reversalReceipt ?? '(no receipt number)'}`);
   }
   return { outcome: 'recorded', reason: ok ? 'reversed' : `reversal_failed ${code}`, subject };
 }

@@ -2,7 +2,10 @@
 import { isoAt, uuidv7, type Clock, type Random } from '@payme/shared';
 import type { Db } from '../db/db.js';
 
-export type UnmatchedKind = 'c2b_unmatched' | 'c2b_ambiguous' | 'late_success' | 'code_typed_twice' | 'payment_reused' | 'quarantined_callback';
+export const unmatched_kinds = ['c2b_unmatched', 'c2b_ambiguous', 'late_success', 'code_typed_twice', 'payment_reused', 'quarantined_callback', 'job_gave_up'] as const;
+export type UnmatchedKind = (typeof unmatched_kinds)[number];
+/** Kinds that are money the business holds: the owner may match them to a sale or refund them. */
+export const money_kinds: ReadonlySet<UnmatchedKind> = new Set(['c2b_unmatched', 'c2b_ambiguous', 'late_success']);
 
 /** Adds an item once per (kind, subject); a repeat changes nothing. */
 export async function queueForOwner(
@@ -28,12 +31,32 @@ export interface UnmatchedItem {
   amount_cents: number | null;
   details: Record<string, unknown>;
   created_at: Date;
+  resolved_at: Date | null;
+  resolution: string | null;
+  resolution_details: Record<string, unknown> | null;
+  resolved_by: string | null;
 }
 
-export async function listUnmatched(db: Db, businessId: string, limit = 200): Promise<UnmatchedItem[]> {
-  return db.query<UnmatchedItem>(
-    `SELECT item_id::text AS item_id, kind, subject, amount_cents, details, created_at FROM mpesa_unmatched
-      WHERE business_id = $1 AND resolved_at IS NULL ORDER BY created_at LIMIT $2`,
-    [businessId, limit],
+export const unmatched_columns = `item_id::text AS item_id, kind, subject, amount_cents, details, created_at, resolved_at, resolution,
+  resolution_details, resolved_by::text AS resolved_by`;
+
+export type UnmatchedStatus = 'open' | 'resolved' | 'all';
+
+/** The queue, oldest first; open items by default. */
+export async function listUnmatched(
+  db: Db,
+  businessId: string,
+  options: { status?: UnmatchedStatus; limit?: number; offset?: number } = {},
+): Promise<UnmatchedItem[]> {
+  const status = options.status ?? 'open';
+  const filter = status === 'open' ? 'AND resolved_at IS NULL' : status === 'resolved' ? 'AND resolved_at IS NOT NULL' : '';
+  const rows = await db.query<UnmatchedItem>(
+    `SELECT ${unmatched_columns} FROM mpesa_unmatched WHERE business_id = $1 ${filter} ORDER BY created_at, item_id LIMIT $2 OFFSET $3`,
+    [businessId, options.limit ?? 200, options.offset ?? 0],
   );
+  return rows.map(itemOut);
+}
+
+export function itemOut(row: UnmatchedItem): UnmatchedItem {
+  return { ...row, amount_cents: row.amount_cents === null ? null : Number(row.amount_cents) };
 }

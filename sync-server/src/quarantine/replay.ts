@@ -14,7 +14,8 @@ import { appendFeedChanges } from '../feed/feed-batch.js';
 import type { FeedNotifier } from '../feed/changes.js';
 import { appendAuditEntries } from '../ingest/audit-batch.js';
 import { loadProjectionState } from '../ingest/load-state.js';
-import { checkEvent, foldEvents, type FoldInput } from '../ingest/project-events.js';
+import { checkEvent, type FoldInput } from '../ingest/project-events.js';
+import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
 import { writeProjections } from '../ingest/write-projections.js';
 
 export interface ReplaySummary {
@@ -85,7 +86,8 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
         .map((row) => ({ seq: Number(row.seq), event_id: row.event_id, checked: checkEvent(row.envelope) }));
       const scope = { business_id: businessId, store_id: storeId, till_id: tillId };
       const valid = inputs.flatMap((input) => (input.checked.ok ? [input.checked.event] : []));
-      const fold = foldEvents(await loadProjectionState(tx, scope, valid), inputs, at);
+      // The same payment-reuse rule as a push: a sale refused for a reused payment stays refused.
+      const fold = await foldCheckingPaymentReuse(tx, await loadProjectionState(tx, scope, valid), inputs, at);
       const written = await writeProjections(tx, scope, fold.rows, at);
       for (const customer of written.customers) feed.push({ kind: 'customer', entity_id: customer.id, data: customer });
       for (const [productId, onHand] of written.stock_levels) {
