@@ -99,6 +99,8 @@ async function baselineInsert(db: Db, streams: readonly Stream[], table: string)
 async function main(): Promise<void> {
   for (const target of benchDatabases()) {
     for (const [index, { scenario, businesses, tills }] of scenarios.entries()) {
+      // BENCH_SCENARIO=<name> runs one scenario only (a quicker look while tuning).
+      if (process.env.BENCH_SCENARIO && process.env.BENCH_SCENARIO !== scenario) continue;
       progress(`server-ingest ${target.name} ${scenario}: setting up`);
       const server = await startServer(target);
       try {

@@ -24,6 +24,14 @@ export interface Db {
    * Returns the function that unsubscribes.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Inside a transaction: runs its last statement and its COMMIT in one round trip (PostgreSQL),
+   * so the locks the transaction holds are released by the database the moment the statement
+   * ends, without waiting for this process to read the result and answer COMMIT. Nothing may run
+   * in the transaction after it. Parameters must be strings, finite numbers or null. PGlite runs
+   * in this process, so there it is a plain query and the usual COMMIT follows.
+   */
+  commitWith?<R = Record<string, unknown>>(sql: string, params: unknown[]): Promise<R[]>;
   /** True for the handle a transaction hands to its callback. */
   readonly inTransaction: boolean;
   close(): Promise<void>;
@@ -72,11 +80,22 @@ function openPostgres(connectionString: string, max: number): Db {
   // An idle client that errors (server restart) must not crash the process; the pool drops it.
   pool.on('error', () => undefined);
 
-  const clientDb = (client: pg.PoolClient): Db => {
+  const clientDb = (client: pg.PoolClient, state: { committed: boolean }): Db => {
     const db: Db = {
       kind: 'postgres',
       inTransaction: true,
-      query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[],
+      query: async <R>(sql: string, params?: unknown[]) => {
+        if (state.committed) throw new Error('this transaction already committed');
+        return (await client.query(sql, params as unknown[])).rows as R[];
+      },
+      commitWith: async <R>(sql: string, params: unknown[]) => {
+        if (state.committed) throw new Error('this transaction already committed');
+        // One simple-protocol message, two statements: the server runs COMMIT right after the
+        // statement (or skips it when the statement fails, leaving the rollback to the caller).
+        const results = (await client.query(`${inlineParams(sql, params)};\nCOMMIT`)) as unknown as pg.QueryResult[];
+        state.committed = true;
+        return (results[0]?.rows ?? []) as R[];
+      },
       transaction: (fn) => fn(db),
       exec: async (sql) => {
         await client.query(sql);
@@ -94,10 +113,11 @@ function openPostgres(connectionString: string, max: number): Db {
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt += 1) {
         const client = await pool.connect();
+        const state = { committed: false };
         try {
           await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-          const result = await fn(clientDb(client));
-          await client.query('COMMIT');
+          const result = await fn(clientDb(client, state));
+          if (!state.committed) await client.query('COMMIT');
           return result;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
@@ -126,6 +146,27 @@ function openPostgres(connectionString: string, max: number): Db {
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * A literal for a simple-protocol statement. The E'' form reads the same whatever the server's
+ * standard_conforming_strings: backslashes and quotes doubled, nothing else special.
+ */
+function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' && Number.isFinite(value)) return `'${String(value)}'`;
+  if (typeof value !== 'string') throw new TypeError(`commitWith: parameters must be strings, numbers or null, got ${typeof value}`);
+  if (value.includes('\u0000')) throw new TypeError('commitWith: a parameter holds a NUL character');
+  return `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+/** Replaces `$1`…`$n` (never inside the statement's own literals: callers' SQL has none). */
+function inlineParams(sql: string, params: readonly unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_match, digits: string) => {
+    const index = Number(digits) - 1;
+    if (index < 0 || index >= params.length) throw new RangeError(`commitWith: no parameter $${digits}`);
+    return sqlLiteral(params[index]);
+  });
 }
 
 function quoteIdentifier(name: string): string {
@@ -161,6 +202,7 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     kind: 'pglite',
     inTransaction: true,
     query: run,
+    commitWith: run,
     transaction: (fn) => fn(txDb),
     exec: async (sql) => {
       await lite.exec(sql);

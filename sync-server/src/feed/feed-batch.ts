@@ -15,7 +15,7 @@ export async function appendFeedChanges(tx: Db, businessId: string, changes: rea
           inserted AS (
             INSERT INTO feed_changes (business_id, change_seq, kind, entity_id, data, created_at)
             SELECT $1, allocated.feed_seq - $2 + x.n, x.kind, x.entity_id, COALESCE(x.data, 'null'::jsonb), $4
-              FROM allocated, jsonb_to_recordset($3::jsonb) AS x(n bigint, kind text, entity_id text, data jsonb)
+              FROM allocated, json_to_recordset($3::json) AS x(n bigint, kind text, entity_id text, data jsonb)
           )
      SELECT feed_seq FROM allocated`,
     [

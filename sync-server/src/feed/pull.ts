@@ -62,7 +62,50 @@ export function parseCursor(text: string, field = 'after'): number {
 const select_changes = `SELECT change_seq, kind, entity_id, data, tx_id::text AS tx_id FROM feed_changes
   WHERE business_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`;
 
+/**
+ * The whole page in one statement (one snapshot, so as consistent as the transaction below): the
+ * head, the changes after the cursor, every till's acked_seq and the latest checkpoint. When a
+ * push wakes hundreds of long-polls this is the one read they share, and on PGlite (one
+ * connection) it is one turn of the connection instead of six.
+ */
+const select_page = `SELECT b.feed_seq AS head,
+    (SELECT COALESCE(json_agg(json_build_object('change_seq', c.change_seq, 'kind', c.kind, 'entity_id', c.entity_id, 'data', c.data, 'tx_id', c.tx_id::text)
+                              ORDER BY c.change_seq), '[]'::json)
+       FROM (SELECT change_seq, kind, entity_id, data, tx_id FROM feed_changes
+              WHERE business_id = b.id AND change_seq > (CASE WHEN $2 > b.feed_seq THEN 0 ELSE $2 END)
+              ORDER BY change_seq LIMIT $3) c) AS changes,
+    (SELECT COALESCE(json_agg(json_build_object('id', t.id::text, 'acked_seq', t.acked_seq)), '[]'::json) FROM tills t WHERE t.business_id = b.id) AS tills,
+    (SELECT json_build_object('business_id', k.business_id::text, 'seq', k.seq, 'hash', k.hash, 'signature', k.signature, 'key_id', k.key_id, 'created_at', k.created_at)
+       FROM audit_checkpoints k WHERE k.business_id = b.id ORDER BY k.seq DESC LIMIT 1) AS checkpoint
+  FROM businesses b WHERE b.id = $1`;
+
+interface PageRow {
+  head: number;
+  changes: ChangeRow[];
+  tills: { id: string; acked_seq: number }[];
+  checkpoint: (Omit<Checkpoint, 'created_at'> & { created_at: string }) | null;
+}
+
 async function readSharedPage(db: Db, businessId: string, after: number, limit: number): Promise<SharedPage> {
+  const row = (await db.query<PageRow>(select_page, [businessId, after, limit]))[0];
+  const headSeq = Number(row?.head ?? 0);
+  const rows = row?.changes ?? [];
+  // A full page may end inside one push's changes: the transaction below completes it.
+  if (rows.length < limit || headSeq <= Number(rows[rows.length - 1]?.change_seq ?? 0)) {
+    const from = after > headSeq ? 0 : after;
+    const cursor = rows.length > 0 ? Number((rows[rows.length - 1] as ChangeRow).change_seq) : from;
+    const checkpoint = row?.checkpoint ?? null;
+    return {
+      changes: rows.map((change) => ({ cursor: String(change.change_seq), kind: change.kind, id: change.entity_id, data: change.data })),
+      cursor,
+      acked_at_head: cursor >= headSeq ? new Map((row?.tills ?? []).map((till) => [till.id, Number(till.acked_seq)])) : null,
+      checkpoint: checkpoint ? { ...checkpoint, seq: Number(checkpoint.seq), created_at: new Date(checkpoint.created_at).toISOString() } : null,
+    };
+  }
+  return readSharedPageInTransaction(db, businessId, after, limit);
+}
+
+async function readSharedPageInTransaction(db: Db, businessId: string, after: number, limit: number): Promise<SharedPage> {
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     const head = await tx.query<{ feed_seq: number }>('SELECT feed_seq FROM businesses WHERE id = $1', [businessId]);

@@ -84,3 +84,14 @@ describe('planChain: the idempotent-producer rules', () => {
     expect(recomputedHash({ big: 10n } as unknown as Record<string, unknown>)).toBeNull();
   });
 });
+
+describe('planChain: a moved till re-sending another till\'s events (DESIGN §5 fenced clone)', () => {
+  it('takes an event id another till holds with the same content as a copy on this chain; any other stored id is a conflict', () => {
+    const events = chain(3);
+    const known = new Map([[events[1]!.event_id, 'other-hash']]);
+    const plan = planChain({ acked_seq: 0, head_hash: genesis_hash }, events, { hashBySeq: new Map(), hashByEventId: known, sameEventElsewhere: new Map([[events[1]!.event_id, 'till-b']]) });
+    expect(plan.fresh.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect([...plan.copies]).toEqual([[2, 'till-b']]);
+    expect(refusal(() => planChain({ acked_seq: 0, head_hash: genesis_hash }, events, { hashBySeq: new Map(), hashByEventId: known }))).toMatchObject({ code: 'chain_conflict', field: 'events.1.event_id' });
+  });
+});

@@ -3,7 +3,8 @@
  * and the links the server already stores. Deciding here, before any write, is what makes a
  * refusal change nothing: the caller applies either every fresh event of the batch or none.
  */
-import { PaymeError, recordHash } from '@payme/shared';
+import { PaymeError } from '@payme/shared';
+import { nativeRecordHash } from '../audit/native-record-hash.js';
 import type { PushedEvent } from './push-request.js';
 
 export interface ProducerState {
@@ -15,11 +16,26 @@ export interface ProducerState {
 export interface StoredLinks {
   hashBySeq: ReadonlyMap<number, string>;
   hashByEventId: ReadonlyMap<string, string>;
+  /**
+   * Event ids of the batch that another till of the business already holds with the same content
+   * (everything but till_id, seq, prev_hash and hash), mapped to that till: a fenced clone that
+   * moved to a new till re-sends them (DESIGN §5), and they are copies, not conflicts.
+   */
+  sameEventElsewhere?: ReadonlyMap<string, string>;
 }
 
 export interface ChainPlan {
   duplicates: PushedEvent[];
+  /** New on this till's chain, in seq order (copies included: they take their seq too). */
   fresh: PushedEvent[];
+  /** Fresh events that repeat another till's stored event: seq → that till's id. Never applied. */
+  copies: Map<number, string>;
+}
+
+/** The part of an envelope that says what happened, not where it sits in which till's chain. */
+export function eventContent(raw: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { till_id: _till, seq: _seq, prev_hash: _prev, hash: _hash, ...content } = raw;
+  return content;
 }
 
 function chainConflict(seq: number, field: string, why: string): PaymeError {
@@ -29,7 +45,7 @@ function chainConflict(seq: number, field: string, why: string): PaymeError {
 /** Recomputes an envelope's hash; an envelope JSON cannot canonicalise (lone surrogate) has none. */
 export function recomputedHash(raw: Readonly<Record<string, unknown>>): string | null {
   try {
-    return recordHash(raw);
+    return nativeRecordHash(raw);
   } catch {
     return null;
   }
@@ -60,23 +76,32 @@ function checkBatchOrder(events: readonly PushedEvent[]): void {
 }
 
 /**
- * Splits a batch into duplicates (already stored with the same hash) and fresh events, or throws
- * `seq_gap` / `chain_conflict` (409) with nothing decided. Every hash is recomputed.
+ * What needs no server state: the batch's own order and links, and every hash recomputed. Ingest
+ * runs it before its transaction (hashing 500 envelopes must not happen under the till's lock),
+ * then tells `planChain` it was done; the refusals and their order are the same either way.
  */
-export function planChain(state: ProducerState, events: readonly PushedEvent[], stored: StoredLinks): ChainPlan {
+export function checkBatch(events: readonly PushedEvent[]): void {
   checkBatchOrder(events);
   events.forEach((event, index) => {
     if (recomputedHash(event.raw) !== event.hash) {
       throw chainConflict(event.seq, `events.${index}.hash`, 'its hash does not match its contents');
     }
   });
+}
+
+/**
+ * Splits a batch into duplicates (already stored with the same hash) and fresh events, or throws
+ * `seq_gap` / `chain_conflict` (409) with nothing decided. Every hash is recomputed.
+ */
+export function planChain(state: ProducerState, events: readonly PushedEvent[], stored: StoredLinks, options: { batchChecked?: boolean } = {}): ChainPlan {
+  if (!options.batchChecked) checkBatch(events);
   const first = events[0];
   if (first !== undefined && first.seq > state.acked_seq + 1) {
     throw new PaymeError('seq_gap', `The server expects event ${state.acked_seq + 1} next`, 'events.0.seq', {
       expected_seq: state.acked_seq + 1,
     });
   }
-  const plan: ChainPlan = { duplicates: [], fresh: [] };
+  const plan: ChainPlan = { duplicates: [], fresh: [], copies: new Map() };
   events.forEach((event, index) => {
     if (event.seq <= state.acked_seq) {
       if (stored.hashBySeq.get(event.seq) !== event.hash) {
@@ -89,7 +114,9 @@ export function planChain(state: ProducerState, events: readonly PushedEvent[], 
       throw chainConflict(event.seq, `events.${index}.prev_hash`, "prev_hash is not the server's head for this till");
     }
     if (stored.hashByEventId.has(event.event_id)) {
-      throw chainConflict(event.seq, `events.${index}.event_id`, 'the server holds this event_id with another hash');
+      const copyOf = stored.sameEventElsewhere?.get(event.event_id);
+      if (copyOf === undefined) throw chainConflict(event.seq, `events.${index}.event_id`, 'the server holds this event_id with another hash');
+      plan.copies.set(event.seq, copyOf);
     }
     plan.fresh.push(event);
   });

@@ -8,19 +8,18 @@
  * Everything that needs no database — parsing, hashing, schema checks — happens before the
  * transaction, to keep the locks short.
  */
-import { PaymeError, isoAt, type Clock } from '@payme/shared';
+import { PaymeError, canonicalJson, isoAt, type Clock } from '@payme/shared';
 import { sqlState, type Db } from '../db/db.js';
 import type { AuditEntryInput } from '../audit/audit-log.js';
-import type { FeedChangeInput } from '../feed/changes.js';
-import { appendFeedChanges } from '../feed/feed-batch.js';
 import { HttpError } from '../http/errors.js';
-import { appendAuditEntries } from './audit-batch.js';
-import { planChain, type StoredLinks } from './chain-check.js';
+import { prepareAuditEntries } from './audit-batch.js';
+import { finishPush } from './push-tail.js';
+import { checkBatch, eventContent, planChain, type ChainPlan, type StoredLinks } from './chain-check.js';
 import { loadProjectionState } from './load-state.js';
-import { checkEvent, foldEvents, type CheckedEvent, type FoldVerdict } from './project-events.js';
+import { checkEvent, type CheckedEvent, type FoldVerdict } from './project-events.js';
+import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
 import { parsePushRequest, type PushedEvent } from './push-request.js';
 import { jsonDepthExceeds, unstorablePath, event_depth_max } from './storable-json.js';
-import { writeProjections, type WrittenState } from './write-projections.js';
 
 export interface PushResult {
   seq: number;
@@ -80,7 +79,12 @@ function checkEpoch(till: TillRow, epoch: number): void {
   }
 }
 
-async function storedLinks(tx: Db, caller: PushCaller, till: TillRow, events: readonly PushedEvent[]): Promise<StoredLinks> {
+/**
+ * `lookupEventIds: false` skips looking up the fresh events' ids: a push whose ids are new (all
+ * but a handful) then saves a query over 200 ids, and one whose id is stored already fails its
+ * insert on the unique index (23505) and runs again with the lookup, which answers as the rules say.
+ */
+async function storedLinks(tx: Db, caller: PushCaller, till: TillRow, events: readonly PushedEvent[], lookupEventIds = true): Promise<StoredLinks> {
   const first = events[0]?.seq ?? 1;
   const last = Math.min(events[events.length - 1]?.seq ?? 0, till.acked_seq);
   const hashBySeq = new Map<number, string>();
@@ -93,14 +97,37 @@ async function storedLinks(tx: Db, caller: PushCaller, till: TillRow, events: re
   }
   const fresh = events.filter((event) => event.seq > till.acked_seq).map((event) => event.event_id);
   const hashByEventId = new Map<string, string>();
-  if (fresh.length > 0) {
-    const rows = await tx.query<{ event_id: string; hash: string }>(
-      'SELECT event_id::text AS event_id, hash FROM till_events WHERE business_id = $1 AND event_id = ANY($2::uuid[])',
+  const sameEventElsewhere = new Map<string, string>();
+  if (fresh.length > 0 && lookupEventIds) {
+    // Copies ('duplicate' rows) are not the event itself: the original is what a resend is compared with.
+    const rows = await tx.query<{ event_id: string; hash: string; till_id: string; envelope: Record<string, unknown> | null }>(
+      `SELECT event_id::text AS event_id, hash, till_id::text AS till_id, envelope FROM till_events
+        WHERE business_id = $1 AND event_id = ANY($2::uuid[]) AND status <> 'duplicate'`,
       [caller.business_id, fresh],
     );
-    for (const row of rows) hashByEventId.set(row.event_id, row.hash);
+    const pushed = new Map(events.map((event) => [event.event_id, event]));
+    for (const row of rows) {
+      hashByEventId.set(row.event_id, row.hash);
+      const event = pushed.get(row.event_id);
+      // A fenced clone moved to a new till re-sends events the other till already delivered (DESIGN §5).
+      if (event !== undefined && row.till_id !== caller.till_id && row.envelope !== null && canonicalJson(eventContent(row.envelope)) === canonicalJson(eventContent(event.raw))) {
+        sameEventElsewhere.set(row.event_id, row.till_id);
+      }
+    }
   }
-  return { hashBySeq, hashByEventId };
+  return { hashBySeq, hashByEventId, sameEventElsewhere };
+}
+
+/** The fate of each fresh event of a push: folded (applied / quarantined), or a copy of another till's. */
+type ChainVerdict = FoldVerdict | { seq: number; event_id: string; status: 'duplicate'; copy_of: string; reason?: undefined };
+
+function chainVerdicts(plan: ChainPlan, folded: readonly FoldVerdict[]): ChainVerdict[] {
+  let next = 0;
+  return plan.fresh.map((event) => {
+    const copyOf = plan.copies.get(event.seq);
+    if (copyOf !== undefined) return { seq: event.seq, event_id: event.event_id, status: 'duplicate', copy_of: copyOf };
+    return folded[next++] as FoldVerdict;
+  });
 }
 
 /** Refusals that need no database: body shape, till id, nesting depth. */
@@ -126,7 +153,7 @@ export function checkPushedEvent(event: PushedEvent): CheckedEvent & { storable:
   return { ...checkEvent(event.raw), storable: true };
 }
 
-function reasonText(verdict: FoldVerdict): string | undefined {
+function reasonText(verdict: ChainVerdict): string | undefined {
   if (!verdict.reason) return undefined;
   return `${verdict.reason.code}: ${verdict.reason.message}`.slice(0, 2_000);
 }
@@ -136,14 +163,23 @@ function reasonText(verdict: FoldVerdict): string | undefined {
  * loser's unique violation means "someone else just did it": running the push again sees the
  * stored row and answers as the rules say (chain_conflict, customer_exists).
  */
-const unique_violation_attempts_max = 3;
+const unique_violation_attempts_max = 4;
 
 export async function ingestPush(deps: IngestDeps, caller: PushCaller, body: unknown): Promise<PushResponse & { changed: boolean }> {
   const request = preparePush(caller, body);
   const checked = new Map(request.events.map((event) => [event.seq, checkPushedEvent(event)]));
+  // Order, links and every hash, decided before the transaction; thrown inside it, after the
+  // till and epoch checks, so the answer is the one the rules give in that order.
+  let batchProblem: unknown = null;
+  try {
+    checkBatch(request.events);
+  } catch (error) {
+    batchProblem = error;
+  }
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await applyPush(deps, caller, request, checked);
+      // The first attempt assumes the event ids are new (storedLinks); a retry looks them up.
+      return await applyPush(deps, caller, request, checked, batchProblem, attempt > 1);
     } catch (error) {
       if (sqlState(error) === '23505' && attempt < unique_violation_attempts_max) continue;
       throw asConflict(error);
@@ -156,24 +192,30 @@ async function applyPush(
   caller: PushCaller,
   request: ReturnType<typeof preparePush>,
   checked: ReadonlyMap<number, CheckedEvent & { storable: boolean }>,
+  batchProblem: unknown,
+  lookupEventIds: boolean,
 ): Promise<PushResponse & { changed: boolean }> {
   return deps.db.transaction(async (tx) => {
     const till = await lockTill(tx, caller);
     checkEpoch(till, request.epoch);
-    const plan = planChain(till, request.events, await storedLinks(tx, caller, till, request.events));
+    if (batchProblem !== null) throw batchProblem;
+    const plan = planChain(till, request.events, await storedLinks(tx, caller, till, request.events, lookupEventIds), { batchChecked: true });
     const results: PushResult[] = plan.duplicates.map((event) => ({ seq: event.seq, event_id: event.event_id, status: 'duplicate' }));
     const last = plan.fresh[plan.fresh.length - 1];
     if (last === undefined) return { acked_seq: till.acked_seq, head_hash: till.head_hash, results, changed: false };
 
     const now = deps.clock.now();
     const receivedAt = isoAt(now);
-    const inputs = plan.fresh.map((event) => ({ seq: event.seq, event_id: event.event_id, checked: checked.get(event.seq) as CheckedEvent }));
+    const originals = plan.fresh.filter((event) => !plan.copies.has(event.seq));
+    const inputs = originals.map((event) => ({ seq: event.seq, event_id: event.event_id, checked: checked.get(event.seq) as CheckedEvent }));
     const valid = inputs.flatMap((input) => (input.checked.ok ? [input.checked.event] : []));
     const scope = { business_id: caller.business_id, store_id: till.store_id, till_id: caller.till_id };
     const state = await loadProjectionState(tx, scope, valid);
-    const fold = foldEvents(state, inputs, receivedAt);
+    // One payment pays at most one sale: a reused payment id is refused, a reused typed code flagged.
+    const fold = await foldCheckingPaymentReuse(tx, state, inputs, receivedAt);
+    const verdicts = chainVerdicts(plan, fold.verdicts);
 
-    await storeEvents(tx, caller, request.epoch, plan.fresh, fold.verdicts, checked, receivedAt);
+    await storeEvents(tx, caller, request.epoch, plan.fresh, verdicts, checked, receivedAt);
     // The till row is ours already; the shared rows (levels, balances, then the business) last.
     await tx.query('UPDATE tills SET acked_seq = $3, head_hash = $4 WHERE business_id = $1 AND id = $2', [
       caller.business_id,
@@ -181,11 +223,13 @@ async function applyPush(
       last.seq,
       last.hash,
     ]);
-    const written = await writeProjections(tx, scope, fold.rows, receivedAt);
-    await appendAuditEntries(tx, caller.business_id, auditEntries(caller, plan.fresh, fold.verdicts, receivedAt));
+    // Hashing work for the audit entries before the shared rows' locks are taken.
+    const audit = prepareAuditEntries(caller.business_id, auditEntries(caller, plan.fresh, verdicts, receivedAt));
     const tillState = { till_id: caller.till_id, acked_seq: last.seq, head_hash: last.hash, epoch: till.epoch };
-    await appendFeedChanges(tx, caller.business_id, feedChanges(scope.store_id, written, tillState), now);
-    for (const verdict of fold.verdicts) {
+    // Projections, then levels, anomalies, audit chain and feed: the shared rows' locks last and
+    // short. This also COMMITs on PostgreSQL (push-tail.ts): no query may follow it here.
+    await finishPush(tx, scope, fold.rows, receivedAt, now, audit, tillState);
+    for (const verdict of verdicts) {
       const reason = reasonText(verdict);
       results.push({ seq: verdict.seq, event_id: verdict.event_id, status: verdict.status, ...(reason === undefined ? {} : { reason }) });
     }
@@ -198,7 +242,7 @@ async function storeEvents(
   caller: PushCaller,
   epoch: number,
   fresh: readonly PushedEvent[],
-  verdicts: readonly FoldVerdict[],
+  verdicts: readonly ChainVerdict[],
   checked: ReadonlyMap<number, { storable: boolean }>,
   receivedAt: string,
 ): Promise<void> {
@@ -206,6 +250,7 @@ async function storeEvents(
     const storable = checked.get(event.seq)?.storable ?? true;
     const type = event.raw['type'];
     const v = event.raw['v'];
+    const verdict = verdicts[index];
     return {
       till_id: caller.till_id,
       seq: event.seq,
@@ -215,7 +260,8 @@ async function storeEvents(
       epoch,
       prev_hash: event.prev_hash,
       hash: event.hash,
-      status: verdicts[index]?.status ?? 'quarantined',
+      status: verdict?.status ?? 'quarantined',
+      duplicate_of_till: verdict?.status === 'duplicate' ? verdict.copy_of : null,
       envelope: storable ? event.raw : null,
       // JSON.stringify escapes NUL and lone surrogates, so the text form is storable.
       envelope_text: storable ? null : JSON.stringify(event.raw),
@@ -223,10 +269,10 @@ async function storeEvents(
     };
   });
   await tx.query(
-    `INSERT INTO till_events (business_id, till_id, seq, event_id, type, v, epoch, prev_hash, hash, status, envelope, envelope_text, received_at)
-     SELECT $1, x.till_id, x.seq, x.event_id, x.type, x.v, x.epoch, x.prev_hash, x.hash, x.status, x.envelope, x.envelope_text, x.received_at
-       FROM jsonb_to_recordset($2::jsonb) AS x(till_id uuid, seq bigint, event_id uuid, type text, v integer, epoch integer,
-            prev_hash text, hash text, status text, envelope jsonb, envelope_text text, received_at timestamptz)`,
+    `INSERT INTO till_events (business_id, till_id, seq, event_id, type, v, epoch, prev_hash, hash, status, duplicate_of_till, envelope, envelope_text, received_at)
+     SELECT $1, x.till_id, x.seq, x.event_id, x.type, x.v, x.epoch, x.prev_hash, x.hash, x.status, x.duplicate_of_till, x.envelope, x.envelope_text, x.received_at
+       FROM json_to_recordset($2::json) AS x(till_id uuid, seq bigint, event_id uuid, type text, v integer, epoch integer,
+            prev_hash text, hash text, status text, duplicate_of_till uuid, envelope jsonb, envelope_text text, received_at timestamptz)`,
     [caller.business_id, JSON.stringify(rows)],
   );
   const quarantined = verdicts.flatMap((verdict) =>
@@ -246,15 +292,18 @@ async function storeEvents(
     await tx.query(
       `INSERT INTO quarantined_events (business_id, till_id, seq, event_id, reason_code, reason, field, received_at)
        SELECT $1, x.till_id, x.seq, x.event_id, x.reason_code, x.reason, x.field, x.received_at
-         FROM jsonb_to_recordset($2::jsonb) AS x(till_id uuid, seq bigint, event_id uuid, reason_code text, reason text, field text, received_at timestamptz)`,
+         FROM json_to_recordset($2::json) AS x(till_id uuid, seq bigint, event_id uuid, reason_code text, reason text, field text, received_at timestamptz)`,
       [caller.business_id, JSON.stringify(quarantined)],
     );
   }
 }
 
-function auditEntries(caller: PushCaller, fresh: readonly PushedEvent[], verdicts: readonly FoldVerdict[], receivedAt: string): AuditEntryInput[] {
+function auditEntries(caller: PushCaller, fresh: readonly PushedEvent[], verdicts: readonly ChainVerdict[], receivedAt: string): AuditEntryInput[] {
   return fresh.map((event, index) => {
     const verdict = verdicts[index];
+    if (verdict?.status === 'duplicate') {
+      return { kind: 'event_duplicate', actor: `till:${caller.till_id}`, subject: event.event_id, data: { till_id: caller.till_id, seq: event.seq, hash: event.hash, duplicate_of_till: verdict.copy_of }, occurred_at: receivedAt };
+    }
     const type = typeof event.raw['type'] === 'string' && verdict?.status === 'applied' ? (event.raw['type'] as string) : null;
     const actor = typeof event.raw['actor_id'] === 'string' && verdict?.status === 'applied' ? (event.raw['actor_id'] as string) : `till:${caller.till_id}`;
     return verdict?.status === 'applied'
@@ -267,22 +316,4 @@ function auditEntries(caller: PushCaller, fresh: readonly PushedEvent[], verdict
           occurred_at: receivedAt,
         };
   });
-}
-
-function feedChanges(
-  storeId: string,
-  written: WrittenState,
-  tillState: { till_id: string; acked_seq: number; head_hash: string; epoch: number },
-): FeedChangeInput[] {
-  const changes: FeedChangeInput[] = [];
-  for (const customer of written.customers) changes.push({ kind: 'customer', entity_id: customer.id, data: customer });
-  for (const [productId, onHand] of written.stock_levels) {
-    changes.push({ kind: 'stock_level', entity_id: `${storeId}:${productId}`, data: { store_id: storeId, product_id: productId, on_hand: onHand } });
-  }
-  for (const [customerId, balance] of written.balances) {
-    changes.push({ kind: 'credit_balance', entity_id: customerId, data: { customer_id: customerId, balance_cents: balance } });
-  }
-  // Last, so a reader that stops mid-push never sees an acked_seq ahead of the levels it covers.
-  changes.push({ kind: 'till_state', entity_id: tillState.till_id, data: tillState });
-  return changes;
 }

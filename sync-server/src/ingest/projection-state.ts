@@ -1,11 +1,12 @@
 /**
  * What the projection fold knows before a push is applied, and the rows it produces.
  *
- * A push is applied as: lock the till and the business, load the state the batch refers to
- * (this file's `ProjectionState`), fold the events over it in memory in seq order (the fold
- * decides applied / quarantined and anomalies per event), then write every row set with one
- * set-based statement per table. The business lock makes the loaded state stay true until
- * commit, and the fold stays a pure function that tests can drive without a database.
+ * A push is applied as: lock the till, load the state the batch refers to (this file's
+ * `ProjectionState`), fold the events over it in memory in seq order (the fold decides applied /
+ * quarantined and anomalies per event), then write the row sets: every plain table in one
+ * statement, then the rows pushes of a business share (levels, balances) with the anomalies,
+ * audit entries and feed changes in one call (push-tail.ts). The fold stays a pure function
+ * that tests can drive without a database.
  */
 
 export type SaleStatus = 'parked' | 'completed' | 'voided' | 'abandoned';

@@ -47,9 +47,12 @@ export async function recoverTill(deps: { db: Db; clock: Clock }, caller: PushCa
       [caller.business_id, caller.till_id, commonSeq, recover_events_max + 1],
     );
     const counter = await tx.query<{ counter: number | null }>(
-      `SELECT max(CASE WHEN envelope->'payload'->>'receipt_no' ~ '^[A-Z0-9]{1,8}-[0-9]{6,10}$'
-                       THEN split_part(envelope->'payload'->>'receipt_no', '-', 2)::bigint END) AS counter
-         FROM till_events WHERE business_id = $1 AND till_id = $2 AND type IN ('sale_completed')`,
+      // Only this till's own series: events a moved clone re-sent carry the old till's numbers (DESIGN §5).
+      `SELECT max(CASE WHEN e.envelope->'payload'->>'receipt_no' ~ '^[A-Z0-9]{1,8}-[0-9]{6,10}$'
+                        AND split_part(e.envelope->'payload'->>'receipt_no', '-', 1) = t.receipt_prefix
+                       THEN split_part(e.envelope->'payload'->>'receipt_no', '-', 2)::bigint END) AS counter
+         FROM till_events e JOIN tills t ON t.business_id = e.business_id AND t.id = e.till_id
+        WHERE e.business_id = $1 AND e.till_id = $2 AND e.type IN ('sale_completed')`,
       [caller.business_id, caller.till_id],
     );
     const epoch = repeat ? till.epoch : await bumpEpoch(deps, tx, caller, till, commonSeq);

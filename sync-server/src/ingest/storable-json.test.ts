@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { event_depth_max, jsonDepthExceeds, unstorablePath } from './storable-json.js';
 
@@ -6,6 +7,33 @@ describe('storable JSON', () => {
     expect(unstorablePath({ payload: { lines: [{ name: 'ok' }, { name: 'a\u0000b' }] } })).toBe('payload.lines.1.name');
     expect(unstorablePath({ payload: { ['k\ud800']: 1 } })).toBe('payload.k\ud800');
     expect(unstorablePath({ a: 'fine', b: [1, true, null, 'ok 😀'] })).toBeNull();
+  });
+
+  it('answers like a plain recursive walk for any JSON value (the quick check skips no case)', () => {
+    const reference = (value: unknown, path: string, depth: number): string | null => {
+      const ok = (text: string) => !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
+      if (typeof value === 'string') return ok(value) ? null : path;
+      if (value === null || typeof value !== 'object') return null;
+      if (depth >= event_depth_max) return path;
+      for (const [key, inner] of Object.entries(value)) {
+        const innerPath = path === '' ? key : `${path}.${key}`;
+        if (!ok(key)) return innerPath;
+        const found = reference(inner, innerPath, depth + 1);
+        if (found !== null) return found;
+      }
+      return null;
+    };
+    let deep: unknown = { ok: 1 };
+    for (let i = 0; i < event_depth_max; i += 1) deep = { d: deep };
+    expect(unstorablePath(deep)).toBe(reference(deep, '', 0));
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.string({ unit: 'binary' }), (value, odd) => {
+        expect(unstorablePath(value)).toBe(reference(value, '', 0));
+        const wrapped = { a: value, [odd]: [odd] };
+        expect(unstorablePath(wrapped)).toBe(reference(wrapped, '', 0));
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   it('measures nesting depth without walking past the limit', () => {

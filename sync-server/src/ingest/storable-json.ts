@@ -11,8 +11,26 @@ function storable(text: string): boolean {
   return !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
+/** The quick yes/no walk every pushed event takes: no path strings, no entry arrays. */
+function allStorable(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return storable(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= event_depth_max) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!allStorable(item, depth + 1)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!storable(key) || !allStorable((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
 /** The dotted path of the first string or key jsonb cannot store, or null when all can be. */
 export function unstorablePath(value: unknown, path = '', depth = 0): string | null {
+  // Almost every event passes: answer that cheaply, and name the path only for one that fails.
+  if (depth === 0 && allStorable(value, 0)) return null;
   if (typeof value === 'string') return storable(value) ? null : path;
   if (value === null || typeof value !== 'object') return null;
   if (depth >= event_depth_max) return path;
