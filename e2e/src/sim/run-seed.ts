@@ -78,7 +78,7 @@ export async function runSeed(db: Db, seed: number, options: SeedOptions = {}): 
   const dir = mkdtempSync(path.join(tmpdir(), `payme-sim-${seed}-`));
   const tills: SimTill[] = [];
   const oracle: Oracle = { sales: new Map(), refused: 0, commands: 0 };
-  const stats: Record<string, number> = { server_restarts: 0, till_restarts: 0, offline_toggles: 0, lost_with_disk: 0 };
+  const stats: Record<string, number> = { server_restarts: 0, till_restarts: 0, offline_toggles: 0, lost_with_disk: 0, forced_restores: 0 };
   const timer = { at: performance.now() };
   const lap = (name: string) => {
     const now = performance.now();
@@ -118,7 +118,9 @@ export async function runSeed(db: Db, seed: number, options: SeedOptions = {}): 
       }
       if (step === restoreAt) {
         const onServer = await serverSaleIds(db, business.business_id, tills[restored]!.till_id);
-        tills[restored]!.restoreBackup();
+        const forced = random.int(0, 1) === 1;
+        stats['forced_restores']! += forced ? 1 : 0;
+        tills[restored]!.restoreBackup(forced);
         stats['lost_with_disk']! += forgetLostSales(tills[restored]!, oracle, onServer);
         network.offline.delete(restored);
       }

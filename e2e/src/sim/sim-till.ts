@@ -104,15 +104,21 @@ export class SimTill {
     return this.backupFile !== null;
   }
 
-  /** The disk died: the backup replaces the database file. */
-  restoreBackup(): void {
+  /**
+   * The disk died: the backup replaces the database file, marked restored as `payme-till
+   * restore` marks it (DESIGN §5), so the agent recovers before it pushes. `forcedOffline` is
+   * `--force-offline`: the till sells at once, in a new receipt series, until it has recovered;
+   * otherwise it waits to be online first (the CLI recovers before it lets the till start).
+   */
+  restoreBackup(forcedOffline = false): void {
     if (this.backupFile === null) throw new Error('no backup to restore');
     this.ledger.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.file}${suffix}`, { force: true });
     copyFileSync(this.backupFile, this.file);
     this.backupFile = null;
     this.open();
-    this.restoredAtMs = this.clock.now();
+    this.ledger.markRestored({ forced_offline: forcedOffline });
+    this.restoredAtMs = forcedOffline ? null : this.clock.now();
   }
 
   /** False while a restore still has to go online first. */

@@ -11,6 +11,7 @@ import { build_renderer_hint, default_renderer_dir, rendererBuilt } from '../hos
 import { openTillHost } from '../host/till-host.js';
 import { startTillSync } from '../host/till-sync.js';
 import { parseTillCommand, till_usage, type ServeOptions } from './till-options.js';
+import { backupLedger, moveTillToNewIdentity, restoreLedger } from './till-maintenance.js';
 
 const sync_stop_wait_ms = 3_000;
 
@@ -57,6 +58,20 @@ async function main(argv: string[]): Promise<void> {
   const command = parseTillCommand(argv, process.cwd());
   if (command.command === 'help') {
     process.stdout.write(`${till_usage}\n`);
+    return;
+  }
+  if (command.command === 'backup') {
+    process.stdout.write(`${JSON.stringify(await backupLedger(command.data_dir, command.to))}\n`);
+    return;
+  }
+  if (command.command === 'restore') {
+    const result = await restoreLedger(command);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (result.receipt_series !== null) say(`payme-till: restored offline; receipts are numbered ${result.receipt_series}-000001 onwards until the till reaches the server and recovers`);
+    return;
+  }
+  if (command.command === 'move-to-new-till') {
+    process.stdout.write(`${JSON.stringify(await moveTillToNewIdentity(command.data_dir, command.code))}\n`);
     return;
   }
   await serve(command);

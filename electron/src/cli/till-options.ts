@@ -1,6 +1,9 @@
 /**
  * The `payme-till` command line (DESIGN §11), parsed without side effects so tests cover it:
  *   payme-till serve --server URL --data DIR [--port N] [--enroll-code CODE] [--name NAME] [--renderer DIR] [--json]
+ *   payme-till backup --data DIR --to FILE
+ *   payme-till restore --data DIR --from FILE [--force-offline] [--replace-unreadable]
+ *   payme-till move-to-new-till --data DIR --code CODE
  * Errors name the flag in the till's error shape.
  */
 import path from 'node:path';
@@ -16,7 +19,20 @@ export const till_usage = `usage: payme-till serve --server URL --data DIR [--po
   --enroll-code CODE    enroll now with this one-time code, if the till is not enrolled yet
   --name NAME           this till's name at enrollment (default "Till")
   --renderer DIR        the built cashier app (default renderer/dist/till of this repository)
-  --json                print one JSON line {till_url, enrolled, data_dir} once listening`;
+  --json                print one JSON line {till_url, enrolled, data_dir} once listening
+
+       payme-till backup --data DIR --to FILE
+  a consistent copy of the till's ledger, also while the till runs (SQLite online backup)
+
+       payme-till restore --data DIR --from FILE [--force-offline] [--replace-unreadable]
+  puts a backup in place of the ledger (the replaced file is kept as till.db.replaced-<time>)
+  and recovers from the server at once; the till must be stopped
+  --force-offline       the server cannot be reached: sell in a new receipt series until it can
+  --replace-unreadable  the current ledger cannot be read: restore without importing its changes
+
+       payme-till move-to-new-till --data DIR --code CODE
+  another PC kept this till's identity (the server fenced this one): enroll this PC as a new
+  till with the owner's enrollment code and send its unsynced sales from there; the till must be stopped`;
 
 export interface ServeOptions {
   server_url: string;
@@ -28,7 +44,17 @@ export interface ServeOptions {
   json: boolean;
 }
 
-export type TillCommand = { command: 'help' } | ({ command: 'serve' } & ServeOptions);
+export type TillCommand =
+  | { command: 'help' }
+  | ({ command: 'serve' } & ServeOptions)
+  | { command: 'backup'; data_dir: string; to: string }
+  | { command: 'restore'; data_dir: string; from: string; force_offline: boolean; replace_unreadable: boolean }
+  | { command: 'move-to-new-till'; data_dir: string; code: string };
+
+function requiredPath(value: string | undefined, flag: string, what: string, cwd: string): string {
+  if (value === undefined || value.trim() === '') throw new PaymeError('invalid_input', `--${flag} is required: ${what}`, flag);
+  return path.resolve(cwd, value);
+}
 
 function httpUrl(value: string | undefined, flag: string): string {
   if (value === undefined) throw new PaymeError('invalid_input', `--${flag} is required`, flag);
@@ -64,6 +90,11 @@ export function parseTillCommand(argv: readonly string[], cwd: string): TillComm
         name: { type: 'string' },
         renderer: { type: 'string' },
         json: { type: 'boolean', default: false },
+        to: { type: 'string' },
+        from: { type: 'string' },
+        code: { type: 'string' },
+        'force-offline': { type: 'boolean', default: false },
+        'replace-unreadable': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -72,7 +103,25 @@ export function parseTillCommand(argv: readonly string[], cwd: string): TillComm
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help' };
-  if (positionals[0] !== 'serve' || positionals.length > 1) throw new PaymeError('invalid_input', `unknown command ${positionals.join(' ')}`, 'command');
+  if (positionals.length > 1 || !['serve', 'backup', 'restore', 'move-to-new-till'].includes(positionals[0]!)) {
+    throw new PaymeError('invalid_input', `unknown command ${positionals.join(' ')}`, 'command');
+  }
+  const command = positionals[0]!;
+  if (command === 'backup') return { command, data_dir: requiredPath(values.data, 'data', "the till's data folder", cwd), to: requiredPath(values.to, 'to', 'the backup file to write', cwd) };
+  if (command === 'restore') {
+    return {
+      command,
+      data_dir: requiredPath(values.data, 'data', "the till's data folder", cwd),
+      from: requiredPath(values.from, 'from', 'the backup file to restore', cwd),
+      force_offline: values['force-offline'],
+      replace_unreadable: values['replace-unreadable'],
+    };
+  }
+  if (command === 'move-to-new-till') {
+    const code = values.code?.trim() ?? '';
+    if (code === '') throw new PaymeError('invalid_input', '--code is required: the enrollment code the owner issued for this PC', 'code');
+    return { command, data_dir: requiredPath(values.data, 'data', "the till's data folder", cwd), code };
+  }
   if (values.data === undefined || values.data.trim() === '') throw new PaymeError('invalid_input', '--data is required: the till\'s data folder', 'data');
   const name = (values.name ?? 'Till').trim();
   if (name === '' || name.length > 120) throw new PaymeError('invalid_input', '--name must be 1 to 120 characters', 'name');

@@ -78,8 +78,67 @@ function canonicalValue(value: unknown, seen: Set<object>): string | undefined {
   return result;
 }
 
+/** Marks a value the sorted copy cannot take as is: the general walk above handles it. */
+const not_plain = Symbol('not plain');
+
+/**
+ * A copy of plain JSON data (plain objects, dense arrays, finite numbers, strings without a lone
+ * surrogate, booleans, null) with every object's keys in RFC 8785 order, or `not_plain`. For such
+ * data `JSON.stringify` of the copy is the canonical form: it writes keys in insertion order,
+ * numbers in the same ECMAScript form, and escapes exactly what RFC 8785 escapes. Objects whose
+ * key order stringify would not keep (integer-like keys always come first) or could not set
+ * (`__proto__`) go to the general walk. Native stringify is faster than building the text here.
+ */
+function sortedCopy(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+      return any_surrogate.test(value) ? not_plain : value;
+    case 'number':
+      return Number.isFinite(value) ? value : not_plain;
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return not_plain;
+  }
+  if (value === null) return null;
+  // Deep nesting (and so cycles) goes to the general walk, which refuses cycles by name.
+  if (depth > 32) return not_plain;
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    const copy: unknown[] = new Array(items.length);
+    for (let i = 0; i < items.length; i += 1) {
+      if (!(i in items)) return not_plain;
+      const item = sortedCopy(items[i], depth + 1);
+      if (item === not_plain) return not_plain;
+      copy[i] = item;
+    }
+    return copy;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype) return not_plain;
+  const record = value as Record<string, unknown>;
+  if (typeof record['toJSON'] === 'function') return not_plain;
+  const keys = Object.keys(record).sort();
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
+    // An integer-like key would be written first by stringify whatever the insertion order.
+    if (key === '__proto__' || integer_like.test(key) || any_surrogate.test(key)) return not_plain;
+    const item = sortedCopy(record[key], depth + 1);
+    if (item === not_plain) return not_plain;
+    copy[key] = item;
+  }
+  return copy;
+}
+
+/** Keys JavaScript treats as array indices: objects list them first, in numeric order. */
+const integer_like = /^(?:0|[1-9]\d*)$/;
+
 /** RFC 8785 canonical JSON, identical to `canonicalJson` from @payme/shared. */
 export function fastCanonicalJson(value: unknown): string {
+  const copy = sortedCopy(value, 0);
+  if (copy !== not_plain) return JSON.stringify(copy);
   const text = canonicalValue(value, new Set());
   if (text === undefined) throw new TypeError('value has no JSON representation');
   return text;

@@ -32,7 +32,7 @@ import {
 import { z } from 'zod';
 import { feedAckedSeq, recomputeCredit, recomputeStock } from './balances.js';
 import { sql, type LedgerContext } from './context.js';
-import { recordAck } from './outbox.js';
+import { chainBase, recordAck } from './outbox.js';
 
 export const feed_data = {
   product: z.looseObject({
@@ -109,13 +109,15 @@ export function applyServerBatch(ctx: LedgerContext, raw: unknown): ServerBatchR
         else if (outcome !== 'done') skipped.push({ index, kind: change.kind, id: change.id, reason: outcome.skipped });
       });
       const previous = feedAckedSeq(ctx);
-      if (batch.acked_seq < previous) {
-        throw new PaymeError('invalid_input', `acked_seq: went back from ${previous} to ${batch.acked_seq}`, 'acked_seq');
+      // The server speaks of this till's chain; the journal counts local seqs (chain_base, DESIGN §5 moved till).
+      const ackedLocal = chainBase(ctx) + batch.acked_seq;
+      if (ackedLocal < previous) {
+        throw new PaymeError('invalid_input', `acked_seq: went back from ${previous - chainBase(ctx)} to ${batch.acked_seq}`, 'acked_seq');
       }
       recordAck(ctx, batch.acked_seq, null);
-      sql(ctx, 'UPDATE sync_state SET feed_acked_seq = ?, cursor = ? WHERE id = 1').run(batch.acked_seq, batch.cursor);
-      for (const id of changedIds(ctx, 'stock_movements', 'product_id', previous, batch.acked_seq)) products.add(id);
-      for (const id of changedIds(ctx, 'credit_entries', 'customer_id', previous, batch.acked_seq)) customers.add(id);
+      sql(ctx, 'UPDATE sync_state SET feed_acked_seq = ?, cursor = ? WHERE id = 1').run(ackedLocal, batch.cursor);
+      for (const id of changedIds(ctx, 'stock_movements', 'product_id', previous, ackedLocal)) products.add(id);
+      for (const id of changedIds(ctx, 'credit_entries', 'customer_id', previous, ackedLocal)) customers.add(id);
       recomputeStock(ctx, products);
       recomputeCredit(ctx, customers);
       return { applied: batch.changes.length - skipped.length, skipped };

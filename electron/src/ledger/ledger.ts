@@ -12,12 +12,16 @@ import { applyServerBatch, type ServerBatchResult } from './feed.js';
 import { ackedSeq, chainHead, eventsFrom, feedCursor, pendingEvents, recordAck, unsyncedCount } from './outbox.js';
 import { createContext, type LedgerContext } from './context.js';
 import { getPayment, getSale, lookupBarcode, searchProducts, stockOnHand, todaySales } from './queries.js';
+import { favouriteProducts } from './favourites.js';
 import { readIdentity, writeIdentity, type TillIdentity } from './identity.js';
 import { refundSale, voidSale } from './returns.js';
 import { recordMpesaClaim } from './claims.js';
 import { verifyLedger, type LedgerDifference } from './verify.js';
 import { quoteCart } from './pricing.js';
 import { adoptRecoveredHistory } from './recovery.js';
+import { moveToNewTill, type MoveToNewTillResult } from './move-till.js';
+import { markRestored, restoreState, type RestoreState } from './restore.js';
+import { importReplacedEvents, type ImportReplacedResult } from './import-replaced.js';
 import { markQuarantined, quarantinedCount, quarantinedEvents, type QuarantineMark } from './quarantine.js';
 import { checkPin, requireActor, unlockStaffMember, verifyApproval } from './staff.js';
 import { openDatabase, type Db } from './db.js';
@@ -75,6 +79,7 @@ export function createLedger(db: Db, clock: Clock, random: Random) {
     listParkedSales: () => listParkedSales(ctx),
     searchProducts: bindQuery(ctx, searchProducts),
     lookupBarcode: bindQuery(ctx, lookupBarcode),
+    favouriteProducts: bindQuery(ctx, favouriteProducts),
     stockOnHand: bindQuery(ctx, stockOnHand),
     todaySales: bindQuery(ctx, todaySales),
     getSale: bindQuery(ctx, getSale),
@@ -112,6 +117,13 @@ export function createLedger(db: Db, clock: Clock, random: Random) {
     verifyLedger: (): LedgerDifference[] => verifyLedger(ctx),
     /** DESIGN §5 diverged history, till side, in one transaction (see recovery.ts). */
     adoptRecoveredHistory: (input: unknown): { reappended: number } => adoptRecoveredHistory(ctx, input),
+    /** DESIGN §5 fenced clone: becomes the newly enrolled till, its unacknowledged events re-appended (see move-till.ts). */
+    moveToNewTill: (input: unknown): MoveToNewTillResult => moveToNewTill(ctx, input),
+    /** After `payme-till restore`: recover online before pushing; forced offline sells in a new receipt series (restore.ts). */
+    markRestored: (input: unknown): RestoreState => markRestored(ctx, input),
+    restoreState: (): RestoreState => restoreState(ctx),
+    /** `payme-till restore`: the replaced database's events the backup lacks join the journal as unacknowledged (import-replaced.ts). */
+    importReplacedEvents: (input: unknown): ImportReplacedResult => importReplacedEvents(ctx, input),
     /** Marks the event at `seq` as quarantined by the server (kept across restarts). */
     markQuarantined: (seq: number, reason?: string): QuarantineMark => markQuarantined(ctx, seq, reason),
     quarantinedCount: (): number => quarantinedCount(ctx),

@@ -292,12 +292,48 @@ CREATE TABLE quarantine_marks (
 );
 `;
 
+/**
+ * 6: a fenced clone moves to a new till (DESIGN §5) and a forced offline restore sells in a new
+ * receipt series. The journal keeps one local seq space: the new till's chain starts after
+ * `chain_base` (its seq n is local seq chain_base + n), so every row that names a local seq stays
+ * as it is and the balance formula stays exact. `till_chains` lists where each identity's chain
+ * began; the moved events' envelopes as the old till signed them are kept in `outbox_moved`.
+ */
+const moved_tills_and_restores = `
+ALTER TABLE sync_state ADD COLUMN chain_base INTEGER NOT NULL DEFAULT 0 CHECK (chain_base >= 0);
+-- A restored ledger must recover online before it pushes (or sells, unless forced offline).
+ALTER TABLE sync_state ADD COLUMN restored_at TEXT;
+-- A forced offline restore's receipt series (prefix and next number) until it has recovered.
+ALTER TABLE sync_state ADD COLUMN receipt_series TEXT;
+ALTER TABLE sync_state ADD COLUMN receipt_series_next INTEGER NOT NULL DEFAULT 1 CHECK (receipt_series_next >= 1);
+CREATE TABLE till_chains (
+  base INTEGER PRIMARY KEY CHECK (base >= 0),
+  till_id TEXT NOT NULL,
+  receipt_prefix TEXT NOT NULL,
+  started_at TEXT NOT NULL
+);
+CREATE TABLE outbox_moved (
+  original_seq INTEGER NOT NULL,
+  till_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  envelope TEXT NOT NULL,
+  PRIMARY KEY (till_id, original_seq)
+);
+DROP TRIGGER outbox_unacked_rows_are_never_deleted;
+CREATE TRIGGER outbox_unacked_rows_are_never_deleted BEFORE DELETE ON outbox
+WHEN old.seq > (SELECT acked_seq FROM sync_state WHERE id = 1)
+  AND NOT EXISTS (SELECT 1 FROM outbox_superseded s WHERE s.original_seq = old.seq AND s.event_id = old.event_id AND s.envelope = old.envelope)
+  AND NOT EXISTS (SELECT 1 FROM outbox_moved m WHERE m.original_seq = old.seq AND m.event_id = old.event_id AND m.envelope = old.envelope)
+BEGIN SELECT RAISE(ABORT, 'unacknowledged outbox rows are never deleted'); END;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'ledger_core', sql: ledger_core },
   { version: 2, name: 'sales_and_shifts', sql: sales_and_shifts },
   { version: 3, name: 'product_search', sql: product_search },
   { version: 4, name: 'superseded_events', sql: superseded_events },
   { version: 5, name: 'quarantine_marks', sql: quarantine_marks },
+  { version: 6, name: 'moved_tills_and_restores', sql: moved_tills_and_restores },
 ];
 
 export const schema_version_latest = migrations.length;

@@ -34,9 +34,29 @@ export interface NewEvent<T extends EventType> {
   command_id: string;
 }
 
+/**
+ * Where this till's chain starts in the local journal: 0, or the local seq after which a moved
+ * clone's new till begins (DESIGN §5; see migration 6). Chain seq n is local seq base + n.
+ */
+export function chainBase(ctx: LedgerContext): number {
+  return (sql(ctx, 'SELECT chain_base FROM sync_state WHERE id = 1').get() as { chain_base: number }).chain_base;
+}
+
+/** The journal's last row in local seqs, with the hash the next event of this till chains to. */
+export function localHead(ctx: LedgerContext): { seq: number; hash: string; base: number } {
+  const row = sql(ctx, 'SELECT s.chain_base AS base, o.seq, o.hash FROM sync_state s LEFT JOIN (SELECT seq, hash FROM outbox ORDER BY seq DESC LIMIT 1) o WHERE s.id = 1').get() as {
+    base: number;
+    seq: number | null;
+    hash: string | null;
+  };
+  const seq = row.seq ?? 0;
+  return { seq, hash: seq > row.base && row.hash !== null ? row.hash : genesis_hash, base: row.base };
+}
+
+/** The head of this till's chain, in its own seqs (what the server compares with). */
 export function chainHead(ctx: LedgerContext): { seq: number; hash: string } {
-  const row = sql(ctx, 'SELECT seq, hash FROM outbox ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-  return row ?? { seq: 0, hash: genesis_hash };
+  const head = localHead(ctx);
+  return { seq: head.seq - head.base, hash: head.hash };
 }
 
 /**
@@ -56,12 +76,12 @@ export const event_schema_checks = {
  */
 export function appendEvent<T extends EventType>(ctx: LedgerContext, event: NewEvent<T>): AppendedEvent {
   const identity = requireIdentity(ctx);
-  const head = chainHead(ctx);
+  const head = localHead(ctx);
   const occurred_at = isoAt(ctx.clock.now());
   const unhashed: Record<string, unknown> = {
     event_id: uuidv7(ctx.clock, ctx.random),
     till_id: identity.till_id,
-    seq: head.seq + 1,
+    seq: head.seq + 1 - head.base,
     type: event.type,
     v: current_event_version,
     occurred_at,
@@ -92,28 +112,34 @@ export function appendEvent<T extends EventType>(ctx: LedgerContext, event: NewE
   return { seq, event_id, hash, occurred_at };
 }
 
-/** Events with seq >= `fromSeq`, at most `limit`, as stored (a `seq_gap` asks to resend from there). */
+/** Events with chain seq >= `fromSeq`, at most `limit`, as stored (a `seq_gap` asks to resend from there). */
 export function eventsFrom(ctx: LedgerContext, fromSeq: number, limit: number): EventEnvelope[] {
-  return readEvents(ctx, Math.max(0, fromSeq - 1), limit);
+  return readEvents(ctx, chainBase(ctx) + Math.max(0, fromSeq - 1), limit);
 }
 
 export function feedCursor(ctx: LedgerContext): string {
   return (sql(ctx, 'SELECT cursor FROM sync_state WHERE id = 1').get() as { cursor: string | null }).cursor ?? '0';
 }
 
-/** Events after `afterSeq` (all of them by default), in order, as stored. */
+/** Events after local seq `afterSeq` (all of them by default), in order, as stored. */
 export function readEvents(ctx: LedgerContext, afterSeq = 0, limit = Number.MAX_SAFE_INTEGER): EventEnvelope[] {
   const rows = sql(ctx, 'SELECT envelope FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as { envelope: string }[];
   return rows.map((row) => JSON.parse(row.envelope) as EventEnvelope);
 }
 
-export function ackedSeq(ctx: LedgerContext): number {
+/** The acknowledged local seq (the journal row up to which the server holds this till's events). */
+export function ackedLocalSeq(ctx: LedgerContext): number {
   return (sql(ctx, 'SELECT acked_seq FROM sync_state WHERE id = 1').get() as { acked_seq: number }).acked_seq;
+}
+
+/** The highest seq of this till's chain the server acknowledged (0 before the first). */
+export function ackedSeq(ctx: LedgerContext): number {
+  return Math.max(0, ackedLocalSeq(ctx) - chainBase(ctx));
 }
 
 /** Unacknowledged events in seq order, at most `limit` (the push batch size). */
 export function pendingEvents(ctx: LedgerContext, limit: number): PaymeEvent[] {
-  return readEvents(ctx, ackedSeq(ctx), limit) as PaymeEvent[];
+  return readEvents(ctx, ackedLocalSeq(ctx), limit) as PaymeEvent[];
 }
 
 export function unsyncedCount(ctx: LedgerContext): number {
@@ -127,12 +153,12 @@ export function unsyncedCount(ctx: LedgerContext): number {
  * anything else means the histories diverged (DESIGN §5), which recovery handles, not this.
  */
 export function recordAck(ctx: LedgerContext, acked_seq: number, head_hash: string | null): void {
-  const current = ackedSeq(ctx);
   if (!Number.isSafeInteger(acked_seq) || acked_seq < 0) {
     throw new PaymeError('invalid_input', 'acked_seq: must be a whole number of at least 0', 'acked_seq');
   }
-  if (acked_seq < current) return; // a stale response: the server already told us more.
-  const row = sql(ctx, 'SELECT hash FROM outbox WHERE seq = ?').get(acked_seq) as { hash: string } | undefined;
+  const base = chainBase(ctx);
+  if (acked_seq + base < ackedLocalSeq(ctx)) return; // a stale response: the server already told us more.
+  const row = acked_seq === 0 ? undefined : (sql(ctx, 'SELECT hash FROM outbox WHERE seq = ?').get(acked_seq + base) as { hash: string } | undefined);
   if (acked_seq > 0 && row === undefined) {
     throw new PaymeError('chain_conflict', `the server acknowledged seq ${acked_seq}, which this till never wrote`, 'acked_seq', {
       seq: acked_seq,
@@ -143,5 +169,5 @@ export function recordAck(ctx: LedgerContext, acked_seq: number, head_hash: stri
       seq: acked_seq,
     });
   }
-  sql(ctx, 'UPDATE sync_state SET acked_seq = ?, acked_hash = ? WHERE id = 1').run(acked_seq, row?.hash ?? null);
+  sql(ctx, 'UPDATE sync_state SET acked_seq = ?, acked_hash = ? WHERE id = 1').run(acked_seq + base, row?.hash ?? null);
 }

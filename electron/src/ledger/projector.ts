@@ -27,19 +27,33 @@ function currentShiftId(ctx: LedgerContext, seq: number): string {
   return shift.shift_id;
 }
 
+/**
+ * Two PCs running one cloned disk both print the next number of the same series (DESIGN §5): the
+ * server's history may hold a sale whose number this till also gave one of its own sales. Both
+ * are real, printed receipts; the event keeps the number as printed, and only the local lookup
+ * column (unique) takes the same number with an extra leading zero (`T1-000003` → `T1-0000003`,
+ * still a valid receipt number, the same counter). A number taken even at 10 digits is refused.
+ */
+function localReceiptNo(ctx: LedgerContext, receipt_no: string, seq: number): string {
+  const taken = sql(ctx, 'SELECT 1 FROM sales WHERE receipt_no = ?');
+  const [prefix, digits] = receipt_no.split('-') as [string, string];
+  for (let width = digits.length; width <= 10; width += 1) {
+    const candidate = `${prefix}-${digits.padStart(width, '0')}`;
+    if (taken.get(candidate) === undefined) return candidate;
+  }
+  throw new PaymeError('chain_conflict', `receipt ${receipt_no} of event ${seq} is already held by other sales of this till`, undefined, { seq });
+}
+
 export function projectEvent(ctx: LedgerContext, event: PaymeEvent): void {
   const { seq, occurred_at, event_id } = event;
   switch (event.type) {
     case 'sale_completed': {
       const sale = event.payload;
-      if (sql(ctx, 'SELECT 1 FROM sales WHERE receipt_no = ?').get(sale.receipt_no) !== undefined) {
-        throw new PaymeError('chain_conflict', `receipt ${sale.receipt_no} of event ${seq} was also issued by this till since the divergence`, undefined, { seq });
-      }
       sql(
         ctx,
         `INSERT INTO sales (sale_id, receipt_no, seq, occurred_at, business_date, shift_id, customer_id, actor_id, total, payload)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(sale.sale_id, sale.receipt_no, seq, occurred_at, businessDayOf(ctx, Date.parse(occurred_at)), sale.shift_id ?? null, sale.customer_id ?? null, event.actor_id, sale.total, JSON.stringify(sale));
+      ).run(sale.sale_id, localReceiptNo(ctx, sale.receipt_no, seq), seq, occurred_at, businessDayOf(ctx, Date.parse(occurred_at)), sale.shift_id ?? null, sale.customer_id ?? null, event.actor_id, sale.total, JSON.stringify(sale));
       const counter = Number(sale.receipt_no.split('-')[1]);
       sql(ctx, 'UPDATE sync_state SET receipt_next = max(receipt_next, ?) WHERE id = 1').run(counter + 1);
       for (const line of sale.lines) {

@@ -4,6 +4,7 @@
  */
 import { PaymeError, boundedInt, reason_chars_max } from '@payme/shared';
 import { sql, type LedgerContext } from './context.js';
+import { chainBase } from './outbox.js';
 
 export interface QuarantineMark {
   seq: number;
@@ -17,12 +18,14 @@ const seqInput = boundedInt(1, Number.MAX_SAFE_INTEGER);
 export function markQuarantined(ctx: LedgerContext, seq: unknown, reason: unknown): QuarantineMark {
   const parsed = seqInput.safeParse(seq);
   if (!parsed.success) throw new PaymeError('invalid_input', 'seq: must be a positive whole number', 'seq');
-  const row = sql(ctx, 'SELECT event_id FROM outbox WHERE seq = ?').get(parsed.data) as { event_id: string } | undefined;
+  // `seq` is the server's (this till's chain); marks are kept by local seq like the journal.
+  const local = chainBase(ctx) + parsed.data;
+  const row = sql(ctx, 'SELECT event_id FROM outbox WHERE seq = ?').get(local) as { event_id: string } | undefined;
   if (row === undefined) throw new PaymeError('not_found', `seq: this till holds no event ${parsed.data}`, 'seq');
   // The reason is the server's text: kept bounded, never refused (nothing the server says is lost).
   const text = (typeof reason === 'string' && reason.length > 0 ? reason : 'quarantined by the server').slice(0, reason_chars_max * 4);
   sql(ctx, 'INSERT INTO quarantine_marks (seq, event_id, reason) VALUES (?, ?, ?) ON CONFLICT (seq) DO UPDATE SET event_id = excluded.event_id, reason = excluded.reason').run(
-    parsed.data,
+    local,
     row.event_id,
     text,
   );
@@ -35,5 +38,8 @@ export function quarantinedCount(ctx: LedgerContext): number {
 
 /** The marks in seq order, at most `limit`. */
 export function quarantinedEvents(ctx: LedgerContext, limit = 1_000): QuarantineMark[] {
-  return sql(ctx, 'SELECT seq, event_id, reason FROM quarantine_marks ORDER BY seq LIMIT ?').all(limit) as QuarantineMark[];
+  // Marks of a previous identity's events (before chain_base) show with their local seq.
+  const base = chainBase(ctx);
+  const marks = sql(ctx, 'SELECT seq, event_id, reason FROM quarantine_marks ORDER BY seq LIMIT ?').all(limit) as QuarantineMark[];
+  return base === 0 ? marks : marks.map((mark) => (mark.seq > base ? { ...mark, seq: mark.seq - base } : mark));
 }

@@ -31,7 +31,7 @@ import { z } from 'zod';
 import { recomputeCredit, recomputeStock } from './balances.js';
 import { sql, type LedgerContext } from './context.js';
 import { requireIdentity } from './identity.js';
-import { readEvents } from './outbox.js';
+import { chainBase, readEvents } from './outbox.js';
 import { projectEvent } from './projector.js';
 
 export const adoptRecoveredHistoryInput = strictObject({
@@ -70,7 +70,9 @@ export function adoptRecoveredHistory(ctx: LedgerContext, raw: unknown): { reapp
   return ctx.db
     .transaction(() => {
       const identity = requireIdentity(ctx);
-      const commonRow = sql(ctx, 'SELECT hash FROM outbox WHERE seq = ?').get(input.common_seq) as { hash: string } | undefined;
+      // Seqs in the input are this till's chain; the journal's are local (chain_base + seq, DESIGN §5 moved till).
+      const base = chainBase(ctx);
+      const commonRow = input.common_seq === 0 ? undefined : (sql(ctx, 'SELECT hash FROM outbox WHERE seq = ?').get(base + input.common_seq) as { hash: string } | undefined);
       if (input.common_seq > 0 && commonRow === undefined) throw conflict(`this till holds no event ${input.common_seq} to continue from`, input.common_seq);
       const commonHash = commonRow?.hash ?? genesis_hash;
       const serverEvents = input.server_events.map((raw, index) => {
@@ -86,19 +88,19 @@ export function adoptRecoveredHistory(ctx: LedgerContext, raw: unknown): { reapp
         throw conflict("the server's head does not end its recovered events", input.head.seq);
       }
       const heldIds = new Set(serverEvents.map((event) => event.event_id));
-      const own = readEvents(ctx, input.common_seq) as PaymeEvent[];
+      const own = readEvents(ctx, base + input.common_seq) as PaymeEvent[];
       const reappend = own.filter((event) => !heldIds.has(event.event_id));
-      // The renumbering: own event seq → its seq after the head (or, if the server holds it, its seq there).
+      // The renumbering, in local seqs: own event → its seq after the head (or, if the server holds it, its seq there).
       const newSeq = new Map<number, number>();
-      const serverSeqOf = new Map(serverEvents.map((event) => [event.event_id, event.seq]));
-      reappend.forEach((event, index) => newSeq.set(event.seq, input.head.seq + 1 + index));
-      for (const event of own) if (serverSeqOf.has(event.event_id)) newSeq.set(event.seq, serverSeqOf.get(event.event_id)!);
+      const serverSeqOf = new Map(serverEvents.map((event) => [event.event_id, base + event.seq]));
+      reappend.forEach((event, index) => newSeq.set(base + event.seq, base + input.head.seq + 1 + index));
+      for (const event of own) if (serverSeqOf.has(event.event_id)) newSeq.set(base + event.seq, serverSeqOf.get(event.event_id)!);
 
       ctx.db.pragma('defer_foreign_keys = ON');
       const keep = sql(ctx, 'INSERT INTO outbox_superseded (original_seq, event_id, envelope, superseded_by_seq, epoch) SELECT seq, event_id, envelope, ?, ? FROM outbox WHERE seq = ?');
-      for (const event of own) keep.run(newSeq.get(event.seq) ?? null, input.epoch, event.seq);
+      for (const event of own) keep.run(newSeq.get(base + event.seq) ?? null, input.epoch, base + event.seq);
       renumber(ctx, newSeq);
-      sql(ctx, 'DELETE FROM outbox WHERE seq > ?').run(input.common_seq);
+      sql(ctx, 'DELETE FROM outbox WHERE seq > ?').run(base + input.common_seq);
 
       const insert = sql(
         ctx,
@@ -107,7 +109,7 @@ export function adoptRecoveredHistory(ctx: LedgerContext, raw: unknown): { reapp
       );
       const writeRow = (event: Record<string, unknown>, command_id: string) =>
         insert.run({
-          seq: event['seq'],
+          seq: base + Number(event['seq']),
           event_id: event['event_id'],
           type: event['type'],
           occurred_at: event['occurred_at'],
@@ -121,25 +123,24 @@ export function adoptRecoveredHistory(ctx: LedgerContext, raw: unknown): { reapp
       for (const event of serverEvents) {
         writeRow(event, event.event_id);
         ensureNamedCustomer(ctx, event);
-        if (!own.some((mine) => mine.event_id === event.event_id && !reappendedIds.has(mine.event_id))) projectEvent(ctx, event);
+        if (!own.some((mine) => mine.event_id === event.event_id && !reappendedIds.has(mine.event_id))) projectEvent(ctx, { ...event, seq: base + event.seq });
       }
       const commandOf = sql(ctx, 'SELECT command_id FROM commands WHERE seq = ?');
       let prev = input.head.hash;
       for (const event of reappend) {
-        const seq = newSeq.get(event.seq)!;
-        const { hash: _old, ...rest } = { ...event, seq, prev_hash: prev } as Record<string, unknown>;
+        const seq = newSeq.get(base + event.seq)!;
+        const { hash: _old, ...rest } = { ...event, seq: seq - base, prev_hash: prev } as Record<string, unknown>;
         const rehashed = { ...rest, hash: recordHash(rest) };
         parseEvent(rehashed);
         const command = commandOf.get(seq) as { command_id: string } | undefined;
         writeRow(rehashed, command?.command_id ?? event.event_id);
         prev = rehashed.hash;
       }
-      sql(ctx, 'UPDATE sync_state SET acked_seq = ?, acked_hash = ?, feed_acked_seq = min(feed_acked_seq, ?), receipt_next = max(receipt_next, ?) WHERE id = 1').run(
-        input.head.seq,
-        input.head.hash,
-        input.common_seq,
-        input.receipt_counter + 1,
-      );
+      // Recovered: the restore is over and sales go back to the till's own series (DESIGN §5).
+      sql(
+        ctx,
+        'UPDATE sync_state SET acked_seq = ?, acked_hash = ?, feed_acked_seq = min(feed_acked_seq, ?), receipt_next = max(receipt_next, ?), restored_at = NULL, receipt_series = NULL WHERE id = 1',
+      ).run(base + input.head.seq, input.head.hash, base + input.common_seq, input.receipt_counter + 1);
       sql(ctx, 'UPDATE till_identity SET epoch = ? WHERE id = 1').run(input.epoch);
       recomputeStock(ctx, (sql(ctx, 'SELECT product_id FROM products').all() as { product_id: string }[]).map((row) => row.product_id));
       recomputeCredit(ctx, (sql(ctx, 'SELECT customer_id FROM customers').all() as { customer_id: string }[]).map((row) => row.customer_id));

@@ -8,8 +8,9 @@ import {
   PaymeError,
   type ParkedSaleRecord,
   type SaleCompletedPayload,
-  type SaleLinePayload,
+  type SaleParkedPayload,
   type TillOutput,
+  type TillParsedInput,
 } from '@payme/shared';
 import { addCreditEntry, addStockMovements, valueRows } from './balances.js';
 import { runCommand } from './commands.js';
@@ -61,9 +62,21 @@ function optionalCustomer(ctx: LedgerContext, customer_id: string | undefined): 
   return customer;
 }
 
-function receiptNumber(ctx: LedgerContext, prefix: string): { receipt_no: string; next: number } {
-  const { receipt_next } = sql(ctx, 'SELECT receipt_next FROM sync_state WHERE id = 1').get() as { receipt_next: number };
-  return { receipt_no: `${prefix}-${String(receipt_next).padStart(6, '0')}`, next: receipt_next + 1 };
+/**
+ * The next receipt number: the till's prefix and gapless counter, or, after a forced offline
+ * restore and until it has recovered, the restore's own series (DESIGN §5), so a number issued
+ * after the backup was taken is never issued twice.
+ */
+function receiptNumber(ctx: LedgerContext, prefix: string): { receipt_no: string; next: number; column: 'receipt_next' | 'receipt_series_next' } {
+  const row = sql(ctx, 'SELECT receipt_next, receipt_series, receipt_series_next FROM sync_state WHERE id = 1').get() as {
+    receipt_next: number;
+    receipt_series: string | null;
+    receipt_series_next: number;
+  };
+  if (row.receipt_series !== null) {
+    return { receipt_no: `${row.receipt_series}-${String(row.receipt_series_next).padStart(6, '0')}`, next: row.receipt_series_next + 1, column: 'receipt_series_next' };
+  }
+  return { receipt_no: `${prefix}-${String(row.receipt_next).padStart(6, '0')}`, next: row.receipt_next + 1, column: 'receipt_next' };
 }
 
 interface ParkedRow {
@@ -86,6 +99,32 @@ function refuseUsedSaleId(ctx: LedgerContext, sale_id: string): void {
 
 export type CompleteSaleResult = TillOutput<'completeSale'>;
 
+type TenderInput = TillParsedInput<'completeSale'>['tenders'][number];
+
+function tenderSum(tenders: readonly { amount: number }[]): number {
+  return tenders.reduce((sum, tender) => sum + tender.amount, 0);
+}
+
+/**
+ * The tenders that complete a parked sale. Those taken before parking (cash towards a split)
+ * were recorded with it but never entered the shift, so they are counted here, once: either
+ * the cashier sends them again with the rest (the tenders add up to the total as sent), or
+ * sends only the rest and the recorded ones are put in front of it. Anything else (cash handed
+ * back, a different split) must add up to the total on its own.
+ */
+function parkedSaleTenders(parked: ParkedRow | undefined, input: readonly TenderInput[], total: number): readonly TenderInput[] {
+  const before = parked === undefined ? [] : ((JSON.parse(parked.payload) as SaleParkedPayload).tenders ?? []);
+  if (before.length === 0 || tenderSum(input) === total || tenderSum(input) + tenderSum(before) !== total) return input;
+  const recorded = before.map((tender): TenderInput => {
+    const again: TenderInput = { kind: tender.kind, amount: tender.amount };
+    if (tender.tendered !== undefined) again.tendered = tender.tendered;
+    if (tender.payment_id !== undefined) again.payment_id = tender.payment_id;
+    if (tender.claim_code !== undefined) again.claim_code = tender.claim_code;
+    return again;
+  });
+  return [...recorded, ...input];
+}
+
 export function completeSale(ctx: LedgerContext, actor_id: string, raw: unknown): CompleteSaleResult {
   const input = parseCommandInput('completeSale', raw);
   return runCommand(ctx, 'completeSale', { ...input, actor_id }, (auth) => {
@@ -102,7 +141,7 @@ export function completeSale(ctx: LedgerContext, actor_id: string, raw: unknown)
     const customer = optionalCustomer(ctx, input.customer_id);
     const priced = priceCart(ctx, input, auth);
     const stock_overrides = checkStock(priced, auth);
-    const tenders = checkTenders(ctx, { sale_id: input.sale_id, total: priced.total, tenders: input.tenders, customer }, auth);
+    const tenders = checkTenders(ctx, { sale_id: input.sale_id, total: priced.total, tenders: parkedSaleTenders(parked, input.tenders, priced.total), customer }, auth);
     const receipt = receiptNumber(ctx, identity.receipt_prefix);
     const payload: SaleCompletedPayload = {
       sale_id: input.sale_id,
@@ -140,7 +179,7 @@ export function completeSale(ctx: LedgerContext, actor_id: string, raw: unknown)
           priced.total,
           JSON.stringify(payload),
         );
-        sql(ctx, 'UPDATE sync_state SET receipt_next = ? WHERE id = 1').run(receipt.next);
+        sql(ctx, `UPDATE sync_state SET ${receipt.column} = ? WHERE id = 1`).run(receipt.next);
         const lineValues: (string | number)[] = [];
         for (const line of priced.lines) lineValues.push(line.line_id, input.sale_id, line.product_id, line.quantity, line.gross);
         sql(ctx, `INSERT INTO sale_lines (line_id, sale_id, product_id, quantity, gross) VALUES ${valueRows(priced.lines.length, 5)}`).run(lineValues);
@@ -204,16 +243,28 @@ export function parkSale(ctx: LedgerContext, actor_id: string, raw: unknown): Ti
     const customer = optionalCustomer(ctx, input.customer_id);
     const priced = priceCart(ctx, input, auth);
     const shift = openShiftRow(ctx);
-    const payload: { sale_id: string; payment_id: string; lines: SaleLinePayload[]; total: number; shift_id?: string; customer_id?: string; phone?: string } = {
+    // The cart as the cashier built it rides along, so resuming (on any PC) prices it exactly.
+    const payload: SaleParkedPayload = {
       sale_id: input.sale_id,
       payment_id: input.payment_id,
       lines: priced.lines,
       total: priced.total,
+      discount_bp: input.discount_bp ?? 0,
+      line_terms: input.lines.map((line, index) => {
+        const terms: NonNullable<SaleParkedPayload['line_terms']>[number] = {};
+        if ((line.discount_bp ?? 0) > 0) terms.discount_bp = line.discount_bp;
+        const catalog = priced.products[index]!.unit_price;
+        if (line.unit_price !== undefined && line.unit_price !== catalog) terms.catalog_unit_price = catalog;
+        return terms;
+      }),
     };
     if (shift !== undefined) payload.shift_id = shift.shift_id;
     if (customer !== undefined) payload.customer_id = customer.customer_id;
     if (input.phone !== undefined) payload.phone = input.phone;
-    const approver_id = priced.lines.find((line) => line.override_approved_by !== undefined)?.override_approved_by;
+    const before = tendersBeforeParking(ctx, input, priced.total, customer, auth);
+    if (before !== undefined) payload.tenders = before.tenders;
+    const approvers = [...priced.lines.map((line) => line.override_approved_by), before?.credit_override?.approved_by];
+    const approver_id = approvers.find((id) => id !== undefined);
     return {
       event: { type: 'sale_parked', payload, approver_id },
       apply: (appended) => {
@@ -227,6 +278,30 @@ export function parkSale(ctx: LedgerContext, actor_id: string, raw: unknown): Ti
       },
     };
   });
+}
+
+/**
+ * Tenders taken before the M-Pesa request, checked as a sale's would be (cash change, a
+ * confirmed M-Pesa payment, credit within the limit) but adding up to less than the total: the
+ * parked payment pays the rest. They are recorded only; the shift counts them on completion.
+ */
+function tendersBeforeParking(
+  ctx: LedgerContext,
+  input: TillParsedInput<'parkSale'>,
+  total: number,
+  customer: CustomerRow | undefined,
+  auth: CommandAuth,
+): ReturnType<typeof checkTenders> | undefined {
+  if (input.tenders === undefined) return undefined;
+  const taken = tenderSum(input.tenders);
+  if (taken >= total) {
+    throw new PaymeError('invalid_amount', `tenders: ${taken} cents were already taken of ${total}; nothing is left to pay by M-Pesa`, 'tenders', { total, tendered: taken });
+  }
+  const index = input.tenders.findIndex((tender) => tender.payment_id === input.payment_id);
+  if (index >= 0) {
+    throw new PaymeError('invalid_input', `tenders.${index}.payment_id: the parked payment cannot also be a tender already taken`, `tenders.${index}.payment_id`);
+  }
+  return checkTenders(ctx, { sale_id: input.sale_id, total: taken, tenders: input.tenders, customer }, auth);
 }
 
 export function abandonParkedSale(ctx: LedgerContext, actor_id: string, raw: unknown): TillOutput<'abandonParkedSale'> {
@@ -244,6 +319,7 @@ export function abandonParkedSale(ctx: LedgerContext, actor_id: string, raw: unk
   });
 }
 
+/** Sales parked before the cart's terms and tenders were recorded come back without them. */
 function parkedRecord(ctx: LedgerContext, row: ParkedRow): ParkedSaleRecord {
   const payload = JSON.parse(row.payload) as ParkedSaleRecord & { shift_id?: string };
   const { shift_id: _shift, ...record } = payload;

@@ -27,16 +27,24 @@ export function verifyLedger(ctx: LedgerContext): LedgerDifference[] {
   const differences: LedgerDifference[] = balanceDifferences(ctx).map((difference) => ({ check: 'balance' as const, ...difference }));
   const rows = ctx.db.prepare('SELECT seq, event_id, type, prev_hash, hash, envelope FROM outbox ORDER BY seq').all() as OutboxRow[];
   const envelopes = rows.map((row) => JSON.parse(row.envelope) as ChainedRecord);
+  // A clone moved to a new till (DESIGN §5) holds one chain per identity, each from genesis at
+  // its base (local seq = base + chain seq); a till never moved has one chain at base 0.
+  const bases = [0, ...(ctx.db.prepare('SELECT base FROM till_chains WHERE base > 0 ORDER BY base').all() as { base: number }[]).map((row) => row.base)];
+  const baseOf = (seq: number) => bases.filter((base) => base < seq).at(-1) ?? 0;
   rows.forEach((row, index) => {
     const envelope = envelopes[index]!;
-    if (envelope.seq !== row.seq || envelope.hash !== row.hash || envelope.prev_hash !== row.prev_hash || envelope['event_id'] !== row.event_id) {
+    if (envelope.seq !== row.seq - baseOf(row.seq) || envelope.hash !== row.hash || envelope.prev_hash !== row.prev_hash || envelope['event_id'] !== row.event_id) {
       differences.push({ check: 'chain', seq: row.seq, problem: 'columns_differ_from_envelope' });
     }
     const parsed = safeParseEvent(envelope);
     if (!parsed.success) differences.push({ check: 'event_schema', seq: row.seq, field: parsed.error.field, message: parsed.error.message });
   });
-  const broken = verifyChain(envelopes, 1, genesis_hash);
-  if (broken !== null) differences.push({ check: 'chain', seq: broken.seq, problem: broken.problem, expected: broken.expected, actual: broken.actual });
+  bases.forEach((base, index) => {
+    const end = bases[index + 1] ?? Number.MAX_SAFE_INTEGER;
+    const chain = envelopes.filter((_, at) => rows[at]!.seq > base && rows[at]!.seq <= end);
+    const broken = verifyChain(chain, 1, genesis_hash);
+    if (broken !== null) differences.push({ check: 'chain', seq: base + broken.seq, problem: broken.problem, expected: broken.expected, actual: broken.actual });
+  });
   differences.push(...saleDifferences(ctx, rows));
   return differences;
 }

@@ -113,6 +113,36 @@ export class AgentState {
     this.resend_from = null;
     this.raise(divergence.code, message, now, { common_seq: divergence.common_seq });
   }
+
+  /**
+   * A history that differs from the server's on a ledger nobody restored: this PC is a clone,
+   * and the other copy pushed first and keeps the till's identity (DESIGN §5). Recovering here
+   * would fence that other till instead, so this one stops pushing and waits to be moved to a
+   * new till (`SyncAgent.moveToNewTill`).
+   */
+  treatAsClone(common_seq: number, reason: string, now: number): void {
+    this.divergence = { code: 'chain_conflict', common_seq };
+    this.mode = 'needs_enrollment';
+    this.resend_from = null;
+    this.raise(
+      'enrollment_needed',
+      `Another PC is using this till's identity (the server's history differs: ${reason}). Ask the owner for an enrollment code to register this PC as a new till; its sales are kept`,
+      now,
+      { common_seq },
+    );
+  }
+}
+
+/**
+ * What a history that differs from the server's means (DESIGN §5 "Diverged history"): a ledger
+ * marked restored (`payme-till restore`) recovers its history from the server; any other ledger
+ * is the second copy of a cloned disk and must re-enroll as a new till.
+ */
+export function divergedHistory(deps: Pick<AgentDeps, 'ledger' | 'clock'>, state: AgentState, common_seq: number, reason: string): StepOutcome {
+  const now = deps.clock.now();
+  if (deps.ledger.restoreState?.().restored_at != null) state.diverge({ code: 'chain_conflict', common_seq }, reason, now);
+  else state.treatAsClone(common_seq, reason, now);
+  return { kind: 'diverged' };
 }
 
 /** What one step of a loop tells the loop to do next. */

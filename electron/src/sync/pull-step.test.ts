@@ -63,9 +63,25 @@ describe('pull', () => {
     expect(kit.agent.status().alarm).toBeNull();
   });
 
-  it('an acked seq beyond the till\'s own journal (a restored backup) starts recovery', async () => {
+  it('an acked seq beyond the till\'s own journal: a ledger nobody restored is a clone and must re-enroll', async () => {
     kit = createSyncKit();
     kit.transport.faults.pull.push({ answer: { status: 200, body: { changes: [], cursor: '31', acked_seq: 40 }, headers: {} } });
+    expect(await kit.agent.pullStep()).toEqual({ kind: 'diverged' });
+    expect(kit.agent.detail().mode).toBe('needs_enrollment');
+    expect(kit.agent.status().alarm?.code).toBe('enrollment_needed');
+    expect(kit.transport.calls.some((call) => call.route === 'recover')).toBe(false);
+  });
+
+  it('an acked seq beyond the journal of a ledger marked restored starts recovery', async () => {
+    let restored = false;
+    kit = createSyncKit({ port: (base) => ({ ...base, restoreState: () => ({ restored_at: restored ? '2026-11-26T05:00:00.000Z' : null }) }) });
+    kit.transport.faults.pull.push({ answer: { status: 200, body: { changes: [], cursor: '31', acked_seq: 40 }, headers: {} } });
+    // Marked while the page is in flight (the agent checks the mark before every step too).
+    const realPull = kit.transport.pull.bind(kit.transport);
+    kit.transport.pull = async (after, wait) => {
+      restored = true;
+      return realPull(after, wait);
+    };
     expect(await kit.agent.pullStep()).toEqual({ kind: 'diverged' });
     expect(kit.agent.detail().mode).toBe('recovering');
     expect(kit.agent.status().alarm?.code).toBe('chain_conflict');

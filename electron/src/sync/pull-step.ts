@@ -6,7 +6,7 @@
  */
 import { PaymeError } from '@payme/shared';
 import { feedPageSchema, ledgerChanges } from './feed-compat.js';
-import type { AgentDeps, AgentState, StepOutcome } from './agent-state.js';
+import { divergedHistory, type AgentDeps, type AgentState, type StepOutcome } from './agent-state.js';
 import { backoff, retryAfterAnswer } from './push-step.js';
 
 export async function pullStep(deps: AgentDeps, state: AgentState, wait_seconds: number): Promise<StepOutcome> {
@@ -38,9 +38,9 @@ export async function pullStep(deps: AgentDeps, state: AgentState, wait_seconds:
     deps.ledger.applyServerBatch({ changes: ledgerChanges(page, identity), acked_seq: page.acked_seq, cursor: page.cursor });
   } catch (error) {
     if (error instanceof PaymeError && error.code === 'chain_conflict') {
-      // The server acknowledges more of this till than the till holds (a restored backup).
-      state.diverge({ code: 'chain_conflict', common_seq: deps.ledger.ackedSeq() }, error.message, now);
-      return { kind: 'diverged' };
+      // The server acknowledges more of this till than the till holds (a restored backup, or
+      // a clone whose other copy pushed on).
+      return divergedHistory(deps, state, deps.ledger.ackedSeq(), error.message);
     }
     if (error instanceof PaymeError) {
       // A feed change the ledger refuses stops the feed here (the cursor stays) and is shown;

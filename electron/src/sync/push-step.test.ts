@@ -140,29 +140,52 @@ describe('push', () => {
     expect(kit.agent.status().alarm).toBeNull();
   });
 
-  it('409 seq_gap past the till\'s own head means the server holds more of it: recovery', async () => {
+  it('409 seq_gap past the till\'s own head means the server holds more of it: a clone re-enrolls', async () => {
     kit = createSyncKit();
     kit.sell(1);
     kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'seq_gap', message: 'gap', expected_seq: 10 }, headers: {} } });
     expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
-    expect(kit.agent.detail().mode).toBe('recovering');
-    expect(kit.agent.status().alarm?.code).toBe('chain_conflict');
+    expect(kit.agent.detail().mode).toBe('needs_enrollment');
+    expect(kit.agent.status().alarm?.code).toBe('enrollment_needed');
   });
 
-  it('409 chain_conflict: stops pushing, raises the alarm, and selling still works', async () => {
-    kit = createSyncKit({ port: withoutRecovery });
+  it('409 chain_conflict on a ledger nobody restored: the clone stops pushing, asks for an enrollment code, and selling still works', async () => {
+    kit = createSyncKit();
     kit.sell(1);
     kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'chain_conflict', message: 'seq 2 differs', seq: 2 }, headers: {} } });
     expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
+    expect(kit.agent.status().alarm?.code).toBe('enrollment_needed');
+    expect(kit.agent.status().alarm?.message).toContain('seq 2 differs');
+    expect(kit.agent.detail()).toMatchObject({ mode: 'needs_enrollment', alarm: { details: { common_seq: 1 } } });
+    // It never recovers (that would fence the PC that pushed first) and pushes nothing more.
+    const pushes = pushedSeqs().length;
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'blocked' });
+    expect(await kit.agent.pullStep()).toEqual({ kind: 'blocked' });
+    expect(pushedSeqs().length).toBe(pushes);
+    expect(kit.transport.calls.some((call) => call.route === 'recover')).toBe(false);
+    expect(kit.agent.status().alarm?.code).toBe('enrollment_needed');
+    kit.sell(2);
+    expect(kit.agent.status().unsynced_count).toBe(4);
+  });
+
+  it('409 chain_conflict on a ledger marked restored: recovery (and without the primitive, an alarm)', async () => {
+    let restored = false;
+    kit = createSyncKit({ port: (base) => ({ ...withoutRecovery(base), restoreState: () => ({ restored_at: restored ? '2026-11-26T05:00:00.000Z' : null }) }) });
+    kit.sell(1);
+    kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'chain_conflict', message: 'seq 2 differs', seq: 2 }, headers: {} } });
+    const realPush = kit.transport.push.bind(kit.transport);
+    kit.transport.push = async (body) => {
+      restored = true; // marked while the push was in flight
+      return realPush(body);
+    };
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
     expect(kit.agent.status().alarm).toEqual({ code: 'chain_conflict', message: 'seq 2 differs' });
+    expect(kit.agent.detail().mode).toBe('recovering');
     // Without the ledger's recovery primitive the agent says so and pushes nothing more.
     const pushes = pushedSeqs().length;
     expect(await kit.agent.pushStep()).toEqual({ kind: 'blocked' });
     expect(kit.agent.status().alarm?.code).toBe('recovery_unavailable');
     expect(pushedSeqs().length).toBe(pushes);
-    expect(await kit.agent.pullStep()).toEqual({ kind: 'blocked' });
-    kit.sell(2);
-    expect(kit.agent.status().unsynced_count).toBe(4);
   });
 
   it('409 till_fenced: asks for an enrollment code', async () => {
@@ -204,7 +227,7 @@ describe('push', () => {
     kit.sell(1);
     kit.transport.faults.push.push({ answer: { status: 200, body: { acked_seq: 9, head_hash: 'a'.repeat(64), results: [] }, headers: {} } });
     expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
-    expect(kit.agent.detail().mode).toBe('recovering');
+    expect(kit.agent.detail().mode).toBe('needs_enrollment');
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type PaymeEvent,
 } from '@payme/shared';
 import { retryAfterMs, retryDelayMs } from './backoff.js';
-import type { AgentDeps, AgentState, StepOutcome } from './agent-state.js';
+import { divergedHistory, type AgentDeps, type AgentState, type StepOutcome } from './agent-state.js';
 
 const encoder = new TextEncoder();
 /** Room for `{"till_id":…,"epoch":…,"events":[]}` around the events. */
@@ -98,8 +98,7 @@ export async function pushStep(deps: AgentDeps, state: AgentState): Promise<Step
       }
       if (error instanceof PaymeError && error.code === 'chain_conflict') {
         // The server acknowledged a seq or hash this till never wrote: its history is not ours.
-        state.diverge({ code: 'chain_conflict', common_seq: deps.ledger.ackedSeq() }, error.message, now);
-        return { kind: 'diverged' };
+        return divergedHistory(deps, state, deps.ledger.ackedSeq(), error.message);
       }
       throw error;
     }
@@ -117,18 +116,15 @@ export async function pushStep(deps: AgentDeps, state: AgentState): Promise<Step
       if (body.code === 'seq_gap') {
         const head = deps.ledger.chainHead().seq;
         if (body.expected_seq > head + 1) {
-          // The server holds more of this till than the till itself: a restored backup.
-          state.diverge({ code: 'chain_conflict', common_seq: head }, `The server already holds events up to ${body.expected_seq - 1}; this till has ${head}`, now);
-          return { kind: 'diverged' };
+          // The server holds more of this till than the till itself: a restored backup, or a
+          // clone whose other copy pushed on.
+          return divergedHistory(deps, state, head, `the server already holds events up to ${body.expected_seq - 1}; this till has ${head}`);
         }
         state.resend_from = body.expected_seq;
         state.push_attempt = 0;
         return { kind: 'progress' };
       }
-      if (body.code === 'chain_conflict') {
-        state.diverge({ code: 'chain_conflict', common_seq: Math.max(0, body.seq - 1) }, body.message, now);
-        return { kind: 'diverged' };
-      }
+      if (body.code === 'chain_conflict') return divergedHistory(deps, state, Math.max(0, body.seq - 1), body.message);
       state.diverge({ code: 'till_fenced', common_seq: 0 }, body.message, now);
       return { kind: 'diverged' };
     }

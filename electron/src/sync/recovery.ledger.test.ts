@@ -50,8 +50,17 @@ describe('recovery with the real ledger', () => {
     agent = agentFor(server);
     expect(till.ledger.chainHead().seq).toBe(2);
 
-    // Restore procedure: online first. The feed says the server holds seq 3: recover.
+    // Put back by hand, unmarked: the feed says the server holds seq 3, which this ledger cannot
+    // tell from a clone whose other copy pushed on, so it stops and asks to re-enroll.
     expect(await agent.pullStep()).toEqual({ kind: 'diverged' });
+    expect(agent.detail().mode).toBe('needs_enrollment');
+    expect(agent.status().alarm?.code).toBe('enrollment_needed');
+    expect(till.ledger.identity()?.epoch).toBe(1);
+
+    // `payme-till restore` marks the ledger restored: the agent recovers before pulling or pushing.
+    till.ledger.markRestored({ forced_offline: false });
+    agent = agentFor(server);
+    expect(await agent.pullStep()).toEqual({ kind: 'blocked' });
     expect(await agent.pushStep()).toEqual({ kind: 'progress' });
     expect(agent.detail()).toMatchObject({ mode: 'syncing', recoveries: 1 });
     expect(till.ledger.identity()?.epoch).toBe(2);

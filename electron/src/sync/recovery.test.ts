@@ -38,7 +38,7 @@ function recordingPort(adopted: AdoptRecoveredHistoryInput[], moved: MoveToNewTi
 }
 
 describe('recovery (till side)', () => {
-  it('after a chain conflict: fetches what the server holds past the common seq, hands exactly the foreign events to the ledger under the new epoch', async () => {
+  it('a restored ledger: fetches what the server holds past the common seq, hands exactly the foreign events to the ledger under the new epoch', async () => {
     const adopted: AdoptRecoveredHistoryInput[] = [];
     kit = createSyncKit({ port: recordingPort(adopted, []) });
     kit.sell(3);
@@ -49,7 +49,7 @@ describe('recovery (till side)', () => {
     const foreign = envelopes.map((env) => ({ seq: env.seq, event_id: env.event_id, hash: env.hash, status: 'applied' as const, envelope: env as Record<string, unknown> }));
     server.events.push(...foreign);
     kit.sell(1); // local seq 5 differs from the server's
-    expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
+    kit.till.ledger.markRestored({ forced_offline: false });
     expect(await kit.agent.pushStep()).toEqual({ kind: 'progress' });
     expect(adopted).toHaveLength(1);
     expect(adopted[0]).toEqual({
@@ -77,8 +77,7 @@ describe('recovery (till side)', () => {
       }),
     });
     kit.sell(1);
-    kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'chain_conflict', message: 'x', seq: 2 }, headers: {} } });
-    await kit.agent.pushStep();
+    kit.till.ledger.markRestored({ forced_offline: false });
     expect(await kit.agent.pushStep()).toEqual({ kind: 'blocked' });
     expect(kit.agent.status().alarm).toEqual({ code: 'recovery_failed', message: "This till could not adopt the server's copy of its history: receipt T1-000005 was issued twice" });
     expect(kit.agent.detail().mode).toBe('recovering');
@@ -91,8 +90,7 @@ describe('recovery (till side)', () => {
     const adopted: AdoptRecoveredHistoryInput[] = [];
     kit = createSyncKit({ port: recordingPort(adopted, []) });
     kit.sell(1);
-    kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'chain_conflict', message: 'x', seq: 1 }, headers: {} } });
-    await kit.agent.pushStep();
+    kit.till.ledger.markRestored({ forced_offline: false });
     kit.transport.faults.recover.push(
       'drop_request',
       { answer: { status: 500, body: {}, headers: {} } },
@@ -112,8 +110,7 @@ describe('recovery (till side)', () => {
     const adopted: AdoptRecoveredHistoryInput[] = [];
     kit = createSyncKit({ port: recordingPort(adopted, []) });
     kit.sell(1);
-    kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'chain_conflict', message: 'x', seq: 1 }, headers: {} } });
-    await kit.agent.pushStep();
+    kit.till.ledger.markRestored({ forced_offline: false });
     const event = envelope;
     const page = (epoch: number, seq: number, more: boolean) => ({
       answer: { status: 200, body: { epoch, common_seq: seq - 1, head: { seq: 2, hash: genesis_hash }, events: [event(seq)], has_more: more, receipt_counter: 0 }, headers: {} },
@@ -152,6 +149,7 @@ describe('recovery (till side)', () => {
 
   it('without the ledger primitive for a fenced till, the agent says so', async () => {
     kit = createSyncKit();
+    delete (kit.port as { moveToNewTill?: unknown }).moveToNewTill;
     kit.sell(1);
     kit.server.till(ids.till).fenced = true;
     await kit.agent.pushStep();

@@ -115,30 +115,51 @@ async function reenrollStep(deps: AgentDeps, state: AgentState): Promise<StepOut
     state.raise('recovery_unavailable', 'This till was fenced and this version cannot move its events to a new till; selling continues, sync is paused', now);
     return { kind: 'blocked' };
   }
+  // Only when the host hands codes in by itself; otherwise an operator calls `SyncAgent.moveToNewTill(code)`.
   const code = deps.enrollmentCode === undefined ? null : await deps.enrollmentCode();
   if (code === null) {
     state.raise('enrollment_needed', 'Another PC uses this till\'s identity: ask the owner for an enrollment code to register this PC as a new till', now);
     return { kind: 'blocked' };
   }
+  const moved = await enrollAndMove(deps, state, code);
+  return moved.ok ? { kind: 'progress' } : moved.outcome;
+}
+
+export type MoveAttempt =
+  | { ok: true; till_id: string; reappended: number }
+  | { ok: false; outcome: StepOutcome; code: 'offline' | 'server_busy' | 'enrollment_refused'; message: string };
+
+/**
+ * Enrolls this PC as a new till with `code` and moves the ledger's unacknowledged events to it
+ * (DESIGN §5 fenced clone). Used by the recovery loop and by the operator's `moveToNewTill`.
+ */
+export async function enrollAndMove(deps: AgentDeps, state: AgentState, code: string): Promise<MoveAttempt> {
+  const now = deps.clock.now();
+  const move = deps.ledger.moveToNewTill;
+  if (move === undefined) throw new PaymeError('recovery_unavailable', 'This version of the till ledger cannot move its events to a new till');
   let response;
   try {
     response = await deps.transport.enroll({ code, name: deps.tillName ?? 'Till' });
   } catch {
     state.online = false;
-    return backoff(deps, state, 'recover_attempt');
+    return { ok: false, outcome: backoff(deps, state, 'recover_attempt'), code: 'offline', message: 'The sync server cannot be reached; try again when the till is online' };
   }
   state.online = true;
-  if (response.status === 429 || response.status >= 500) return retryAfterAnswer(deps, state, 'recover_attempt', response);
+  if (response.status === 429 || response.status >= 500) {
+    return { ok: false, outcome: retryAfterAnswer(deps, state, 'recover_attempt', response), code: 'server_busy', message: `The sync server is busy (${response.status}); try again shortly` };
+  }
   const parsed = response.status === 200 ? enrollResponseSchema.safeParse(response.body) : null;
   if (parsed === null || !parsed.success) {
-    state.raise('enrollment_refused', `The enrollment code was refused (${response.status}); ask the owner for a new one`, now);
-    return { kind: 'blocked' };
+    const reason = (response.body as { message?: unknown } | null)?.message;
+    const message = `The enrollment code was refused (${response.status}${typeof reason === 'string' ? `: ${reason}` : ''}); ask the owner for a new one`;
+    state.raise('enrollment_refused', message, now);
+    return { ok: false, outcome: { kind: 'blocked' }, code: 'enrollment_refused', message };
   }
   const enrollment = parsed.data;
   // The token is stored first: should the till stop between the two, it can still authenticate
   // as the new till, and moving the events is a retry of a pure local transaction.
   await deps.onReenrolled?.(enrollment);
-  deps.ledger.moveToNewTill({
+  const moved = move({
     till_id: enrollment.till_id,
     epoch: enrollment.epoch,
     receipt_prefix: enrollment.receipt_prefix,
@@ -151,5 +172,5 @@ async function reenrollStep(deps: AgentDeps, state: AgentState): Promise<StepOut
   state.recover_attempt = 0;
   state.recoveries += 1;
   state.clear('till_fenced', 'enrollment_needed', 'enrollment_refused', 'recovery_unavailable');
-  return { kind: 'progress' };
+  return { ok: true, till_id: enrollment.till_id, reappended: moved.reappended };
 }

@@ -78,7 +78,8 @@ describe('the running agent (loops on simulated time)', () => {
     kit.server.till(ids.till).fenced = true;
     kit.agent.start();
     await kit.scheduler.advance(5_000);
-    expect(kit.agent.status().alarm?.code).toBe('recovery_unavailable');
+    // No code handed in: an operator must call moveToNewTill(code).
+    expect(kit.agent.status().alarm?.code).toBe('enrollment_needed');
     const pulls = kit.transport.calls.filter((call) => call.route === 'pull').length;
     await kit.scheduler.advance(20_000);
     expect(kit.transport.calls.filter((call) => call.route === 'pull').length).toBe(pulls);

@@ -7,11 +7,11 @@
  * The loops are made of single steps (`pushStep`, `pullStep`, `recoverStep`) that the simulation
  * and the tests also drive one at a time.
  */
-import { isoAt, type Clock, type EnrollResponse, type Random } from '@payme/shared';
+import { PaymeError, isoAt, type Clock, type EnrollResponse, type Random } from '@payme/shared';
 import { AgentState, default_sync_config, type AgentDeps, type QuarantinedEvent, type StepOutcome, type SyncAgentConfig, type SyncAlarm } from './agent-state.js';
 import { pullStep } from './pull-step.js';
 import { pushStep } from './push-step.js';
-import { recoverStep } from './recovery.js';
+import { enrollAndMove, recoverStep } from './recovery.js';
 import type { Scheduler } from './scheduler.js';
 import type { SyncLedger } from './sync-ledger.js';
 import type { SyncTransport } from './transport.js';
@@ -80,13 +80,40 @@ export class SyncAgent {
 
   /** One push attempt, or one recovery attempt while the history is being repaired. */
   async pushStep(): Promise<StepOutcome> {
-    return this.guard(() => (this.state.mode === 'syncing' ? pushStep(this.deps, this.state) : recoverStep(this.deps, this.state)), 'push_attempt');
+    return this.guard(() => {
+      this.recoverIfRestored();
+      return this.state.mode === 'syncing' ? pushStep(this.deps, this.state) : recoverStep(this.deps, this.state);
+    }, 'push_attempt');
   }
 
   /** One pull (paused while recovering: the feed's acked seq would not match the journal). */
   async pullStep(wait_seconds = this.deps.config.pull_wait_seconds): Promise<StepOutcome> {
+    this.recoverIfRestored();
     if (this.state.mode !== 'syncing') return { kind: 'blocked' };
     return this.guard(() => pullStep(this.deps, this.state, wait_seconds), 'pull_attempt');
+  }
+
+  /**
+   * The operator's answer to `till_fenced` (DESIGN §5): another PC kept this till's identity, so
+   * this one enrolls as a new till with an owner-issued `code`, and its unacknowledged events are
+   * re-appended under the new till id (original event ids, new seqs) and pushed from there.
+   * Refused unless the server fenced this till; errors name the `code` field.
+   */
+  async moveToNewTill(code: string): Promise<{ till_id: string; reappended: number }> {
+    if (this.state.mode !== 'needs_enrollment') {
+      throw new PaymeError('not_fenced', 'code: this till was not fenced by the server (no other PC took its identity); there is nothing to move', 'code');
+    }
+    if (typeof code !== 'string' || code.trim() === '') throw new PaymeError('invalid_input', 'code: enter the enrollment code the owner issued', 'code');
+    const moved = await enrollAndMove(this.deps, this.state, code.trim());
+    if (!moved.ok) throw new PaymeError(moved.code, `code: ${moved.message}`, 'code');
+    this.notifyLocalWrite();
+    return { till_id: moved.till_id, reappended: moved.reappended };
+  }
+
+  /** A ledger put back from a backup recovers its history before anything else (DESIGN §5). */
+  private recoverIfRestored(): void {
+    if (this.state.mode !== 'syncing' || this.deps.ledger.restoreState?.().restored_at == null || this.deps.ledger.identity() === null) return;
+    this.state.diverge({ code: 'chain_conflict', common_seq: this.deps.ledger.ackedSeq() }, 'This till was restored from a backup; it fetches its history from the server before syncing', this.deps.clock.now());
   }
 
   /** Tells the push loop a command just wrote an event, so it pushes now instead of at the next tick. */

@@ -33,9 +33,11 @@ describe('ledgerForSync (the agent\'s view of the real ledger)', () => {
     const port = ledgerForSync({ ...till.ledger, moveToNewTill: () => (calls.push('move'), { reappended: 2 }) });
     port.moveToNewTill!({ till_id: '', epoch: 1, receipt_prefix: 'T', business_id: '', store_id: '', server_public_key: '' });
     expect(calls).toEqual(['move']);
-    const { adoptRecoveredHistory: _adopt, ...withoutRecovery } = till.ledger;
+    const { adoptRecoveredHistory: _adopt, moveToNewTill: _move, restoreState: _restore, ...withoutRecovery } = till.ledger;
     const bare = ledgerForSync(withoutRecovery);
     expect(bare.adoptRecoveredHistory).toBeUndefined();
     expect(bare.moveToNewTill).toBeUndefined();
+    expect(bare.restoreState).toBeUndefined();
+    expect(ledgerForSync(till.ledger).restoreState!()).toEqual({ restored_at: null, receipt_series: null });
   });
 });

@@ -64,11 +64,16 @@ export interface SyncLedger {
    * events under the new till id (seq from 1), in one transaction. Returns how many.
    */
   moveToNewTill?(input: MoveToNewTillInput): { reappended: number };
+  /**
+   * Set after `payme-till restore` until the ledger recovered online (DESIGN §5): the agent
+   * recovers before it pushes or pulls anything.
+   */
+  restoreState?(): { restored_at: string | null };
 }
 
 /** The ledger methods the adapter uses; the recovery primitives are picked up when present. */
 type LedgerLike = Pick<Ledger, 'identity' | 'pendingEvents' | 'eventsFrom' | 'markAcked' | 'ackedSeq' | 'unsyncedCount' | 'chainHead' | 'feedCursor' | 'applyServerBatch' | 'markQuarantined' | 'quarantinedCount' | 'quarantinedEvents'> &
-  Partial<Pick<SyncLedger, 'adoptRecoveredHistory' | 'moveToNewTill'>>;
+  Partial<Pick<SyncLedger, 'adoptRecoveredHistory' | 'moveToNewTill' | 'restoreState'>>;
 
 /** Adapts the real ledger (a plain object of methods) to the agent's view of it. */
 export function ledgerForSync(ledger: LedgerLike): SyncLedger {
@@ -86,8 +91,9 @@ export function ledgerForSync(ledger: LedgerLike): SyncLedger {
     quarantinedCount: () => ledger.quarantinedCount(),
     quarantinedEvents: (limit) => ledger.quarantinedEvents(limit),
   };
-  const { adoptRecoveredHistory, moveToNewTill } = ledger;
+  const { adoptRecoveredHistory, moveToNewTill, restoreState } = ledger;
   if (adoptRecoveredHistory) port.adoptRecoveredHistory = (input) => adoptRecoveredHistory(input);
   if (moveToNewTill) port.moveToNewTill = (input) => moveToNewTill(input);
+  if (restoreState) port.restoreState = () => restoreState();
   return port;
 }

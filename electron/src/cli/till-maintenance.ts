@@ -1,0 +1,237 @@
+/**
+ * `payme-till backup | restore | move-to-new-till` (DESIGN §5 "Diverged history"): the
+ * operator's tools for a dead disk and a cloned PC. Process edge: real clock, randomness and
+ * network. Every refusal is a PaymeError naming the flag and what to do.
+ */
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { PaymeError, cryptoRandom, systemClock, type Clock } from '@payme/shared';
+import { openLedger, type Ledger } from '../ledger/ledger.js';
+import { readTillDevice, writeTillDevice } from '../host/device-file.js';
+import { readReplacedLedger, type ReplacedLedger } from './replaced-ledger.js';
+import { ledger_file_name } from '../host/till-host.js';
+import { createHttpTransport, createSyncAgent, ledgerForSync, realScheduler, type SyncAgent } from '../sync/index.js';
+
+/** Steps one command lets the agent take to recover or push before it reports. */
+const sync_steps_max = 200;
+const health_timeout_ms = 5_000;
+
+export function ledgerPath(dataDir: string): string {
+  return path.join(dataDir, ledger_file_name);
+}
+
+/** A consistent copy of the till's ledger while the till may be running (SQLite online backup). */
+export async function backupLedger(dataDir: string, to: string): Promise<{ file: string; bytes: number }> {
+  const source = ledgerPath(dataDir);
+  if (!existsSync(source)) throw new PaymeError('invalid_input', `--data: no till ledger (${ledger_file_name}) in ${dataDir}`, 'data');
+  if (existsSync(to)) throw new PaymeError('invalid_input', `--to: ${to} already exists; choose a new file name`, 'to');
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(to);
+  } finally {
+    db.close();
+  }
+  const copy = new Database(to, { readonly: true });
+  const bytes = (copy.pragma('page_count', { simple: true }) as number) * (copy.pragma('page_size', { simple: true }) as number);
+  copy.close();
+  return { file: to, bytes };
+}
+
+/** Opens `file` read-only and checks it is a till ledger with an identity; returns its till id. */
+function checkBackupFile(file: string): string {
+  if (!existsSync(file)) throw new PaymeError('invalid_input', `--from: ${file} does not exist`, 'from');
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const row = db.prepare('SELECT till_id FROM till_identity WHERE id = 1').get() as { till_id: string } | undefined;
+    if (row === undefined) throw new Error('it holds no enrolled till');
+    return row.till_id;
+  } catch (error) {
+    throw new PaymeError('invalid_input', `--from: ${file} is not a till ledger backup (${error instanceof Error ? error.message : String(error)})`, 'from');
+  } finally {
+    db?.close();
+  }
+}
+
+async function serverReachable(serverUrl: string): Promise<boolean> {
+  try {
+    const answer = await fetch(`${serverUrl}/healthz`, { signal: AbortSignal.timeout(health_timeout_ms) });
+    return answer.ok;
+  } catch {
+    return false;
+  }
+}
+
+function agentFor(dataDir: string, ledger: Ledger, clock: Clock): SyncAgent {
+  const device = readTillDevice(dataDir);
+  if (device === null) throw new PaymeError('invalid_input', `--data: ${dataDir} has no till-device.json (the till was never enrolled here)`, 'data');
+  return createSyncAgent({
+    ledger: ledgerForSync(ledger),
+    transport: createHttpTransport({ baseUrl: device.server_url, deviceToken: () => readTillDevice(dataDir)?.enrollment.device_token ?? null }),
+    clock,
+    random: cryptoRandom,
+    scheduler: realScheduler,
+    config: { pull_wait_seconds: 0 },
+    onReenrolled: (enrollment) => writeTillDevice(dataDir, { ...(readTillDevice(dataDir) ?? device), enrollment }),
+  });
+}
+
+/** Pushes (recovering first when needed) until nothing is left or sync stops on something a person must fix. */
+async function syncNow(agent: SyncAgent): Promise<void> {
+  for (let step = 0; step < sync_steps_max; step += 1) {
+    const outcome = await agent.pushStep();
+    if (outcome.kind === 'idle' || outcome.kind === 'blocked') return;
+    if (outcome.kind === 'retry') await new Promise((resolve) => setTimeout(resolve, Math.min(outcome.delay_ms, 5_000)));
+  }
+}
+
+export interface RestoreOptions {
+  data_dir: string;
+  from: string;
+  force_offline: boolean;
+  /** The current ledger cannot be read: restore anyway, without importing its events. */
+  replace_unreadable: boolean;
+}
+
+export interface RestoreResult {
+  restored_from: string;
+  /** Where the replaced ledger was kept (never deleted), or null when there was none. */
+  replaced_kept_as: string | null;
+  /** What came over from the replaced ledger (null: there was none, or it could not be read). */
+  imported: { events: number; unsynced_in_replaced: number; skipped: number } | null;
+  /** Why the replaced ledger's events were not imported (only with --replace-unreadable). */
+  not_imported_reason: string | null;
+  online: boolean;
+  recovered: boolean;
+  receipt_series: string | null;
+  unsynced_count: number;
+}
+
+function moveDatabase(from: string, to: string): void {
+  renameSync(from, to);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(`${from}${suffix}`)) renameSync(`${from}${suffix}`, `${to}${suffix}`);
+}
+
+function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+}
+
+/**
+ * Puts a backup in place of the till's ledger and marks it restored (DESIGN §5). The events of
+ * the ledger it replaces that the backup lacks are imported first (import-replaced.ts); a
+ * replaced file that cannot be read is refused unless `replace_unreadable`. Online, it recovers
+ * from the server at once; offline it refuses unless forced, and a forced restore sells in a new
+ * receipt series until the agent has recovered. The restored ledger is built in a side file and
+ * only then swapped in; the replaced file is kept aside, never deleted.
+ */
+export async function restoreLedger(options: RestoreOptions, clock: Clock = systemClock): Promise<RestoreResult> {
+  const backupTill = checkBackupFile(options.from);
+  const device = readTillDevice(options.data_dir);
+  if (device === null) throw new PaymeError('invalid_input', `--data: ${options.data_dir} has no till-device.json; restore its device file (or enroll) first`, 'data');
+  if (device.enrollment.till_id !== backupTill) {
+    throw new PaymeError('invalid_input', `--from: the backup belongs to till ${backupTill}, this data folder to ${device.enrollment.till_id}`, 'from');
+  }
+  const target = ledgerPath(options.data_dir);
+  const replaced: ReplacedLedger | null = existsSync(target) ? readReplacedLedger(target, backupTill, clock.now()) : null;
+  if (replaced !== null && !replaced.readable && !options.replace_unreadable) {
+    throw new PaymeError(
+      'invalid_input',
+      `--replace-unreadable: the ledger in ${options.data_dir} cannot be read (${replaced.reason}), so the changes it holds that the server has not received cannot be imported; pass --replace-unreadable to keep that file aside and restore without them`,
+      'replace-unreadable',
+      { reason: replaced.reason },
+    );
+  }
+  const online = await serverReachable(device.server_url);
+  if (!online && !options.force_offline) {
+    throw new PaymeError('offline', `--force-offline: the sync server ${device.server_url} cannot be reached; restore when it can, or pass --force-offline to sell in a new receipt series until the till recovers`, 'force-offline');
+  }
+
+  const building = `${target}.restoring-${clock.now()}`;
+  removeDatabase(building);
+  const source = new Database(options.from, { readonly: true });
+  try {
+    await source.backup(building);
+  } finally {
+    source.close();
+  }
+  let imported: RestoreResult['imported'] = null;
+  let notImported: string | null = replaced !== null && !replaced.readable ? replaced.reason : null;
+  try {
+    const restoring = openLedger({ path: building, clock, random: cryptoRandom });
+    try {
+      if (replaced?.readable === true) {
+        try {
+          const result = restoring.importReplacedEvents(replaced.input);
+          imported = { events: result.imported, unsynced_in_replaced: replaced.unsynced, skipped: result.skipped };
+        } catch (error) {
+          if (!(error instanceof PaymeError) && !(error instanceof Error && error.name === 'SqliteError')) throw error;
+          // Nothing was written (one transaction); the operator decides whether to go on without them.
+          notImported = `its events do not fit the backup: ${error.message}`;
+          if (!options.replace_unreadable) {
+            throw new PaymeError(
+              'invalid_input',
+              `--replace-unreadable: the events of the ledger in ${options.data_dir} could not be imported into the backup (${error.message}); pass --replace-unreadable to keep that file aside and restore without them`,
+              'replace-unreadable',
+              { reason: notImported },
+            );
+          }
+        }
+      }
+      restoring.markRestored({ forced_offline: !online });
+    } finally {
+      restoring.close();
+    }
+  } catch (error) {
+    removeDatabase(building);
+    throw error;
+  }
+
+  let keptAs: string | null = null;
+  if (existsSync(target)) {
+    keptAs = `${target}.replaced-${clock.now()}`;
+    moveDatabase(target, keptAs);
+  }
+  moveDatabase(building, target);
+  const ledger = openLedger({ path: target, clock, random: cryptoRandom });
+  try {
+    let recovered = false;
+    if (online) {
+      const agent = agentFor(options.data_dir, ledger, clock);
+      await syncNow(agent);
+      recovered = ledger.restoreState().restored_at === null;
+    }
+    return {
+      restored_from: options.from,
+      replaced_kept_as: keptAs,
+      imported,
+      not_imported_reason: notImported,
+      online,
+      recovered,
+      receipt_series: ledger.restoreState().receipt_series,
+      unsynced_count: ledger.unsyncedCount(),
+    };
+  } finally {
+    ledger.close();
+  }
+}
+
+/**
+ * The operator's answer to a fenced clone (DESIGN §5): enroll this PC as a new till with the
+ * owner's `code` and push its unacknowledged events under the new id.
+ */
+export async function moveTillToNewIdentity(dataDir: string, code: string, clock: Clock = systemClock): Promise<{ till_id: string; reappended: number; unsynced_count: number }> {
+  const ledger = openLedger({ path: ledgerPath(dataDir), clock, random: cryptoRandom });
+  try {
+    const agent = agentFor(dataDir, ledger, clock);
+    await syncNow(agent);
+    if (agent.detail().mode !== 'needs_enrollment') {
+      throw new PaymeError('not_fenced', `--code: the server did not fence this till (${agent.status().alarm?.message ?? 'it accepts its pushes'}); there is nothing to move`, 'code');
+    }
+    const moved = await agent.moveToNewTill(code);
+    await syncNow(agent);
+    return { ...moved, unsynced_count: ledger.unsyncedCount() };
+  } finally {
+    ledger.close();
+  }
+}
