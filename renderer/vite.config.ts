@@ -1,5 +1,6 @@
 import { renameSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -42,16 +43,34 @@ function tillPageAsIndex(): Plugin {
   };
 }
 
+/**
+ * zod's `z.locales` namespace (every language's error messages, ~250 KB of ~780 KB) is kept by
+ * the bundler although nothing reads it; parsing it slows the till's first load. Only the
+ * namespace zod's own modules re-export is swapped for an English-only one.
+ */
+function zodEnglishOnly(): Plugin {
+  const english = fileURLToPath(new URL('./src/till/zod-locales-english.ts', import.meta.url));
+  return {
+    name: 'payme-zod-english-only',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      const from = importer?.replaceAll('\\', '/') ?? '';
+      return source === '../locales/index.js' && /\/node_modules\/zod\/v4\/(classic|core|mini)\//.test(from) ? english : null;
+    },
+  };
+}
+
 // The cashier app is built to dist/till and loaded from disk by Electron (file://) or served by
 // the till's browser host; relative asset paths work for both.
 export default defineConfig({
   base: './',
-  plugins: [react(), contentSecurityPolicy(), tillPageAsIndex()],
+  plugins: [zodEnglishOnly(), react(), contentSecurityPolicy(), tillPageAsIndex()],
   build: {
     outDir: 'dist/till',
     emptyOutDir: true,
     target: 'es2022',
-    // One local bundle loaded from disk or loopback, not over a network: no need to split it.
+    // Loaded from disk or loopback, not over a network: one bundle, except the ESC/POS encoder,
+    // which is imported when a thermal printer first prints (ReceiptView).
     chunkSizeWarningLimit: 800,
     rollupOptions: { input: { till: 'till.html' } },
   },

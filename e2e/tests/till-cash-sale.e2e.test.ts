@@ -56,6 +56,14 @@ describe.skipIf(chromium_missing)('a cash sale at the till, seen on the server',
     expect(await receipt.textContent()).toContain(formatKes(total));
     await browser.screenshot('till-cash-sale');
 
+    // Back on the sell screen, the quick items are what this till just sold (the ledger's favourites).
+    await page.getByRole('button', { name: /Next sale/ }).click();
+    const quick = page.getByRole('region', { name: 'Quick items' });
+    for (const product of products) await quick.getByRole('button', { name: product.name }).waitFor();
+    // The first product is on the sale twice but counted once per sale: all three tie, by name.
+    const names = await quick.getByRole('button').locator('span').allTextContents();
+    expect(names).toEqual(products.map((p) => p.name).sort());
+
     // The till's own record, then the server's: the sync agent pushes on its own.
     const sale = await tillRpc(stack.tillUrl, 'getSale', { receipt_no: receiptNo });
     expect(sale.sale.total).toBe(total);

@@ -45,7 +45,7 @@ function isSigned(path: JsonPath): boolean {
 /** Keys the sample carries that may be left out, per type (everything else is required). */
 const optionalKeys: Record<EventType, string[]> = {
   sale_completed: ['shift_id', 'customer_id', 'sku', 'override_approved_by', 'tendered', 'change', 'payment_id', 'mpesa_receipt', 'claim_code', 'stock_overrides', 'credit_override'],
-  sale_parked: ['shift_id', 'customer_id', 'sku', 'override_approved_by', 'phone'],
+  sale_parked: ['shift_id', 'customer_id', 'sku', 'override_approved_by', 'phone', 'discount_bp', 'line_terms', 'catalog_unit_price', 'tenders', 'tendered', 'change'],
   sale_abandoned: [],
   sale_voided: [],
   sale_refunded: [],
@@ -299,6 +299,26 @@ describe('sale arithmetic is checked so the server can trust the totals', () => 
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('a parked sale', () => {
+  const parked = samplePayload('sale_parked');
+
+  it('parked before its terms and tenders were recorded still validates (version 1 stays accepted)', () => {
+    const { discount_bp: _bp, line_terms: _terms, tenders: _tenders, ...older } = parked;
+    expect(parseEventOf('sale_parked', sampleEvent('sale_parked', { payload: older })).payload).toEqual(older);
+  });
+
+  it('needs one line_terms entry per line', () => {
+    expect(refusal(sampleEvent('sale_parked', { payload: { ...parked, line_terms: [{}] } })).field).toBe('payload.line_terms');
+  });
+
+  it('the tenders taken before parking leave something for M-Pesa, and are not the parked payment', () => {
+    const all = [{ kind: 'cash' as const, amount: parked.total }];
+    expect(refusal(sampleEvent('sale_parked', { payload: { ...parked, tenders: all } })).field).toBe('payload.tenders');
+    const same = [{ kind: 'mpesa' as const, amount: 10_000, payment_id: parked.payment_id }];
+    expect(refusal(sampleEvent('sale_parked', { payload: { ...parked, tenders: same } })).field).toBe('payload.tenders');
   });
 });
 

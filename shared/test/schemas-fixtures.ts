@@ -73,7 +73,18 @@ const builders: { [T in EventType]: () => EventPayload<T> } = {
   sale_completed: saleCompleted,
   sale_parked: () => {
     const { lines, total } = saleCompleted();
-    return { sale_id: ids.sale, payment_id: ids.payment, shift_id: ids.shift, lines, total, phone: '254712345678' };
+    // The soda line was discounted 10 % by the cashier; 100.00 in cash came before the STK request.
+    return {
+      sale_id: ids.sale,
+      payment_id: ids.payment,
+      shift_id: ids.shift,
+      lines,
+      total,
+      phone: '254712345678',
+      discount_bp: 0,
+      line_terms: [{}, { discount_bp: 1_000, catalog_unit_price: 6_500 }],
+      tenders: [{ kind: 'cash', amount: 10_000, tendered: 10_000, change: 0 }],
+    };
   },
   sale_abandoned: () => ({ sale_id: ids.sale, reason: 'Customer left without paying' }),
   sale_voided: () => ({ sale_id: ids.sale, reason: 'Rang up the wrong customer' }),
@@ -159,6 +170,7 @@ const tillInputs: { [M in TillMethod]: () => TillInput<M> } = {
   unlockStaff: () => ({ command_id: fixtureId(500), staff_id: ids.cashier, approval: approvalSample }),
   searchProducts: () => ({ query: 'sugar', limit: 20 }),
   lookupBarcode: () => ({ barcode: '6161101600019' }),
+  favouriteProducts: () => ({ limit: 12 }),
   completeSale: () => ({
     command_id: fixtureId(501),
     sale_id: ids.sale,
@@ -180,6 +192,7 @@ const tillInputs: { [M in TillMethod]: () => TillInput<M> } = {
     payment_id: ids.payment,
     lines: [{ product_id: ids.product_soda, quantity: 2 }],
     phone: '254712345678',
+    tenders: [{ kind: 'cash', amount: 5_000, tendered: 5_000 }],
   }),
   resumeParkedSale: () => ({ sale_id: ids.sale }),
   abandonParkedSale: () => ({ command_id: fixtureId(503), sale_id: ids.sale, reason: 'Customer left' }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PaymeError } from '../src/errors.js';
 import { name_chars_max, reason_chars_max, sale_lines_max, unit_price_cents_max } from '../src/limits.js';
 import { parseInput } from '../src/schemas/errors.js';
-import { isTillMethod, till_methods, tillApi, type TillMethod } from '../src/schemas/till-api.js';
+import { favourite_products_max, isTillMethod, till_methods, tillApi, type TillMethod } from '../src/schemas/till-api.js';
 import { deleteField, dotted, fixtureId, keyPaths, leaves, mutateAt, sampleTillInput, refusalOf } from './schemas-fixtures.js';
 
 function refusal(method: TillMethod, input: unknown): PaymeError {
@@ -11,10 +11,10 @@ function refusal(method: TillMethod, input: unknown): PaymeError {
 
 const signed = new Set(['delta', 'expected']);
 /** Keys in the samples that may be left out (defaults or optional). */
-const optional = new Set(['limit', 'approval', 'unit_price', 'discount_bp', 'customer_id', 'tendered', 'payment_id', 'claim_code', 'phone', 'supplier', 'unit_cost', 'name', 'credit_limit', 'mpesa_receipt', 'sale_id', 'product_ids', 'query']);
+const optional = new Set(['limit', 'approval', 'unit_price', 'discount_bp', 'customer_id', 'tendered', 'payment_id', 'claim_code', 'phone', 'supplier', 'unit_cost', 'name', 'credit_limit', 'mpesa_receipt', 'sale_id', 'product_ids', 'query', 'tenders']);
 /** Methods where a key in the optional list is nevertheless required. */
 const requiredHere: Partial<Record<TillMethod, string[]>> = {
-  completeSale: ['sale_id'],
+  completeSale: ['sale_id', 'tenders'],
   parkSale: ['sale_id', 'payment_id'],
   resumeParkedSale: ['sale_id'],
   abandonParkedSale: ['sale_id'],
@@ -32,7 +32,7 @@ describe('till API table', () => {
   it('has exactly the methods the cashier app and ledger rely on', () => {
     expect([...till_methods].sort()).toEqual(
       [
-        'login', 'lock', 'unlockStaff', 'searchProducts', 'lookupBarcode', 'completeSale', 'parkSale', 'resumeParkedSale',
+        'login', 'lock', 'unlockStaff', 'searchProducts', 'lookupBarcode', 'favouriteProducts', 'completeSale', 'parkSale', 'resumeParkedSale',
         'abandonParkedSale', 'listParkedSales', 'voidSale', 'refundSale', 'receiveStock', 'adjustStock', 'countStock',
         'createCustomer', 'updateCustomer', 'searchCustomers', 'customerStatement', 'recordCreditPayment', 'adjustCredit',
         'openShift', 'payIn', 'payOut', 'closeShift', 'currentShift', 'recordMpesaClaim', 'requestMpesaPayment', 'getPayment',
@@ -47,7 +47,7 @@ describe('till API table', () => {
   it('every command that writes carries a command id', () => {
     // enroll writes once, before the till has a ledger identity: a second call is refused
     // (`already_enrolled`), so it needs no command id to be replay-safe.
-    const reads = new Set(['enroll', 'tillProfile', 'login', 'lock', 'searchProducts', 'lookupBarcode', 'resumeParkedSale', 'listParkedSales', 'searchCustomers', 'customerStatement', 'currentShift', 'getPayment', 'todaySales', 'getSale', 'stockOnHand', 'syncStatus']);
+    const reads = new Set(['enroll', 'tillProfile', 'login', 'lock', 'searchProducts', 'lookupBarcode', 'favouriteProducts', 'resumeParkedSale', 'listParkedSales', 'searchCustomers', 'customerStatement', 'currentShift', 'getPayment', 'todaySales', 'getSale', 'stockOnHand', 'syncStatus']);
     for (const method of till_methods.filter((m) => !reads.has(m))) {
       const input = sampleTillInput(method) as Record<string, unknown>;
       expect(input['command_id'], method).toBeDefined();
@@ -100,6 +100,8 @@ describe('till API specifics', () => {
 
   it('fills defaults for search limits', () => {
     expect(tillApi.searchProducts.input.parse({ query: 'soda' }).limit).toBe(20);
+    expect(tillApi.favouriteProducts.input.parse({}).limit).toBe(12);
+    expect(refusal('favouriteProducts', { limit: favourite_products_max + 1 }).field).toBe('limit');
     expect(tillApi.customerStatement.input.parse({ customer_id: fixtureId(1) }).limit).toBe(100);
   });
 
@@ -110,6 +112,13 @@ describe('till API specifics', () => {
     expect(refusal('completeSale', mutateAt(sale, ['lines', 1, 'unit_price'], unit_price_cents_max + 1)).field).toBe('lines.1.unit_price');
     expect(refusal('completeSale', mutateAt(sale, ['lines', 1, 'discount_bp'], 10_001)).field).toBe('lines.1.discount_bp');
     expect(refusal('completeSale', { ...sale, tenders: [] }).field).toBe('tenders');
+  });
+
+  it('a parked sale may carry the tenders taken before it, but not empty or too many', () => {
+    const parked = sampleTillInput('parkSale');
+    expect(tillApi.parkSale.input.parse(parked).tenders).toEqual([{ kind: 'cash', amount: 5_000, tendered: 5_000 }]);
+    expect(refusal('parkSale', { ...parked, tenders: [] }).field).toBe('tenders');
+    expect(refusal('parkSale', { ...parked, tenders: Array.from({ length: 10 }, () => parked.tenders![0]) }).field).toBe('tenders');
   });
 
   it('an approval needs a valid manager id and a 4-6 digit PIN', () => {

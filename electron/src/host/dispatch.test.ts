@@ -61,6 +61,19 @@ describe('dispatchTillCall', () => {
     expect(result).toMatchObject({ ok: true, value: { products: [{ product_id: ids.soap, name: 'Geisha soap 225g' }] } });
   });
 
+  it('answers favouriteProducts from the ledger (default limit filled), and a parked sale with its terms and tenders', async () => {
+    await loginCashier();
+    const lines = [{ product_id: ids.soap, quantity: 2 }];
+    const total = expectedTotal(lines);
+    await call('completeSale', { command_id: till.id(), sale_id: till.id(), lines, tenders: [{ kind: 'cash', amount: total }] });
+    expect(await call('favouriteProducts', {})).toMatchObject({ ok: true, value: { products: [{ product_id: ids.soap }] } });
+    const sale_id = till.id();
+    const parked = await call('parkSale', { command_id: till.id(), sale_id, payment_id: till.id(), lines, tenders: [{ kind: 'cash', amount: 5_000 }] });
+    expect(parked).toMatchObject({ ok: true });
+    expect(await call('resumeParkedSale', { sale_id })).toMatchObject({ ok: true, value: { discount_bp: 0, line_terms: [{}], tenders: [{ kind: 'cash', amount: 5_000 }] } });
+    expect(internal).toEqual([]);
+  });
+
   it('turns a ledger refusal into its error body and keeps the session after a wrong PIN', async () => {
     const wrong = await call('login', { staff_id: ids.cashier, pin: '9999' });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'pin_invalid', field: 'pin', failures_left: 4 } });

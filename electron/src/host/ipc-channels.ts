@@ -3,7 +3,6 @@ import type { DispatchResult } from './dispatch.js';
 /** The IPC channels between the till page's preload and Electron main; nothing else is exposed. */
 export const ipc_channels = {
   call: 'till:call',
-  profile: 'till:profile',
   printReceipt: 'till:print-receipt',
 } as const;
 

@@ -50,7 +50,6 @@ function wireIpc(host: TillHost, printer: string | null): void {
     if (!fromTillPage(event)) return { error: { code: 'forbidden', message: 'Only the till page may call the till' } };
     return ipcReply(await host.call(String(method), input));
   });
-  ipcMain.handle(ipc_channels.profile, (event) => (fromTillPage(event) ? host.profile() : null));
   ipcMain.handle(ipc_channels.printReceipt, (event) => {
     if (!fromTillPage(event)) return Promise.reject(new Error('Only the till page may print'));
     return new Promise<void>((resolve, reject) => {

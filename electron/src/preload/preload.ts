@@ -8,7 +8,6 @@ import { ipc_channels } from '../host/ipc-channels.js';
 
 contextBridge.exposeInMainWorld('payme', {
   call: (method: string, input: unknown): Promise<unknown> => ipcRenderer.invoke(ipc_channels.call, String(method), input),
-  profile: (): Promise<unknown> => ipcRenderer.invoke(ipc_channels.profile),
   printReceipt: async (): Promise<void> => {
     await ipcRenderer.invoke(ipc_channels.printReceipt);
   },

@@ -22,6 +22,7 @@ import { CustomersScreen } from './screens/customers/CustomersScreen.js';
 import { StockScreen } from './screens/stock/StockScreen.js';
 import { ShiftScreen } from './screens/shift/ShiftScreen.js';
 import { ProfileGate } from './screens/first-run/ProfileGate.js';
+import { storageParkedCarts } from './state/parked-carts.js';
 
 /** Where each person's language choice is kept on this PC. */
 export interface LanguageMemory {
@@ -39,20 +40,27 @@ export function browserLanguageMemory(storage: Pick<Storage, 'getItem' | 'setIte
   };
 }
 
-/** What the app is handed; the profile is asked of the till unless a test already has one. */
-export type TillAppDeps = Omit<TillDeps, 'profile'> & { profile?: TillProfile | undefined };
+/**
+ * What the app is handed; the profile is asked of the till unless a test already has one, and
+ * parked carts are kept in localStorage unless another memory is given.
+ */
+export type TillAppDeps = Omit<TillDeps, 'profile' | 'parked_carts'> & { profile?: TillProfile | undefined; parked_carts?: TillDeps['parked_carts'] };
 
 export function TillApp({ deps, stores, languageMemory }: { deps: TillAppDeps; stores?: { app: AppStoreApi; cart: CartStoreApi }; languageMemory?: LanguageMemory }) {
   const [own] = useState(() => stores ?? { app: createAppStore(), cart: createCartStore(uuidv7(deps.clock, deps.random)) });
   const [memory] = useState(() => languageMemory ?? browserLanguageMemory(typeof localStorage === 'undefined' ? undefined : localStorage));
+  const [parked_carts] = useState(() => deps.parked_carts ?? storageParkedCarts(typeof localStorage === 'undefined' ? undefined : localStorage));
+  const withMemory = useMemo(() => ({ ...deps, parked_carts }), [deps, parked_carts]);
   return (
     <StoresContext.Provider value={own}>
-      <Shell deps={deps} memory={memory} />
+      <Shell deps={withMemory} memory={memory} />
     </StoresContext.Provider>
   );
 }
 
-function Shell({ deps, memory }: { deps: TillAppDeps; memory: LanguageMemory }) {
+type ShellDeps = TillAppDeps & Pick<TillDeps, 'parked_carts'>;
+
+function Shell({ deps, memory }: { deps: ShellDeps; memory: LanguageMemory }) {
   const language = useApp((s) => s.language);
   const setLanguage = useApp((s) => s.setLanguage);
   return (
@@ -64,7 +72,7 @@ function Shell({ deps, memory }: { deps: TillAppDeps; memory: LanguageMemory }) 
   );
 }
 
-function WithProfile({ deps, profile, memory }: { deps: TillAppDeps; profile: TillProfile; memory: LanguageMemory }) {
+function WithProfile({ deps, profile, memory }: { deps: ShellDeps; profile: TillProfile; memory: LanguageMemory }) {
   const value = useMemo(() => ({ ...deps, profile }), [deps, profile]);
   return (
     <DepsContext.Provider value={value}>

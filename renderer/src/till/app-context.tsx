@@ -5,6 +5,7 @@
 import { createContext, useContext } from 'react';
 import { uuidv7, type Clock, type Random, type TillProfileRecord } from '@payme/shared';
 import type { TillClient } from './transport/till-client.js';
+import type { ParkedCartMemory } from './state/parked-carts.js';
 
 /**
  * Facts about this till the receipt, the login and the first-run screens need (the till API's
@@ -33,6 +34,8 @@ export interface TillDeps {
   payment_poll_ms: number;
   /** How long the cashier is shown a countdown for the customer to answer the STK prompt. */
   mpesa_wait_seconds: number;
+  /** Parked carts with their discounts, kept on this PC until the sale is resumed. */
+  parked_carts: ParkedCartMemory;
 }
 
 export const DepsContext = createContext<TillDeps | null>(null);

@@ -18,6 +18,7 @@ import {
   boundedArray,
   boundedInt,
   checkQuantityForUnit,
+  discountBp,
   lineQuantity,
   mpesaAmountCents,
   mpesaReceipt,
@@ -140,7 +141,23 @@ export const saleCompletedPayload = withRules(strictObject({
 });
 export type SaleCompletedPayload = z.infer<typeof saleCompletedPayload>;
 
-export const saleParkedPayload = strictObject({
+/**
+ * How the cashier built one parked line, beside its priced `lines` entry (same index), so a
+ * resumed cart prices exactly as it was parked, on any PC: the line discount as typed, and the
+ * catalog price when the line's price was overridden (absent: the catalog price was charged).
+ */
+export const parkedLineTerms = strictObject({
+  discount_bp: discountBp.optional(),
+  catalog_unit_price: unitPrice.optional(),
+});
+
+/**
+ * `discount_bp`, `line_terms` and `tenders` were added to version 1 as optional fields: events
+ * parked before them still validate (they resume from the priced lines alone). `tenders` are
+ * the ones taken before the M-Pesa request (cash towards a split); they enter the shift only
+ * when the parked sale completes, so they are never counted twice.
+ */
+export const saleParkedPayload = withRules(strictObject({
   sale_id: uuid,
   payment_id: uuid,
   shift_id: uuid.optional(),
@@ -148,7 +165,23 @@ export const saleParkedPayload = strictObject({
   lines: boundedArray(saleLinePayload, 1, sale_lines_max),
   total: saleTotal,
   phone: phone.optional(),
+  /** The sale discount the cashier typed, in basis points. */
+  discount_bp: discountBp.optional(),
+  line_terms: boundedArray(parkedLineTerms, 1, sale_lines_max).optional(),
+  tenders: boundedArray(saleTenderPayload, 1, sale_tenders_max - 1).optional(),
+}), (parked, ctx) => {
+  if (parked.line_terms !== undefined && parked.line_terms.length !== parked.lines.length) {
+    ctx.addIssue({ code: 'custom', path: ['line_terms'], message: 'needs one entry per line' });
+  }
+  const tenders = parked.tenders ?? [];
+  if (tenders.length > 0 && sum(tenders.map((tender) => tender.amount)) >= parked.total) {
+    ctx.addIssue({ code: 'custom', path: ['tenders'], message: 'the tenders taken before parking must leave something to pay by M-Pesa' });
+  }
+  if (tenders.some((tender) => tender.payment_id === parked.payment_id)) {
+    ctx.addIssue({ code: 'custom', path: ['tenders'], message: 'the parked payment cannot also be a tender taken before parking' });
+  }
 });
+export type SaleParkedPayload = z.infer<typeof saleParkedPayload>;
 
 export const saleAbandonedPayload = strictObject({ sale_id: uuid, reason });
 export const saleVoidedPayload = strictObject({ sale_id: uuid, reason });

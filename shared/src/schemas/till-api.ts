@@ -58,6 +58,8 @@ import {
 const empty = strictObject({});
 const searchQuery = z.string().trim().max(120, { error: 'may be at most 120 characters' });
 const searchLimit = boundedInt(1, 100).default(20);
+/** More quick items than fit on a 1366×768 sell screen is no help. */
+export const favourite_products_max = 48;
 
 /** A cart line as the cashier built it; the ledger prices it from the catalog. */
 export const cartLineInput = strictObject({
@@ -131,6 +133,11 @@ export const tillApi = {
     output: z.object({ products: z.array(productRecord) }),
   },
   lookupBarcode: { input: strictObject({ barcode }), output: z.object({ product: productRecord.nullable() }) },
+  /** The sell screen's quick items: the products this till sold most often lately. */
+  favouriteProducts: {
+    input: strictObject({ limit: boundedInt(1, favourite_products_max).default(12) }),
+    output: z.object({ products: z.array(productRecord) }),
+  },
 
   completeSale: {
     input: strictObject({
@@ -145,7 +152,16 @@ export const tillApi = {
     output: saleResult,
   },
   parkSale: {
-    input: strictObject({ command_id: commandId, sale_id: uuid, payment_id: uuid, ...cart, phone: phone.optional(), approval: approval.optional() }),
+    input: strictObject({
+      command_id: commandId,
+      sale_id: uuid,
+      payment_id: uuid,
+      ...cart,
+      phone: phone.optional(),
+      /** Tenders already taken (cash towards a split) before the M-Pesa request for the rest. */
+      tenders: boundedArray(tenderInput, 1, sale_tenders_max - 1).optional(),
+      approval: approval.optional(),
+    }),
     output: z.object({ sale_id: uuid, payment_id: uuid, total: saleTotal }),
   },
   resumeParkedSale: { input: strictObject({ sale_id: uuid }), output: parkedSaleRecord },

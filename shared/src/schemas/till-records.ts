@@ -9,6 +9,7 @@ import {
   barcode,
   boundedInt,
   cents,
+  discountBp,
   isoTimestamp,
   mpesaReceipt,
   name,
@@ -28,7 +29,7 @@ import {
   uuid,
   vatClass,
 } from './common.js';
-import { saleCompletedPayload, saleLinePayload } from './event-payloads.js';
+import { parkedLineTerms, saleCompletedPayload, saleLinePayload, saleTenderPayload } from './event-payloads.js';
 
 export const staffRecord = z.object({ staff_id: uuid, name, role });
 export type StaffRecord = z.infer<typeof staffRecord>;
@@ -139,6 +140,10 @@ export const parkedSaleRecord = z.object({
   phone: phone.optional(),
   parked_at: isoTimestamp,
   payment_state: z.enum(payment_states).optional(),
+  /** As parked (absent on sales parked before they were recorded): see saleParkedPayload. */
+  discount_bp: discountBp.optional(),
+  line_terms: z.array(parkedLineTerms).optional(),
+  tenders: z.array(saleTenderPayload).optional(),
 });
 export type ParkedSaleRecord = z.infer<typeof parkedSaleRecord>;
 

@@ -5,6 +5,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { StaffRecord, TillOutput } from '@payme/shared';
 import type { Language } from '../i18n/i18n.js';
+import { noteRequest, noteState, type RecentMpesaRequest } from './mpesa-recent.js';
 
 export type Screen = 'sell' | 'pay' | 'receipt' | 'history' | 'customers' | 'stock' | 'shift';
 export type SyncStatus = TillOutput<'syncStatus'>;
@@ -22,6 +23,10 @@ export interface AppState {
   sync: SyncStatus | null;
   /** Parked sales waiting for M-Pesa, counted for the status strip. */
   mpesa_pending: number;
+  /** STK requests of the last two minutes, for the duplicate check (mpesa-recent.ts). */
+  mpesa_recent: RecentMpesaRequest[];
+  noteMpesaRequest(request: RecentMpesaRequest): void;
+  noteMpesaState(payment_id: string, state: RecentMpesaRequest['state']): void;
   loggedIn(staff: StaffRecord, language: Language): void;
   lock(): void;
   logout(): void;
@@ -43,6 +48,9 @@ export function createAppStore(language: Language = 'en') {
     receipt_auto_print: false,
     sync: null,
     mpesa_pending: 0,
+    mpesa_recent: [],
+    noteMpesaRequest: (request) => set((state) => ({ mpesa_recent: noteRequest(state.mpesa_recent, request) })),
+    noteMpesaState: (payment_id, paymentState) => set((state) => ({ mpesa_recent: noteState(state.mpesa_recent, payment_id, paymentState) })),
     loggedIn: (staff, lang) => set({ staff, locked: false, language: lang, screen: 'sell' }),
     lock: () => set({ locked: true, help_open: false }),
     logout: () => set({ staff: null, locked: false, help_open: false }),

@@ -3,7 +3,7 @@
  * so every rule the cashier relies on — a repeat scan adds one, `3*` sets the next quantity —
  * is tested without a screen.
  */
-import type { CustomerRecord, ProductRecord } from '@payme/shared';
+import type { CustomerRecord, ProductRecord, TillInput } from '@payme/shared';
 import { lineQuantityMax } from '@payme/shared';
 
 /** What the cart keeps of a product: enough to show and price the line. */
@@ -18,6 +18,14 @@ export interface CartLine {
   discount_bp?: number | undefined;
 }
 
+export type TenderInput = TillInput<'completeSale'>['tenders'][number];
+
+/** A tender gathered on the pay screen, plus what the cashier should see about it. */
+export interface GatheredTender {
+  tender: TenderInput;
+  mpesa_receipt?: string | undefined;
+}
+
 export interface CartState {
   sale_id: string;
   lines: CartLine[];
@@ -27,6 +35,12 @@ export interface CartState {
   customer: CustomerRecord | null;
   /** The sale was parked (waiting for M-Pesa) and resumed: completing it says `parked: true`. */
   parked: boolean;
+  /**
+   * Tenders taken so far (a split payment in progress). They belong to the sale, not to the pay
+   * screen: leaving it to pick a credit customer (F3) or to fix the cart must not forget money
+   * the customer already handed over or paid by M-Pesa.
+   */
+  tenders: GatheredTender[];
 }
 
 export type CartAction =
@@ -39,11 +53,13 @@ export type CartAction =
   | { type: 'select'; index: number }
   | { type: 'setSaleDiscount'; discount_bp: number }
   | { type: 'attachCustomer'; customer: CustomerRecord | null }
+  | { type: 'addTender'; tender: GatheredTender }
+  | { type: 'removeTender'; index: number }
   | { type: 'load'; state: CartState }
   | { type: 'reset'; sale_id: string };
 
 export function emptyCart(sale_id: string): CartState {
-  return { sale_id, lines: [], selected: -1, discount_bp: 0, customer: null, parked: false };
+  return { sale_id, lines: [], selected: -1, discount_bp: 0, customer: null, parked: false, tenders: [] };
 }
 
 /** One step for a repeat scan or `+`: one piece, or for weighed goods nothing sensible, so 1 unit. */
@@ -95,6 +111,10 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
       return { ...state, discount_bp: action.discount_bp };
     case 'attachCustomer':
       return { ...state, customer: action.customer };
+    case 'addTender':
+      return { ...state, tenders: [...state.tenders, action.tender] };
+    case 'removeTender':
+      return { ...state, tenders: state.tenders.filter((_, i) => i !== action.index) };
     case 'load':
       return action.state;
     case 'reset':

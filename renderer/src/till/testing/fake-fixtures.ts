@@ -25,8 +25,8 @@ export const fake_products: ProductRecord[] = [
   { product_id: ids.soap, name: 'Sunlight Soap 175g', barcode: '6001087011111', unit: 'piece', unit_price: 5_500, vat_class: 'standard', stock_policy: 'allow_with_override', on_hand: 40 },
   // KSh 62.50 a packet, zero-rated.
   { product_id: ids.milk, name: 'Brookside Milk 500ml', barcode: '6161100422222', unit: 'piece', unit_price: 6_250, vat_class: 'zero_rated', stock_policy: 'block', on_hand: 24 },
-  // KSh 180.00 per kg, sold loose.
-  { product_id: ids.sugar, name: 'Sugar (loose)', sku: 'SUGAR-KG', unit: 'gram', unit_price: 18_000, vat_class: 'standard', stock_policy: 'allow_with_override', on_hand: 50_000 },
+  // KSh 180.00 per kg, sold loose; weighed at the scale as item 00123 (catalog code 20 00123 00000 8).
+  { product_id: ids.sugar, name: 'Sugar (loose)', sku: 'SUGAR-KG', barcode: '2000123000008', unit: 'gram', unit_price: 18_000, vat_class: 'standard', stock_policy: 'allow_with_override', on_hand: 50_000 },
   { product_id: ids.bread, name: 'Festive Bread 400g', barcode: '6164000133333', unit: 'piece', unit_price: 6_500, vat_class: 'exempt', stock_policy: 'block', on_hand: 10 },
 ];
 

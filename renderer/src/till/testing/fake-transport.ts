@@ -21,6 +21,7 @@ import {
   type ProductRecord,
   type SaleRecord,
   type ShiftRecord,
+  type TenderKind,
   type TillInput,
   type TillMethod,
   type TillOutput,
@@ -148,9 +149,20 @@ export class FakeTill implements TillTransport {
       this.failures.set(staff_id, 0);
       return { staff_id, unlocked: true };
     },
+    // As the ledger: an empty query (no words to match) finds nothing.
     searchProducts: ({ query, limit }) => ({
-      products: this.products.filter((p) => query === '' || p.name.toLowerCase().includes(query.toLowerCase()) || p.sku === query).slice(0, limit),
+      products: query.trim() === '' ? [] : this.products.filter((p) => p.name.toLowerCase().includes(query.toLowerCase()) || p.sku === query).slice(0, limit),
     }),
+    // As the ledger: the products on the most (not voided) sales, ties by name; none before a sale.
+    favouriteProducts: ({ limit }) => {
+      const sales = new Map<string, number>();
+      for (const record of this.sales.filter((s) => s.status !== 'voided')) {
+        for (const product_id of new Set(record.sale.lines.map((line) => line.product_id))) sales.set(product_id, (sales.get(product_id) ?? 0) + 1);
+      }
+      const products = this.products.filter((p) => sales.has(p.product_id));
+      products.sort((a, b) => sales.get(b.product_id)! - sales.get(a.product_id)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return { products: products.slice(0, limit) };
+    },
     lookupBarcode: ({ barcode }) => ({ product: this.products.find((p) => p.barcode === barcode) ?? null }),
     completeSale: (input) => {
       const existing = this.sales.find((s) => s.sale.sale_id === input.sale_id);
@@ -209,6 +221,10 @@ export class FakeTill implements TillTransport {
     parkSale: (input) => {
       const priced = priceFakeSale(this.products, input.lines, input.discount_bp ?? 0);
       const payment = this.payments.get(input.payment_id);
+      // As the ledger: the cart's terms and the tenders already taken are recorded with it.
+      const taken = (input.tenders ?? []).reduce((sum, tender) => sum + tender.amount, 0);
+      if (taken >= priced.total) throw new PaymeError('invalid_amount', 'tenders: nothing is left to pay by M-Pesa', 'tenders');
+      const catalogPrice = (product_id: string) => this.products.find((p) => p.product_id === product_id)?.unit_price;
       this.parked.set(input.sale_id, {
         sale_id: input.sale_id,
         payment_id: input.payment_id,
@@ -218,6 +234,17 @@ export class FakeTill implements TillTransport {
         ...(input.phone !== undefined ? { phone: input.phone } : {}),
         parked_at: this.now(),
         ...(payment !== undefined ? { payment_state: payment.state } : {}),
+        discount_bp: input.discount_bp ?? 0,
+        line_terms: input.lines.map((line) => {
+          const catalog = catalogPrice(line.product_id);
+          return {
+            ...((line.discount_bp ?? 0) > 0 ? { discount_bp: line.discount_bp } : {}),
+            ...(line.unit_price !== undefined && catalog !== undefined && line.unit_price !== catalog ? { catalog_unit_price: catalog } : {}),
+          };
+        }),
+        ...(input.tenders !== undefined
+          ? { tenders: input.tenders.map((t) => ({ ...t, ...(t.tendered !== undefined ? { change: t.tendered - t.amount } : {}) })) }
+          : {}),
       });
       return { sale_id: input.sale_id, payment_id: input.payment_id, total: priced.total };
     },
@@ -336,17 +363,21 @@ export class FakeTill implements TillTransport {
     closeShift: (input) => {
       const shift = this.shift;
       if (shift === null) throw new PaymeError('shift_not_open', 'No shift is open on this till');
-      const cashSales = this.sales.flatMap((s) => s.sale.tenders).filter((t) => t.kind === 'cash').reduce((sum, t) => sum + t.amount, 0);
-      const expected = [{ tender: 'cash' as const, amount: shift.float + cashSales + shift.paid_in - shift.paid_out }];
+      if (!input.counted.some((row) => row.tender === 'cash')) throw new PaymeError('invalid_input', 'counted: count the cash in the drawer', 'counted');
+      // As the ledger: expected per tender from the shift's sales; a tender not counted is taken as expected.
+      const taken = (kind: TenderKind) => this.sales.filter((s) => s.status !== 'voided').flatMap((s) => s.sale.tenders).filter((t) => t.kind === kind).reduce((sum, t) => sum + t.amount, 0);
+      const kinds = ['cash', 'mpesa', 'credit'] as const;
+      const expected = kinds.map((tender) => ({ tender, amount: (tender === 'cash' ? shift.float + shift.paid_in - shift.paid_out : 0) + taken(tender) }));
+      const counted = expected.map((row) => ({ tender: row.tender, amount: input.counted.find((c) => c.tender === row.tender)?.amount ?? row.amount }));
       this.shift = null;
       return {
         shift_id: shift.shift_id,
         opened_at: shift.opened_at,
         closed_at: this.now(),
         float: shift.float,
-        counted: input.counted,
+        counted,
         expected,
-        variance: expected.map((row) => ({ tender: row.tender, amount: (input.counted.find((c) => c.tender === row.tender)?.amount ?? 0) - row.amount })),
+        variance: expected.map((row, index) => ({ tender: row.tender, amount: counted[index]!.amount - row.amount })),
         sales_count: this.sales.length,
         refunds_total: 0,
         voids_count: this.sales.filter((s) => s.status === 'voided').length,

@@ -8,12 +8,19 @@ import { createCartStore } from '../state/cart-store.js';
 import { createTillClient } from '../transport/till-client.js';
 import type { Language } from '../i18n/i18n.js';
 import { FakeTill } from './fake-transport.js';
+import { storageParkedCarts } from '../state/parked-carts.js';
 import { test_profile } from './fake-fixtures.js';
 
 export { test_profile };
 
 /** `askProfile`: start as the real app does, asking the fake till for its profile (first run). */
-export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language; askProfile?: boolean } = {}) {
+/** A Storage stand-in, so each rendered app has its own (jsdom's localStorage is shared). */
+export function mapStorage(): Pick<Storage, 'getItem' | 'setItem'> & { items: Map<string, string> } {
+  const items = new Map<string, string>();
+  return { items, getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) };
+}
+
+export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language; askProfile?: boolean; storage?: ReturnType<typeof mapStorage> } = {}) {
   const fake = options.fake ?? new FakeTill();
   const random = new SeededRandom(42);
   const app = createAppStore(options.language ?? 'en');
@@ -33,6 +40,7 @@ export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; langu
     status_poll_ms: 60_000,
     payment_poll_ms: 20,
     mpesa_wait_seconds: 60,
+    parked_carts: storageParkedCarts(options.storage ?? mapStorage()),
   };
   const view = render(<TillApp deps={deps} stores={{ app, cart }} languageMemory={languageMemory} />);
   return { ...view, fake, app, cart, print, remembered };

@@ -12,13 +12,17 @@ import { errorWords } from '../../error-words.js';
 import { isTillCallError } from '../../transport/transport.js';
 import { useHotkeys } from '../../use-hotkeys.js';
 import { normalisePhone, type GatheredTender } from './tenders.js';
+import { useApp } from '../../state/use-store.js';
+import { findDuplicate, type RecentMpesaRequest } from '../../state/mpesa-recent.js';
 
 type Stage =
   | { kind: 'phone' }
   | { kind: 'waiting'; payment: PaymentRecord; seconds_left: number }
   | { kind: 'paid'; payment: PaymentRecord }
   | { kind: 'failed'; payment: PaymentRecord }
-  | { kind: 'claim' };
+  | { kind: 'claim' }
+  /** DESIGN §8: the same phone and amount asked for less than two minutes ago. */
+  | { kind: 'duplicate'; earlier: RecentMpesaRequest; phone: string };
 
 export interface MpesaPanelProps {
   sale_id: string;
@@ -39,19 +43,29 @@ export function paymentFailureWords(payment: PaymentRecord, t: Messages): string
 
 export function MpesaPanel(props: MpesaPanelProps) {
   const t = useT();
-  const { till, profile, payment_poll_ms, mpesa_wait_seconds } = useDeps();
+  const { till, clock, profile, payment_poll_ms, mpesa_wait_seconds } = useDeps();
+  const noteMpesaRequest = useApp((s) => s.noteMpesaRequest);
+  const noteMpesaState = useApp((s) => s.noteMpesaState);
+  const recentRequests = useApp((s) => s.mpesa_recent);
   const newId = useNewId();
   const [stage, setStage] = useState<Stage>(props.offline ? { kind: 'claim' } : { kind: 'phone' });
   const [phoneText, setPhoneText] = useState(props.default_phone ?? '');
   const [error, setError] = useState<string | null>(null);
   const polling = useRef<string | null>(null);
 
-  const request = async () => {
+  /** `confirmed`: the cashier saw the duplicate warning and chose to send anyway. */
+  const request = async (confirmed = false) => {
     setError(null);
     const phone = normalisePhone(phoneText);
+    const earlier = confirmed ? undefined : findDuplicate(recentRequests, phone, props.remaining, clock.now());
+    if (earlier !== undefined) {
+      setStage({ kind: 'duplicate', earlier, phone });
+      return;
+    }
     const payment_id = newId();
     try {
       const payment = await till.requestMpesaPayment({ command_id: newId(), payment_id, sale_id: props.sale_id, phone, amount: props.remaining });
+      noteMpesaRequest({ payment_id, phone, amount: props.remaining, at_ms: clock.now(), state: payment.state });
       follow(payment);
     } catch (requestError) {
       if (isTillCallError(requestError) && (requestError.code === 'offline' || requestError.code === 'mpesa_unavailable')) {
@@ -63,6 +77,7 @@ export function MpesaPanel(props: MpesaPanelProps) {
   };
 
   const follow = (payment: PaymentRecord) => {
+    noteMpesaState(payment.payment_id, payment.state);
     if (payment.state === 'succeeded') return setStage({ kind: 'paid', payment });
     if (isSettledState(payment.state)) return setStage({ kind: 'failed', payment });
     setStage((current) => ({ kind: 'waiting', payment, seconds_left: current.kind === 'waiting' && current.payment.payment_id === payment.payment_id ? current.seconds_left : mpesa_wait_seconds }));
@@ -117,6 +132,14 @@ export function MpesaPanel(props: MpesaPanelProps) {
           <button type="submit">{t.mpesa_send}</button>
           <button type="button" onClick={() => setStage({ kind: 'claim' })}>{t.mpesa_typed_code}</button>
         </form>
+      )}
+      {stage.kind === 'duplicate' && (
+        <div role="alertdialog" aria-label={t.mpesa_duplicate_title}>
+          <p className="big-status">{t.mpesa_duplicate(formatKes(stage.earlier.amount), stage.phone, Math.max(1, Math.round((clock.now() - stage.earlier.at_ms) / 1000)), t.payment_state_words[stage.earlier.state])}</p>
+          {/* The safe answer has the focus: an Enter from the scanner or a habit does not charge twice. */}
+          <button type="button" autoFocus onClick={() => setStage({ kind: 'phone' })}>{t.mpesa_duplicate_back}</button>
+          <button type="button" onClick={() => void request(true)}>{t.mpesa_duplicate_send}</button>
+        </div>
       )}
       {stage.kind === 'waiting' && (
         <div role="status">

@@ -22,7 +22,7 @@ type Method = 'cash' | 'mpesa' | 'credit';
 
 export function PayScreen() {
   const t = useT();
-  const { till } = useDeps();
+  const { till, clock, parked_carts } = useDeps();
   const newId = useNewId();
   const runWithApproval = useApproval();
   const cart = useCart((s) => s.cart);
@@ -31,7 +31,7 @@ export function PayScreen() {
   const showReceipt = useApp((s) => s.showReceipt);
   const offline = useApp((s) => s.sync !== null && !s.sync.online);
   const totals = useMemo(() => priceCartPreview(cart.lines, cart.discount_bp), [cart.lines, cart.discount_bp]);
-  const [tenders, setTenders] = useState<GatheredTender[]>([]);
+  const tenders = cart.tenders;
   const [method, setMethod] = useState<Method>('cash');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -60,6 +60,7 @@ export function PayScreen() {
           ...(approval ? { approval } : {}),
         }),
       );
+      if (cart.parked) parked_carts.forget(cart.sale_id);
       dispatch({ type: 'reset', sale_id: newId() });
       showReceipt(sale.sale_id, true);
     } catch (completeError) {
@@ -72,7 +73,7 @@ export function PayScreen() {
 
   const addTender = (tender: GatheredTender) => {
     const next = [...tenders, tender];
-    setTenders(next);
+    dispatch({ type: 'addTender', tender });
     setError(null);
     // The fast path: a tender that settles the sale completes it (cash + Enter, done).
     if (remainingToPay(totals.total, next) === 0) void complete(next);
@@ -88,7 +89,11 @@ export function PayScreen() {
       ...(cart.discount_bp > 0 ? { discount_bp: cart.discount_bp } : {}),
       ...(cart.customer !== null ? { customer_id: cart.customer.customer_id } : {}),
       phone,
+      // Cash (or another tender) already taken towards a split: recorded with the parked sale,
+      // counted in the shift when it completes.
+      ...(tenders.length > 0 ? { tenders: tenders.map((gathered) => gathered.tender) } : {}),
     });
+    parked_carts.save(cart, clock.now());
     dispatch({ type: 'reset', sale_id: newId() });
     show('sell');
   };
@@ -102,7 +107,7 @@ export function PayScreen() {
             <li key={index}>
               {t.tender_kind[gathered.tender.kind]} <span className="money">{formatKes(gathered.tender.amount)}</span>
               {gathered.mpesa_receipt !== undefined && ` · ${gathered.mpesa_receipt}`}
-              <button type="button" aria-label={t.remove_tender} onClick={() => setTenders(tenders.filter((_, i) => i !== index))}>✕</button>
+              <button type="button" aria-label={t.remove_tender} onClick={() => dispatch({ type: 'removeTender', index })}>✕</button>
             </li>
           ))}
         </ul>

@@ -1,13 +1,7 @@
 /** The tenders being gathered for one sale, and what is left to pay. Pure, so it is tested. */
-import type { TillInput } from '@payme/shared';
+import type { GatheredTender, TenderInput } from '../../state/cart-state.js';
 
-export type TenderInput = TillInput<'completeSale'>['tenders'][number];
-
-/** A tender plus what the cashier should see about it (the M-Pesa receipt number). */
-export interface GatheredTender {
-  tender: TenderInput;
-  mpesa_receipt?: string | undefined;
-}
+export type { GatheredTender, TenderInput };
 
 export function tenderedSum(tenders: readonly GatheredTender[]): number {
   return tenders.reduce((sum, { tender }) => sum + tender.amount, 0);

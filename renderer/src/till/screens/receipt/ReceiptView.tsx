@@ -9,7 +9,6 @@ import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
 import { useApp } from '../../state/use-store.js';
 import { buildReceipt, type ReceiptModel } from '../../receipt/receipt-model.js';
-import { encodeReceipt } from '../../receipt/escpos.js';
 
 export function ReceiptView({ sale_id, autoPrint }: { sale_id: string; autoPrint: boolean }) {
   const t = useT();
@@ -34,8 +33,13 @@ export function ReceiptView({ sale_id, autoPrint }: { sale_id: string; autoPrint
 
   const doPrint = async (model: ReceiptModel, openDrawer: boolean) => {
     try {
-      if (print.printEscPos !== undefined) await print.printEscPos(encodeReceipt(model, t, { columns: 32, open_drawer: openDrawer }));
-      else await print.printReceipt();
+      if (print.printEscPos !== undefined) {
+        // Loaded on the first thermal print: the encoder (~100 KB) is not needed to start selling.
+        const { encodeReceipt } = await import('../../receipt/escpos.js');
+        await print.printEscPos(encodeReceipt(model, t, { columns: 32, open_drawer: openDrawer }));
+      } else {
+        await print.printReceipt();
+      }
     } catch (printError) {
       setError(`${t.print_failed} ${errorWords(printError, t)}`);
     }

@@ -1,9 +1,16 @@
-/** The cart lines with inline editors for quantity, price and line discount. */
-import { useState } from 'react';
+/**
+ * The cart lines with inline editors for quantity, price and line discount (on the selected
+ * line; a tap or the arrow keys select). Rows are memoised:
+ * a scan changes one line (and the selection), so only that row and the one losing the
+ * highlight re-render, not a long cart's every row. The table scrolls in its own box, kept on
+ * the selected line, so the line a scan added is on screen even in a long cart.
+ */
+import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { formatKes, formatQuantity, parseKes, parseQuantity } from '@payme/shared';
 import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
 import { useCart } from '../../state/use-store.js';
+import type { CartLine } from '../../state/cart-state.js';
 import type { CartTotals } from '../../pricing/cart-pricing.js';
 import { parsePercentBp, formatPercentBp } from './percent.js';
 
@@ -12,42 +19,68 @@ export type LineEditMode = 'quantity' | 'price' | 'discount';
 export function CartTable({ totals, editing, onEdit }: { totals: CartTotals; editing: LineEditMode | null; onEdit: (mode: LineEditMode | null) => void }) {
   const t = useT();
   const { lines, selected } = useCart((s) => s.cart);
-  const dispatch = useCart((s) => s.dispatch);
+  const body = useRef<HTMLTableSectionElement>(null);
+  useLayoutEffect(() => {
+    // jsdom has no scrollIntoView; browsers do.
+    body.current?.rows[selected]?.scrollIntoView?.({ block: 'nearest' });
+  }, [selected, lines.length]);
   if (lines.length === 0) return <p className="cart-empty">{t.cart_empty}</p>;
   return (
-    <table className="cart" aria-label={t.cart}>
-      <thead>
-        <tr><th>{t.product}</th><th>{t.quantity}</th><th>{t.price}</th><th>{t.amount}</th><th /></tr>
-      </thead>
-      <tbody>
-        {lines.map((line, index) => {
-          const priced = totals.lines[index];
-          const isSelected = index === selected;
-          return (
-            <tr key={`${line.product.product_id}-${index}`} aria-selected={isSelected} className={isSelected ? 'selected' : undefined} onClick={() => dispatch({ type: 'select', index })}>
-              <td>{line.product.name}{line.discount_bp ? <small> −{formatPercentBp(line.discount_bp)}</small> : null}</td>
-              <td className="qty">{formatQuantity(line.quantity, line.product.unit)}</td>
-              <td className="money">{formatKes(line.unit_price ?? line.product.unit_price)}{line.unit_price !== undefined && <small> {t.price_changed}</small>}</td>
-              <td className="money">{formatKes(priced?.gross ?? 0)}</td>
-              <td className="line-actions">
-                {isSelected && editing !== null ? (
-                  <LineEditor mode={editing} index={index} onDone={() => onEdit(null)} />
-                ) : (
-                  <>
-                    <button type="button" onClick={() => { dispatch({ type: 'select', index }); onEdit('quantity'); }}>{t.quantity_short}</button>
-                    <button type="button" onClick={() => { dispatch({ type: 'select', index }); onEdit('price'); }}>{t.price}</button>
-                    <button type="button" onClick={() => { dispatch({ type: 'select', index }); onEdit('discount'); }}>{t.discount}</button>
-                    <button type="button" aria-label={t.remove_line(line.product.name)} onClick={() => dispatch({ type: 'remove', index })}>✕</button>
-                  </>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="cart-scroll">
+      <table className="cart" aria-label={t.cart}>
+        <thead>
+          <tr><th>{t.product}</th><th>{t.quantity}</th><th>{t.price}</th><th>{t.amount}</th><th /></tr>
+        </thead>
+        <tbody ref={body}>
+          {lines.map((line, index) => (
+            <CartRow key={`${line.product.product_id}-${index}`} line={line} index={index} gross={totals.lines[index]?.gross ?? 0}
+              selected={index === selected} editing={index === selected ? editing : null} onEdit={onEdit} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
+
+interface CartRowProps {
+  line: CartLine;
+  index: number;
+  gross: number;
+  selected: boolean;
+  editing: LineEditMode | null;
+  onEdit: (mode: LineEditMode | null) => void;
+}
+
+const CartRow = memo(function CartRow({ line, index, gross, selected, editing, onEdit }: CartRowProps) {
+  const t = useT();
+  const dispatch = useCart((s) => s.dispatch);
+  const edit = (mode: LineEditMode) => {
+    dispatch({ type: 'select', index });
+    onEdit(mode);
+  };
+  return (
+    <tr aria-selected={selected} className={selected ? 'selected' : undefined} onClick={() => dispatch({ type: 'select', index })}>
+      <td>{line.product.name}{line.discount_bp ? <small> −{formatPercentBp(line.discount_bp)}</small> : null}</td>
+      <td className="qty">{formatQuantity(line.quantity, line.product.unit)}</td>
+      <td className="money">{formatKes(line.unit_price ?? line.product.unit_price)}{line.unit_price !== undefined && line.unit_price !== line.product.unit_price && <small> {t.price_changed}</small>}</td>
+      <td className="money">{formatKes(gross)}</td>
+      <td className="line-actions">
+        {/* The buttons are on the selected line only (a tap selects a line): a long cart stays
+            light to lay out on every scan, and the keys act on the selected line anyway. */}
+        {selected && (editing !== null ? (
+          <LineEditor mode={editing} index={index} onDone={() => onEdit(null)} />
+        ) : (
+          <>
+            <button type="button" onClick={() => edit('quantity')}>{t.quantity_short}</button>
+            <button type="button" onClick={() => edit('price')}>{t.price}</button>
+            <button type="button" onClick={() => edit('discount')}>{t.discount}</button>
+            <button type="button" aria-label={t.remove_line(line.product.name)} onClick={() => dispatch({ type: 'remove', index })}>✕</button>
+          </>
+        ))}
+      </td>
+    </tr>
+  );
+});
 
 function LineEditor({ mode, index, onDone }: { mode: LineEditMode; index: number; onDone: () => void }) {
   const t = useT();

@@ -1,7 +1,7 @@
 /**
- * A grid of quick products for touch screens and unlabelled goods. The till API has no
- * favourites list yet, so this shows the first products an empty search returns (the ledger's
- * order); each is a button, reachable with Tab.
+ * A grid of quick products for touch screens and unlabelled goods: the ledger's favourites (the
+ * products this till sold on the most sales lately; none before the first sale, and then the
+ * grid is hidden). Each is a button, reachable with Tab.
  */
 import { useEffect, useState } from 'react';
 import { formatKes, type ProductRecord } from '@payme/shared';
@@ -19,7 +19,7 @@ export function Favourites() {
   const [products, setProducts] = useState<ProductRecord[]>([]);
   useEffect(() => {
     let live = true;
-    till.searchProducts({ query: '', limit: favourites_max }).then(
+    till.favouriteProducts({ limit: favourites_max }).then(
       ({ products: found }) => live && setProducts(found),
       () => live && setProducts([]),
     );

@@ -10,6 +10,7 @@ import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
 import { useCart, useStoreApis } from '../../state/use-store.js';
 import { looksLikeBarcode, readSearchEntry } from '../../state/scan-entry.js';
+import { readScaleLabel } from '../../state/scale-label.js';
 import type { CartProduct } from '../../state/cart-state.js';
 
 /** Type-ahead waits this long after the last key, so a scanner's burst never triggers a search. */
@@ -71,9 +72,9 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
    * `clearBox`: false after an await. The box was cleared when Enter was read, and a scanner may
    * already be typing the next barcode into it: clearing again would eat its first digits.
    */
-  const addProduct = (product: ProductRecord, quantityText: string | undefined, clearBox = true) => {
+  const addProduct = (product: ProductRecord, quantityText: string | undefined, clearBox = true, weighed?: number) => {
     try {
-      const quantity = quantityText === undefined ? undefined : parseQuantity(quantityText.replace(',', '.'), product.unit, t.field_quantity);
+      const quantity = weighed ?? (quantityText === undefined ? undefined : parseQuantity(quantityText.replace(',', '.'), product.unit, t.field_quantity));
       // A weighed item without a typed weight starts at 1 kg / 1 l, ready for `*` to correct.
       const fallback = product.unit === 'piece' ? 1 : 1000;
       dispatch({ type: 'add', product: toCartProduct(product), quantity: quantity ?? fallback });
@@ -102,6 +103,8 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
       if (looksLikeBarcode(entry.term)) {
         const { product } = await till.lookupBarcode({ barcode: entry.term });
         if (product !== null) return addProduct(product, quantityText, false);
+        const label = readScaleLabel(entry.term);
+        if (label !== null) return await addScaleLabel(label);
       }
       const { products } = await till.searchProducts({ query: entry.term, limit: type_ahead_results_max });
       if (products.length === 1 && products[0] !== undefined) return addProduct(products[0], quantityText, false);
@@ -112,6 +115,19 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
     } catch (error) {
       setMessage(errorWords(error, t));
     }
+  };
+
+  /** A weighing scale's label: the item by its catalog code, the weight from the label. */
+  const addScaleLabel = async (label: NonNullable<ReturnType<typeof readScaleLabel>>) => {
+    if (label.kind === 'misread') return setMessage(t.scale_label_misread);
+    for (const barcode of label.catalog_barcodes) {
+      const { product } = await till.lookupBarcode({ barcode });
+      if (product === null) continue;
+      if (product.unit === 'piece') return setMessage(t.scale_label_for_piece(product.name));
+      if (label.grams === 0) return setMessage(t.scale_label_no_weight(product.name));
+      return addProduct(product, undefined, false, label.grams);
+    }
+    return setMessage(t.scale_item_unknown(label.item_code));
   };
 
   const typeAhead = (value: string) => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderTill } from '../../testing/render-till.js';
+import { FakeTill } from '../../testing/fake-transport.js';
+import { ids } from '../../testing/fake-fixtures.js';
 
 const soap = '6001087011111'; // KSh 55.00, standard VAT
 const milk = '6161100422222'; // KSh 62.50, zero-rated
@@ -105,6 +107,33 @@ describe('the sell screen', () => {
     expect(screen.getByTestId('cart-total').textContent).toBe('KSh 225.00');
   });
 
+  it('a scale label adds the weighed item with the weight printed on it', async () => {
+    const { cart, fake } = renderTill();
+    // Sugar is scale item 00123 (catalog code 2000123000008); this label says 1.250 kg.
+    await scan('2000123012506');
+    await waitFor(() => expect(cart.getState().cart.lines).toHaveLength(1));
+    expect(cart.getState().cart.lines[0]).toMatchObject({ quantity: 1_250, product: { name: 'Sugar (loose)' } });
+    expect(screen.getByText('1.25 kg')).toBeTruthy();
+    expect(screen.getByTestId('cart-total').textContent).toBe('KSh 225.00');
+    // A second bag is its own line; the label for it weighs 0.5 kg.
+    await scan('2000123005003');
+    await waitFor(() => expect(cart.getState().cart.lines.map((line) => line.quantity)).toEqual([1_250, 500]));
+    expect(fake.callsOf('lookupBarcode').map((call) => call.barcode)).toContain('2000123000008');
+  });
+
+  it('a scale label that did not read correctly, or names no weighed product, adds nothing', async () => {
+    const { cart, fake } = renderTill();
+    await scan('2000123012507');
+    await screen.findByText('The scale label did not read correctly: scan it again.');
+    await scan('2099999012505');
+    await screen.findByText('No product has scale item code 99999. Ask the manager to add it.');
+    // Soap is sold by the piece: a scale label cannot weigh it.
+    fake.products.push({ ...fake.products[0]!, product_id: '0190a000-0000-7000-8000-000000000199', barcode: '00101' });
+    await scan('2000101005001');
+    await screen.findByText('Sunlight Soap 175g is sold by the piece, not by weight: scan its own barcode.');
+    expect(cart.getState().cart.lines).toHaveLength(0);
+  });
+
   it('typing a name shows matches; arrow keys and Enter pick one', async () => {
     const { cart } = renderTill();
     const box = searchBox();
@@ -166,7 +195,11 @@ describe('the sell screen', () => {
   });
 
   it('a quick-item button adds the product and hands the focus back to the search box', async () => {
-    const { cart } = renderTill();
+    const fake = new FakeTill();
+    // Quick items are what the till sold lately: none before the first sale.
+    const sale_id = '0190a000-0000-7000-8000-00000000aaaa';
+    await fake.call('completeSale', { command_id: sale_id, sale_id, lines: [{ product_id: ids.bread, quantity: 1 }], tenders: [{ kind: 'cash', amount: 6_500 }] });
+    const { cart } = renderTill({ fake });
     const quick = within(await screen.findByRole('region', { name: 'Quick items' })).getByRole('button', { name: /Festive Bread/ });
     quick.focus();
     fireEvent.click(quick);

@@ -6,6 +6,9 @@ import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
 import { useApp, useCart } from '../../state/use-store.js';
 import { priceCartPreview } from '../../pricing/cart-pricing.js';
+import { cartLinesInput } from '../../state/cart-state.js';
+import { cartFromParked } from '../../state/parked-carts.js';
+import { tenderedSum } from '../pay/tenders.js';
 import { useHotkeys } from '../../use-hotkeys.js';
 import { useApproval } from '../../components/approval.js';
 import { SearchBox } from './SearchBox.js';
@@ -17,7 +20,7 @@ import { parsePercentBp, formatPercentBp } from './percent.js';
 
 export function SellScreen() {
   const t = useT();
-  const { till } = useDeps();
+  const { till, parked_carts } = useDeps();
   const newId = useNewId();
   const runWithApproval = useApproval();
   const cart = useCart((s) => s.cart);
@@ -32,18 +35,36 @@ export function SellScreen() {
 
   const resume = async (parked: ParkedSaleRecord) => {
     const record = await till.resumeParkedSale({ sale_id: parked.sale_id });
+    // The cart as it was parked, discounts, price changes and early tenders included (see parked-carts.ts).
+    const { cart: fromRecord, exact } = cartFromParked(record, parked_carts.get(record.sale_id));
+    // The record names the customer by id only: fetch them so a credit tender still works.
+    const restored = fromRecord.customer === null && record.customer_id !== undefined
+      ? { ...fromRecord, customer: (await till.customerStatement({ customer_id: record.customer_id, limit: 1 })).customer }
+      : fromRecord;
+    const mpesaTender = { kind: 'mpesa' as const, amount: record.total - tenderedSum(restored.tenders), payment_id: record.payment_id };
+    if (record.payment_state === 'succeeded' && !exact) {
+      // Paid, but the cart does not price to what was paid: the cashier fixes it (with a manager
+      // where needed) with the M-Pesa payment already among the tenders, then completes.
+      dispatch({ type: 'load', state: { ...restored, tenders: [...restored.tenders, { tender: mpesaTender }] } });
+      setParkedOpen(false);
+      setMessage(t.parked_discounts_not_restored);
+      return;
+    }
     if (record.payment_state === 'succeeded') {
       const sale = await runWithApproval((approval) =>
         till.completeSale({
           command_id: newId(),
           sale_id: record.sale_id,
-          lines: record.lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity, unit_price: line.unit_price })),
+          lines: cartLinesInput(restored),
+          ...(restored.discount_bp > 0 ? { discount_bp: restored.discount_bp } : {}),
           ...(record.customer_id !== undefined ? { customer_id: record.customer_id } : {}),
-          tenders: [{ kind: 'mpesa', amount: record.total, payment_id: record.payment_id }],
+          // Whatever was paid before parking (cash towards a split), then the M-Pesa payment.
+          tenders: [...restored.tenders.map((gathered) => gathered.tender), mpesaTender],
           parked: true,
           ...(approval ? { approval } : {}),
         }),
       );
+      parked_carts.forget(record.sale_id);
       setParkedOpen(false);
       dispatch({ type: 'reset', sale_id: newId() });
       showReceipt(sale.sale_id, true);
@@ -54,22 +75,9 @@ export function SellScreen() {
       throw new PaymeError('payment_pending', t.parked_still_waiting);
     }
     // Failed, cancelled or expired: back into the cart, to pay again or another way.
-    dispatch({
-      type: 'load',
-      state: {
-        sale_id: record.sale_id,
-        lines: record.lines.map((line) => ({
-          product: { product_id: line.product_id, name: line.name, unit: line.unit, unit_price: line.unit_price, vat_class: line.vat_class },
-          quantity: line.quantity,
-        })),
-        selected: 0,
-        discount_bp: 0,
-        customer: null,
-        parked: true,
-      },
-    });
+    dispatch({ type: 'load', state: restored });
     setParkedOpen(false);
-    setMessage(t.parked_resumed);
+    setMessage(exact ? t.parked_resumed : `${t.parked_resumed} ${t.parked_discounts_not_restored}`);
   };
 
   useHotkeys({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { act, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderTill } from '../../testing/render-till.js';
 import { FakeTill } from '../../testing/fake-transport.js';
 import { ids } from '../../testing/fake-fixtures.js';
@@ -41,4 +41,54 @@ describe('the shift', () => {
     expect(within(report).getByText('Pay in: KSh 500.00 · Pay out: KSh 300.00')).toBeTruthy();
     expect(fake.callsOf('payOut')[1]?.approval?.manager_id).toBe(ids.manager);
   });
+
+  it('the blind close counts every tender: the Z-report shows expected vs counted for cash, M-Pesa and credit', async () => {
+    const fake = new FakeTill();
+    renderTill({ fake });
+    act(() => {
+      fireEvent.keyDown(window, { key: 'F9' });
+    });
+    await submitAmount('Float', '1,000');
+    await screen.findByText('Shift open with a float of KSh 1,000.00.');
+    // One sale of 3 bars (165.00): 50.00 cash, 80.00 M-Pesa (a typed code), 35.00 on credit.
+    await fake.call('completeSale', {
+      command_id: '0190a000-0000-7000-8000-00000000c001',
+      sale_id: '0190a000-0000-7000-8000-00000000c002',
+      lines: [{ product_id: ids.soap, quantity: 3 }],
+      customer_id: ids.wanjiku,
+      tenders: [{ kind: 'cash', amount: 5_000 }, { kind: 'mpesa', amount: 8_000, claim_code: 'SKL4ABCD12' }, { kind: 'credit', amount: 3_500 }],
+    });
+    const close = await screen.findByRole('form', { name: 'Close shift' });
+    // Blind: none of the expected figures is on screen before the count.
+    for (const expected of ['KSh 1,050.00', 'KSh 80.00', 'KSh 35.00']) expect(screen.queryByText(expected)).toBeNull();
+    fireEvent.change(within(close).getByLabelText('Cash counted'), { target: { value: '1,040' } });
+    fireEvent.change(within(close).getByLabelText('M-Pesa on the statement'), { target: { value: '80' } });
+    fireEvent.submit(close);
+    const report = await screen.findByRole('main', { name: 'Z-report' });
+    expect(fake.callsOf('closeShift')[0]?.counted).toEqual([{ tender: 'cash', amount: 104_000 }, { tender: 'mpesa', amount: 8_000 }]);
+    const rows = within(report).getAllByRole('row').slice(1).map((row) => row.textContent);
+    expect(rows).toEqual([
+      'CashKSh 1,050.00KSh 1,040.00-KSh 10.00',
+      'M-PesaKSh 80.00KSh 80.00KSh 0.00',
+      'CreditKSh 35.00not counted—',
+    ]);
+  });
+
+  it('the cash count is required; a typo in another tender is named', async () => {
+    const fake = new FakeTill();
+    renderTill({ fake });
+    act(() => {
+      fireEvent.keyDown(window, { key: 'F9' });
+    });
+    await submitAmount('Float', '0');
+    const close = await screen.findByRole('form', { name: 'Close shift' });
+    fireEvent.submit(close);
+    expect((await within(close).findByRole('alert')).textContent).toContain('Cash counted');
+    fireEvent.change(within(close).getByLabelText('Cash counted'), { target: { value: '0' } });
+    fireEvent.change(within(close).getByLabelText('Credit slips'), { target: { value: '12x' } });
+    fireEvent.submit(close);
+    await waitFor(() => expect(within(close).getByRole('alert').textContent).toContain('Credit slips'));
+    expect(fake.callsOf('closeShift')).toHaveLength(0);
+  });
 });
+

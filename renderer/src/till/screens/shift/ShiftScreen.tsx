@@ -1,9 +1,9 @@
 /**
  * Shift (F9, UX 1 and 8): open with the float, pay in / pay out, blind close (the expected
- * figure is never shown before the count), then the Z-report.
+ * figures are never shown before the count) per tender, then the Z-report.
  */
 import { useEffect, useState } from 'react';
-import { formatKes, parseKes, type ShiftRecord, type ShiftReport } from '@payme/shared';
+import { formatKes, parseKes, type ShiftRecord, type ShiftReport, type TenderKind } from '@payme/shared';
 import { useDeps, useNewId } from '../../app-context.js';
 import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
@@ -17,7 +17,7 @@ export function ShiftScreen() {
   const newId = useNewId();
   const runWithApproval = useApproval();
   const [shift, setShift] = useState<ShiftRecord | null | undefined>(undefined);
-  const [report, setReport] = useState<{ report: ShiftReport; shift: ShiftRecord } | null>(null);
+  const [report, setReport] = useState<{ report: ShiftReport; shift: ShiftRecord; counted: TenderKind[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -37,7 +37,7 @@ export function ShiftScreen() {
     }
   };
 
-  if (report !== null) return <ZReport report={report.report} shift={report.shift} onDone={() => setReport(null)} />;
+  if (report !== null) return <ZReport report={report.report} shift={report.shift} counted={report.counted} onDone={() => setReport(null)} />;
   return (
     <main className="shift" aria-label={t.shift}>
       <h1>{t.shift}</h1>
@@ -64,12 +64,10 @@ export function ShiftScreen() {
           })} />
           <h2>{t.close_shift}</h2>
           <p className="hint">{t.blind_close_hint}</p>
-          <AmountForm label={t.field_cash_counted} action={t.close_shift} allowZero onSubmit={(amount) => attempt(async () => {
+          <CloseShiftForm onSubmit={(counted) => attempt(async () => {
             const command_id = newId();
-            const closed = await runWithApproval((approval) =>
-              till.closeShift({ command_id, counted: [{ tender: 'cash', amount }], ...(approval ? { approval } : {}) }),
-            );
-            setReport({ report: closed, shift });
+            const closed = await runWithApproval((approval) => till.closeShift({ command_id, counted, ...(approval ? { approval } : {}) }));
+            setReport({ report: closed, shift, counted: counted.map((row) => row.tender) });
           })} />
         </>
       )}
@@ -105,6 +103,53 @@ function AmountForm({ label, action, onSubmit, withReason = false, allowZero = f
       <label>{label}<input value={amount} onChange={(event) => setAmount(event.target.value)} inputMode="decimal" autoComplete="off" /></label>
       {withReason && <label>{t.field_reason}<input value={reason} onChange={(event) => setReason(event.target.value)} /></label>}
       <button type="submit">{action}</button>
+      {error !== null && <span role="alert" className="error">{error}</span>}
+    </form>
+  );
+}
+
+type Counted = { tender: TenderKind; amount: number }[];
+
+/**
+ * The blind count, per tender (DESIGN §4): the cash in the drawer (required), the M-Pesa total
+ * from the till's statement and the credit slips when the cashier checked them. A tender left
+ * empty is not sent, and the ledger takes it as expected (the Z-report says "not counted").
+ */
+function CloseShiftForm({ onSubmit }: { onSubmit: (counted: Counted) => Promise<void> }) {
+  const t = useT();
+  const fields = [
+    { tender: 'cash' as const, label: t.field_cash_counted, required: true },
+    { tender: 'mpesa' as const, label: t.field_mpesa_counted, required: false },
+    { tender: 'credit' as const, label: t.field_credit_counted, required: false },
+  ];
+  const [texts, setTexts] = useState<Record<TenderKind, string>>({ cash: '', mpesa: '', credit: '' });
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form aria-label={t.close_shift} onSubmit={(event) => {
+      event.preventDefault();
+      setError(null);
+      try {
+        const counted: Counted = [];
+        for (const field of fields) {
+          const text = texts[field.tender].trim();
+          if (text === '' && !field.required) continue;
+          const amount = parseKes(text, field.label);
+          if (amount < 0) return setError(`${field.label}: ${t.cash_more_than_zero}`);
+          counted.push({ tender: field.tender, amount });
+        }
+        void onSubmit(counted).then(() => setTexts({ cash: '', mpesa: '', credit: '' }));
+      } catch (parseError) {
+        setError(errorWords(parseError, t));
+      }
+    }}>
+      {fields.map((field) => (
+        <label key={field.tender}>
+          {field.label}
+          <input value={texts[field.tender]} inputMode="decimal" autoComplete="off" placeholder={field.required ? undefined : t.not_counted_hint}
+            onChange={(event) => setTexts((current) => ({ ...current, [field.tender]: event.target.value }))} />
+        </label>
+      ))}
+      <button type="submit">{t.close_shift}</button>
       {error !== null && <span role="alert" className="error">{error}</span>}
     </form>
   );

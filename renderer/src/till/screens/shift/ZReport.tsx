@@ -1,13 +1,18 @@
-/** The Z-report after a blind close: expected vs counted per tender and the variance. Printable. */
-import { formatKes, type ShiftRecord, type ShiftReport } from '@payme/shared';
+/**
+ * The Z-report after a blind close: expected vs counted for every tender (cash, M-Pesa,
+ * credit) and the variance, sales, refunds, voids, pay-ins and pay-outs. Printable. A tender
+ * the cashier did not count is marked so: its "counted" is the ledger's expected figure.
+ */
+import { tender_kinds, formatKes, type ShiftRecord, type ShiftReport, type TenderKind } from '@payme/shared';
 import { useDeps } from '../../app-context.js';
 import { useT } from '../../i18n/i18n.js';
 import { receiptTime } from '../../receipt/receipt-model.js';
 
-export function ZReport({ report, shift, onDone }: { report: ShiftReport; shift: ShiftRecord; onDone: () => void }) {
+export function ZReport({ report, shift, counted, onDone }: { report: ShiftReport; shift: ShiftRecord; counted: readonly TenderKind[]; onDone: () => void }) {
   const t = useT();
   const { print } = useDeps();
-  const tenders = [...new Set([...report.expected, ...report.counted].map((row) => row.tender))];
+  const present = new Set([...report.expected, ...report.counted].map((row) => row.tender));
+  const tenders = tender_kinds.filter((tender) => present.has(tender));
   const amountOf = (rows: readonly { tender: string; amount: number }[], tender: string) => rows.find((row) => row.tender === tender)?.amount;
   return (
     <main className="z-report" aria-label={t.z_report}>
@@ -22,8 +27,14 @@ export function ZReport({ report, shift, onDone }: { report: ShiftReport; shift:
               <tr key={tender}>
                 <td>{t.tender_kind[tender]}</td>
                 <td className="money">{formatKes(amountOf(report.expected, tender) ?? 0)}</td>
-                <td className="money">{amountOf(report.counted, tender) !== undefined ? formatKes(amountOf(report.counted, tender) ?? 0) : '—'}</td>
-                <td className={`money${variance !== undefined && variance !== 0 ? ' warning' : ''}`}>{variance !== undefined ? formatKes(variance) : '—'}</td>
+                {counted.includes(tender) ? (
+                  <>
+                    <td className="money">{amountOf(report.counted, tender) !== undefined ? formatKes(amountOf(report.counted, tender) ?? 0) : '—'}</td>
+                    <td className={`money${variance !== undefined && variance !== 0 ? ' warning' : ''}`}>{variance !== undefined ? formatKes(variance) : '—'}</td>
+                  </>
+                ) : (
+                  <><td className="hint">{t.not_counted}</td><td>—</td></>
+                )}
               </tr>
             );
           })}
