@@ -1,7 +1,8 @@
 /**
  * till-sale: 2,000 five-line sales through the ledger (stock check and movements, tenders, shift
  * money, receipt number, outbox event with hash chain, idempotency row), against a baseline in
- * the same run: the same rows written by a bare better-sqlite3 transaction with no domain code.
+ * the same run: the same rows written by a bare better-sqlite3 transaction with no domain code,
+ * run alternately with the ledger, sale by sale, on its own database.
  * Scenarios: `file-wal-full` (on disk, WAL, synchronous=FULL; the fsync share is measured by
  * repeating the ledger run with synchronous=OFF) and `memory` (the cost of the domain code alone).
  * Prints one JSON line per scenario on stdout; progress goes to stderr.
@@ -64,34 +65,36 @@ function saleLines(products: Product[], random: SeededRandom) {
   return [...picked].map((index) => ({ product: products[index]!, quantity: random.int(1, 5) }));
 }
 
-function runLedger(file: string, synchronous: 'FULL' | 'OFF', products: Product[]): number[] {
+/** Opens a ledger for the run and returns one timed sale per call, then `finish` to verify and close. */
+function ledgerRunner(file: string, synchronous: 'FULL' | 'OFF', products: Product[]): { step: () => number; finish: () => void } {
   const { ledger, clock, random } = openBenchLedger(file, synchronous, products);
-  const samples: number[] = [];
-  for (let i = 0; i < warmup_n + sales_n; i += 1) {
-    clock.advance(2_000);
-    const lines = saleLines(products, random);
-    const total = roundToShilling(lines.reduce((sum, line) => sum + lineAmount(line.product.price, line.quantity, 'piece'), 0)).payable;
-    const input = {
-      command_id: uuidv7(clock, random),
-      sale_id: uuidv7(clock, random),
-      lines: lines.map((line) => ({ product_id: line.product.id, quantity: line.quantity })),
-      tenders: [{ kind: 'cash', amount: total, tendered: total + 10_000 }],
-    };
-    const start = performance.now();
-    ledger.completeSale(ids.cashier, input);
-    const elapsed = performance.now() - start;
-    if (i >= warmup_n) samples.push(elapsed);
-  }
-  if (ledger.verifyLedger().length !== 0) throw new Error('the benchmark ledger does not verify');
-  ledger.close();
-  return samples;
+  return {
+    step: () => {
+      clock.advance(2_000);
+      const lines = saleLines(products, random);
+      const total = roundToShilling(lines.reduce((sum, line) => sum + lineAmount(line.product.price, line.quantity, 'piece'), 0)).payable;
+      const input = {
+        command_id: uuidv7(clock, random),
+        sale_id: uuidv7(clock, random),
+        lines: lines.map((line) => ({ product_id: line.product.id, quantity: line.quantity })),
+        tenders: [{ kind: 'cash', amount: total, tendered: total + 10_000 }],
+      };
+      const start = performance.now();
+      ledger.completeSale(ids.cashier, input);
+      return performance.now() - start;
+    },
+    finish: () => {
+      if (ledger.verifyLedger().length !== 0) throw new Error('the benchmark ledger does not verify');
+      ledger.close();
+    },
+  };
 }
 
 /**
  * The same rows a sale writes (outbox, command, sale, 5 lines, tender, 5 movements and product
  * updates, shift entry, receipt counter), with every value prepared before timing starts.
  */
-function runBaseline(file: string, synchronous: 'FULL' | 'OFF', products: Product[]): number[] {
+function baselineRunner(file: string, synchronous: 'FULL' | 'OFF', products: Product[]): { step: () => number; finish: () => void } {
   const db = new Database(file);
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
@@ -134,14 +137,41 @@ function runBaseline(file: string, synchronous: 'FULL' | 'OFF', products: Produc
     statements.receipt.run(sale.seq + 1);
     statements.command.run(sale.command_id, 'completeSale', sale.hash, '{"sale_id":"x","receipt_no":"T1-000001","total":1000,"change":0}', sale.seq);
   });
-  const samples: number[] = [];
-  prepared.forEach((sale, i) => {
-    const start = performance.now();
-    write.immediate(sale);
-    const elapsed = performance.now() - start;
-    if (i >= warmup_n) samples.push(elapsed);
-  });
-  db.close();
+  let next = 0;
+  return {
+    step: () => {
+      const sale = prepared[next];
+      if (sale === undefined) throw new Error('the baseline ran out of prepared sales');
+      next += 1;
+      const start = performance.now();
+      write.immediate(sale);
+      return performance.now() - start;
+    },
+    finish: () => db.close(),
+  };
+}
+
+/**
+ * Runs the ledger and its baseline sale by sale, alternately, each on its own database: both see
+ * the same machine state (a shared machine's load and the disk's cache drift during a run, and
+ * running one after the other let that drift land on one side only). Warm-up sales are dropped.
+ */
+function runPair(dir: string, name: string, synchronous: 'FULL' | 'OFF', products: Product[]): { ledger: number[]; baseline: number[] } {
+  const file = (kind: string) => (dir === ':memory:' ? ':memory:' : path.join(dir, `${name}-${kind}.db`));
+  const ledger = ledgerRunner(file('ledger'), synchronous, products);
+  const baseline = baselineRunner(file('baseline'), synchronous, products);
+  const samples = { ledger: [] as number[], baseline: [] as number[] };
+  for (let i = 0; i < warmup_n + sales_n; i += 1) {
+    // Alternate which goes first, so neither always runs right after the other's fsync.
+    const first = i % 2 === 0;
+    const a = first ? ledger.step() : baseline.step();
+    const b = first ? baseline.step() : ledger.step();
+    if (i < warmup_n) continue;
+    samples.ledger.push(first ? a : b);
+    samples.baseline.push(first ? b : a);
+  }
+  ledger.finish();
+  baseline.finish();
   return samples;
 }
 
@@ -149,15 +179,16 @@ function main(): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'payme-bench-sale-'));
   try {
     const products = makeProducts(new SeededRandom(3));
-    process.stderr.write('till-sale: file-wal-full ledger…\n');
-    const full = summarize(runLedger(path.join(dir, 'ledger-full.db'), 'FULL', products));
-    process.stderr.write('till-sale: file-wal-full baseline…\n');
-    const fullBase = summarize(runBaseline(path.join(dir, 'baseline-full.db'), 'FULL', products));
-    process.stderr.write('till-sale: synchronous=OFF ledger (fsync share)…\n');
-    const off = summarize(runLedger(path.join(dir, 'ledger-off.db'), 'OFF', products));
+    process.stderr.write('till-sale: file-wal-full, ledger and baseline alternately…\n');
+    const fullPair = runPair(dir, 'full', 'FULL', products);
+    const full = summarize(fullPair.ledger);
+    const fullBase = summarize(fullPair.baseline);
+    process.stderr.write('till-sale: synchronous=OFF (fsync share)…\n');
+    const off = summarize(runPair(dir, 'off', 'OFF', products).ledger);
     process.stderr.write('till-sale: memory…\n');
-    const memory = summarize(runLedger(':memory:', 'FULL', products));
-    const memoryBase = summarize(runBaseline(':memory:', 'FULL', products));
+    const memoryPair = runPair(':memory:', 'memory', 'FULL', products);
+    const memory = summarize(memoryPair.ledger);
+    const memoryBase = summarize(memoryPair.baseline);
     const line = (scenario: string, figures: ReturnType<typeof summarize>, baseline: ReturnType<typeof summarize>, extra: Record<string, unknown> = {}) =>
       JSON.stringify({ bench: 'till-sale', scenario, n: sales_n, lines_per_sale, ...figures, baseline, ratio: Number((figures.p50_ms / baseline.p50_ms).toFixed(3)), ...extra });
     const fsync_share = Number(Math.max(0, (full.p50_ms - off.p50_ms) / full.p50_ms).toFixed(3));
