@@ -1,20 +1,11 @@
 /** Sign-in, sessions, CSRF, logout and expiry; till enrollment codes; rate limits. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../src/db/db.js';
-import { buildTestApp, createTestBusiness, deviceAuth, login, openMigrated, testDatabases, type TestApp } from './support/index.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, createTestBusiness, deviceAuth, login, openMigrated, testDatabases } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
 
 for (const target of testDatabases()) {
   describe(`auth and enrollment (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
-    beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
-    });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
-    });
+    const t = useServerSuite(target);
 
     it('an owner signs in and gets an httpOnly, SameSite cookie, a bearer token and a CSRF token', async () => {
       const business = await createTestBusiness(t.deps);
@@ -28,7 +19,7 @@ for (const target of testDatabases()) {
       expect(cookie).toMatch(/HttpOnly/i);
       expect(cookie).toMatch(/SameSite=Strict/i);
       // The session is stored hashed: the token itself is nowhere in the table.
-      const stored = await db.query('SELECT 1 FROM sessions WHERE token_hash = $1', [body.token]);
+      const stored = await t.db.query('SELECT 1 FROM sessions WHERE token_hash = $1', [body.token]);
       expect(stored).toHaveLength(0);
     });
 
@@ -59,7 +50,7 @@ for (const target of testDatabases()) {
       expect(read.statusCode).toBe(200);
       const bearer = await t.app.inject({ method: 'POST', url: '/v1/products', headers: session.bearer, payload: { ...product, name: 'Chai masala 250g' } });
       expect(bearer.statusCode).toBe(201);
-      const products = await db.query('SELECT name FROM products WHERE business_id = $1 AND name LIKE $2', [business.business_id, 'Chai%']);
+      const products = await t.db.query('SELECT name FROM products WHERE business_id = $1 AND name LIKE $2', [business.business_id, 'Chai%']);
       expect(products).toHaveLength(2);
     });
 
@@ -121,11 +112,11 @@ for (const target of testDatabases()) {
       const till = first.json();
       expect(till).toMatchObject({ business_id: business.business_id, store_id: business.store_id, epoch: 1, receipt_prefix: 'T2', server_public_key: t.deps.audit.publicKeyHex });
       expect(till.device_token).toMatch(/^pmd_/);
-      expect(await db.query('SELECT 1 FROM tills WHERE device_token_hash = $1', [till.device_token])).toHaveLength(0);
+      expect(await t.db.query('SELECT 1 FROM tills WHERE device_token_hash = $1', [till.device_token])).toHaveLength(0);
       const second = await t.app.inject({ method: 'POST', url: '/v1/tills/enroll', payload: { code: business.enrollment_code, name: 'Till 3' } });
       expect(second.statusCode).toBe(400);
       expect(second.json()).toMatchObject({ code: 'enrollment_code_used', field: 'code' });
-      const tills = await db.query('SELECT 1 FROM tills WHERE business_id = $1', [business.business_id]);
+      const tills = await t.db.query('SELECT 1 FROM tills WHERE business_id = $1', [business.business_id]);
       expect(tills).toHaveLength(2);
       // The new device token works for device routes and not for owner routes.
       const latest = await t.app.inject({ method: 'GET', url: '/v1/audit/checkpoints/latest', headers: { authorization: `Bearer ${till.device_token}` } });

@@ -2,34 +2,26 @@
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, sqlState, type Db } from '../src/db/db.js';
+import { describe, expect, it } from 'vitest';
+import { openDb, sqlState } from '../src/db/db.js';
 import { appliedMigrations, loadMigrations, migrate } from '../src/db/migrate.js';
 import { appendFeedChange, feedHead, FeedNotifier, readFeedChanges } from '../src/feed/changes.js';
-import { buildTestApp, createTestBusiness, openMigrated, testDatabases, type TestApp } from './support/index.js';
+import { createTestBusiness, testDatabases } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
 
 for (const target of testDatabases()) {
   describe(`database layer (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
-    beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
-    });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
-    });
+    const t = useServerSuite(target);
 
     it('migrating again applies nothing; every migration is recorded', async () => {
-      expect(await migrate(db)).toEqual([]);
+      expect(await migrate(t.db)).toEqual([]);
       const files = await loadMigrations();
-      expect(await appliedMigrations(db)).toEqual(files.map((m) => m.version));
+      expect(await appliedMigrations(t.db)).toEqual(files.map((m) => m.version));
       expect(files[0]).toMatchObject({ version: 1, name: 'core' });
     });
 
     it('every table carries business_id (businesses has id)', async () => {
-      const rows = await db.query<{ table_name: string }>(
+      const rows = await t.db.query<{ table_name: string }>(
         `SELECT t.table_name FROM information_schema.tables t
           WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND t.table_name NOT IN ('businesses', 'schema_migrations')
             AND NOT EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = 'public' AND c.table_name = t.table_name AND c.column_name = 'business_id')`,
@@ -39,41 +31,41 @@ for (const target of testDatabases()) {
 
     it('a failing transaction leaves nothing behind', async () => {
       const { business_id } = await createTestBusiness(t.deps);
-      const before = await feedHead(db, business_id);
+      const before = await feedHead(t.db, business_id);
       await expect(
-        db.transaction(async (tx) => {
+        t.db.transaction(async (tx) => {
           await appendFeedChange(tx, business_id, { kind: 'test', entity_id: 'x', data: { n: 1 } });
           throw new Error('abort');
         }),
       ).rejects.toThrow('abort');
-      expect(await feedHead(db, business_id)).toBe(before);
+      expect(await feedHead(t.db, business_id)).toBe(before);
     });
 
     it('bigint columns are numbers and nested transactions run inline', async () => {
-      const rows = await db.query<{ n: number }>('SELECT 9007199254740991::bigint AS n');
+      const rows = await t.db.query<{ n: number }>('SELECT 9007199254740991::bigint AS n');
       expect(rows[0]!.n).toBe(Number.MAX_SAFE_INTEGER);
-      await expect(db.query('SELECT 9007199254740993::bigint AS n')).rejects.toThrow(/safe integer/);
-      const inner = await db.transaction((tx) => tx.transaction(async (again) => (await again.query<{ one: number }>('SELECT 1 AS one'))[0]!.one));
+      await expect(t.db.query('SELECT 9007199254740993::bigint AS n')).rejects.toThrow(/safe integer/);
+      const inner = await t.db.transaction((tx) => tx.transaction(async (again) => (await again.query<{ one: number }>('SELECT 1 AS one'))[0]!.one));
       expect(inner).toBe(1);
     });
 
     it('a database error keeps its SQLSTATE', async () => {
-      const error = await db.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
+      const error = await t.db.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
       expect(sqlState(error)).toBe('42P01');
       expect(sqlState(null)).toBeUndefined();
     });
 
     it('concurrent feed appends of one business get gapless change_seq, and readers page through them', async () => {
       const { business_id } = await createTestBusiness(t.deps);
-      const start = await feedHead(db, business_id);
+      const start = await feedHead(t.db, business_id);
       const seqs = await Promise.all(
-        Array.from({ length: 25 }, (_, i) => db.transaction((tx) => appendFeedChange(tx, business_id, { kind: 'test', entity_id: `e${i}`, data: { i } }, t.clock.now()))),
+        Array.from({ length: 25 }, (_, i) => t.db.transaction((tx) => appendFeedChange(tx, business_id, { kind: 'test', entity_id: `e${i}`, data: { i } }, t.clock.now()))),
       );
       expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 25 }, (_, i) => start + i + 1));
-      const page = await readFeedChanges(db, business_id, start, 10);
+      const page = await readFeedChanges(t.db, business_id, start, 10);
       expect(page.map((c) => c.change_seq)).toEqual(Array.from({ length: 10 }, (_, i) => start + i + 1));
       expect(page[0]).toMatchObject({ business_id, kind: 'test' });
-      await expect(db.transaction((tx) => appendFeedChange(tx, '00000000-0000-4000-8000-000000000000', { kind: 'x', entity_id: 'x', data: null }))).rejects.toThrow(/no business/);
+      await expect(t.db.transaction((tx) => appendFeedChange(tx, '00000000-0000-4000-8000-000000000000', { kind: 'x', entity_id: 'x', data: null }))).rejects.toThrow(/no business/);
     });
 
     it('a deadlock between two transactions is retried, and both commit', async () => {
@@ -88,10 +80,10 @@ for (const target of testDatabases()) {
       // Each locks one business row, waits (first attempt only) until the other holds its row,
       // then wants the other's: on PostgreSQL one of them is chosen as the deadlock victim.
       const crossing = (first: string, second: string, index: number) =>
-        db.transaction(async (tx) => {
+        t.db.transaction(async (tx) => {
           attempts += 1;
           await tx.query('SELECT 1 FROM businesses WHERE id = $1 FOR UPDATE', [first]);
-          if (attempts <= 2 && db.kind === 'postgres') {
+          if (attempts <= 2 && t.db.kind === 'postgres') {
             firstLocks[index]!();
             await bothHoldOne;
           }
@@ -101,12 +93,12 @@ for (const target of testDatabases()) {
       const results = await Promise.all([crossing(a.business_id, b.business_id, 0), crossing(b.business_id, a.business_id, 1)]);
       expect(results).toEqual(['committed', 'committed']);
       // PGlite runs one transaction at a time, so it never deadlocks; PostgreSQL retried the victim.
-      expect(attempts).toBe(db.kind === 'postgres' ? 3 : 2);
+      expect(attempts).toBe(t.db.kind === 'postgres' ? 3 : 2);
     });
 
     it('the notifier wakes listeners after commit, including across instances on PostgreSQL', async () => {
-      const here = new FeedNotifier(db, 'instance-a');
-      const there = new FeedNotifier(db, 'instance-b');
+      const here = new FeedNotifier(t.db, 'instance-a');
+      const there = new FeedNotifier(t.db, 'instance-b');
       await here.start();
       await there.start();
       const wokenHere: string[] = [];
@@ -119,7 +111,7 @@ for (const target of testDatabases()) {
       expect(here.listenerCount).toBe(2);
       here.notifyFeed('business-1');
       expect(wokenHere).toEqual(['business-1']);
-      if (db.kind === 'postgres') {
+      if (t.db.kind === 'postgres') {
         for (let i = 0; i < 50 && wokenThere.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
         expect(wokenThere).toEqual(['business-1']);
       } else {

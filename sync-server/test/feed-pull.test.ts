@@ -1,42 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Db } from '../src/db/db.js';
 import { readFeedPage } from '../src/feed/pull.js';
-import { buildTestApp, createTestBusiness, deviceAuth, login, openMigrated, testDatabases, type TestApp, type TestBusiness } from './support/index.js';
-import { TillEvents, pushBody, type Envelope } from './ingest-event-builder.js';
+import { buildTestApp, deviceAuth, login, testDatabases, type TestBusiness } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
 
 for (const target of testDatabases()) {
   describe(`pull feed (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
-    beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
-    });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
-    });
+    const t = useServerSuite(target);
 
-    async function setup(): Promise<{ business: TestBusiness; till: TillEvents }> {
-      const business = await createTestBusiness(t.deps);
-      return { business, till: new TillEvents(business.till.id, business.cashier.id, t.random.int(1, 1e9), business.till.receipt_prefix) };
-    }
-    const push = (business: TestBusiness, events: Envelope[]) =>
-      t.app.inject({ method: 'POST', url: '/v1/sync/push', headers: deviceAuth(business), payload: pushBody(business.till.id, events) });
     const pull = async (business: TestBusiness, query: string) => {
       const res = await t.app.inject({ method: 'GET', url: `/v1/sync/pull?${query}`, headers: deviceAuth(business) });
       return { status: res.statusCode, body: res.json() };
     };
 
     it('returns stock levels, balances and the till acked_seq after a push, and nothing after the new cursor', async () => {
-      const { business, till } = await setup();
+      const { business, till } = await t.newBusinessWithTill();
       const start = await pull(business, 'after=0');
       expect(start.status).toBe(200);
       expect(start.body.acked_seq).toBe(0);
       const sugar = business.products[0]!;
-      await push(business, [till.sale([[sugar, 2]]), till.sale([[sugar, 1]])]);
+      await t.push(business, [till.sale([[sugar, 2]]), till.sale([[sugar, 1]])]);
       const page = await pull(business, `after=${start.body.cursor}`);
       const kinds = page.body.changes.map((c: { kind: string }) => c.kind);
       expect(kinds).toEqual(['stock_level', 'till_state']);
@@ -57,33 +41,33 @@ for (const target of testDatabases()) {
     });
 
     it('reports acked_seq as of the cursor, and never splits one push across two pages', async () => {
-      const { business, till } = await setup();
+      const { business, till } = await t.newBusinessWithTill();
       const [a, b, c] = business.products;
       const base = Number((await pull(business, 'after=0')).body.cursor);
-      await push(business, [till.sale([[a!, 1], [b!, 1000], [c!, 1]])]); // 3 levels + till_state
-      await push(business, [till.sale([[a!, 1]])]); // 1 level + till_state
-      const first = await readFeedPage(db, business.business_id, base, { tillId: business.till.id, limit: 2 });
+      await t.push(business, [till.sale([[a!, 1], [b!, 1000], [c!, 1]])]); // 3 levels + till_state
+      await t.push(business, [till.sale([[a!, 1]])]); // 1 level + till_state
+      const first = await readFeedPage(t.db, business.business_id, base, { tillId: business.till.id, limit: 2 });
       expect(first.changes.map((ch) => ch.kind)).toEqual(['stock_level', 'stock_level', 'stock_level', 'till_state']);
       expect(first.acked_seq).toBe(1);
-      const second = await readFeedPage(db, business.business_id, Number(first.cursor), { tillId: business.till.id, limit: 2 });
+      const second = await readFeedPage(t.db, business.business_id, Number(first.cursor), { tillId: business.till.id, limit: 2 });
       expect(second.changes.map((ch) => ch.kind)).toEqual(['stock_level', 'till_state']);
       expect(second.acked_seq).toBe(2);
     });
 
     it('refuses a malformed cursor or wait with 400 naming the field', async () => {
-      const { business } = await setup();
+      const { business } = await t.newBusinessWithTill();
       expect((await pull(business, 'after=abc')).body).toMatchObject({ code: 'invalid_input', field: 'after' });
       expect((await pull(business, 'wait=31')).body).toMatchObject({ code: 'invalid_input', field: 'wait' });
       expect((await pull(business, 'colour=red')).status).toBe(400);
     });
 
     it('wakes a long-poll when a push lands, and times out empty otherwise', async () => {
-      const { business, till } = await setup();
+      const { business, till } = await t.newBusinessWithTill();
       const cursor = (await pull(business, 'after=0')).body.cursor;
       const started = Date.now();
       const waiting = pull(business, `after=${cursor}&wait=20`);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await push(business, [till.sale([[business.products[0]!, 1]])]);
+      await t.push(business, [till.sale([[business.products[0]!, 1]])]);
       const woke = await waiting;
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(woke.body.changes.map((c: { kind: string }) => c.kind)).toEqual(['stock_level', 'till_state']);
@@ -95,14 +79,14 @@ for (const target of testDatabases()) {
       console.warn('[feed-pull] cross-instance wake-up runs on PostgreSQL only: PGlite is one embedded instance, woken in-process.');
     }
     it.runIf(target.name === 'postgres')('wakes a long-poll held by another server instance (LISTEN/NOTIFY)', async () => {
-      const { business, till } = await setup();
-      const other = await buildTestApp(db);
+      const { business, till } = await t.newBusinessWithTill();
+      const other = await buildTestApp(t.db);
       try {
         const cursor = (await pull(business, 'after=0')).body.cursor;
         const started = Date.now();
         const waiting = other.app.inject({ method: 'GET', url: `/v1/sync/pull?after=${cursor}&wait=20`, headers: deviceAuth(business) });
         await new Promise((resolve) => setTimeout(resolve, 300));
-        await push(business, [till.sale([[business.products[0]!, 1]])]);
+        await t.push(business, [till.sale([[business.products[0]!, 1]])]);
         const woke = (await waiting).json();
         expect(Date.now() - started).toBeLessThan(10_000);
         expect(woke.changes.map((c: { kind: string }) => c.kind)).toEqual(['stock_level', 'till_state']);
@@ -112,7 +96,7 @@ for (const target of testDatabases()) {
     });
 
     it('answers 503 with Retry-After when the instance holds its maximum of waiters', async () => {
-      const { business } = await setup();
+      const { business } = await t.newBusinessWithTill();
       const held = [];
       for (let w = t.app.feedWaiters.register('filler'); w !== null; w = t.app.feedWaiters.register('filler')) held.push(w);
       try {
@@ -129,7 +113,7 @@ for (const target of testDatabases()) {
     });
 
     it('streams the same feed as SSE to the owner, resuming from Last-Event-ID', async () => {
-      const { business, till } = await setup();
+      const { business, till } = await t.newBusinessWithTill();
       const session = await login(t.app, business.owner.email, business.owner.password);
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = t.app.server.address() as AddressInfo;
@@ -149,7 +133,7 @@ for (const target of testDatabases()) {
       });
       req.end();
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await push(business, [till.sale([[business.products[0]!, 1]])]);
+      await t.push(business, [till.sale([[business.products[0]!, 1]])]);
       await gotTwo;
       req.destroy();
       const text = received.join('');

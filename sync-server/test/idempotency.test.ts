@@ -1,27 +1,18 @@
 /** Idempotency-Key (DESIGN §6): replay the first response, refuse a reused key, survive races. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyRequest } from 'fastify';
-import type { Db } from '../src/db/db.js';
 import { idempotencyKeyFrom, withIdempotency } from '../src/http/idempotency.js';
-import { buildTestApp, createTestBusiness, openMigrated, testDatabases, type TestApp } from './support/index.js';
+import { createTestBusiness, testDatabases } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
 import { isPaymeError } from '@payme/shared';
 
 for (const target of testDatabases()) {
   describe(`idempotency keys (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
-    beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
-    });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
-    });
+    const t = useServerSuite(target);
 
     /** A "money" effect: one row per run, so double runs are visible. */
     async function pay(businessId: string, key: string, body: { amount_cents: number }) {
-      return db.transaction((tx) =>
+      return t.db.transaction((tx) =>
         withIdempotency(tx, businessId, key, body, async () => {
           await tx.query(`INSERT INTO settings (business_id, key, value, updated_at) VALUES ($1, $2, $3, now())`, [businessId, `pay-${key}-${Math.random()}`, JSON.stringify(body)]);
           return { statusCode: 201, body: { paid_cents: body.amount_cents } };
@@ -29,7 +20,7 @@ for (const target of testDatabases()) {
       );
     }
     const runs = async (businessId: string, key: string) =>
-      (await db.query('SELECT 1 FROM settings WHERE business_id = $1 AND key LIKE $2', [businessId, `pay-${key}-%`])).length;
+      (await t.db.query('SELECT 1 FROM settings WHERE business_id = $1 AND key LIKE $2', [businessId, `pay-${key}-%`])).length;
 
     it('the same key and body replays the first response and runs once', async () => {
       const { business_id } = await createTestBusiness(t.deps);
@@ -61,7 +52,7 @@ for (const target of testDatabases()) {
     it('a failed request stores no key, so its retry runs', async () => {
       const { business_id } = await createTestBusiness(t.deps);
       await expect(
-        db.transaction((tx) => withIdempotency(tx, business_id, 'k3', { amount_cents: 1 }, async () => Promise.reject(new Error('provider down')))),
+        t.db.transaction((tx) => withIdempotency(tx, business_id, 'k3', { amount_cents: 1 }, async () => Promise.reject(new Error('provider down')))),
       ).rejects.toThrow('provider down');
       const retry = await pay(business_id, 'k3', { amount_cents: 1 });
       expect(retry.replayed).toBe(false);

@@ -3,11 +3,11 @@
  * lists, correctly chained events with random or mutated payloads, broken chains — never yield a
  * 500 or a partial write, and every refusal is a 4xx with a code and the field.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { event_types, genesis_hash, recordHash } from '@payme/shared';
-import type { Db } from '../src/db/db.js';
-import { buildTestApp, createTestBusiness, deviceAuth, openMigrated, testDatabases, type TestApp, type TestBusiness } from './support/index.js';
+import { createTestBusiness, deviceAuth, testDatabases, type TestBusiness } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
 import { TillEvents } from './ingest-event-builder.js';
 
 /** Issue 4 asks for at least these; PUSH_FUZZ_RUNS overrides both for a quick local run. */
@@ -48,24 +48,17 @@ type FuzzCase = typeof caseArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
 for (const target of testDatabases()) {
   describe(`push fuzzing (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
+    const t = useServerSuite(target);
     let business: TestBusiness;
     let till: TillEvents;
     beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
       business = await createTestBusiness(t.deps);
       till = new TillEvents(business.till.id, business.cashier.id, 4242, business.till.receipt_prefix);
-    });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
     });
 
     /** Producer state and the business's gapless counters: any write moves one of them. */
     async function snapshot() {
-      const rows = await db.query<{ acked_seq: number; head_hash: string; audit_seq: number; feed_seq: number }>(
+      const rows = await t.db.query<{ acked_seq: number; head_hash: string; audit_seq: number; feed_seq: number }>(
         `SELECT t.acked_seq, t.head_hash, b.audit_seq, b.feed_seq
            FROM tills t JOIN businesses b ON b.id = t.business_id WHERE t.id = $1`,
         [business.till.id],
@@ -74,7 +67,7 @@ for (const target of testDatabases()) {
     }
 
     const eventsAfter = async (seq: number) =>
-      Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM till_events WHERE business_id = $1 AND till_id = $2 AND seq > $3', [business.business_id, business.till.id, seq]))[0]?.n);
+      Number((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM till_events WHERE business_id = $1 AND till_id = $2 AND seq > $3', [business.business_id, business.till.id, seq]))[0]?.n);
 
     /** Builds the body for one case against the till's real chain head (the till's state is restored after). */
     function buildBody(c: FuzzCase): unknown {
@@ -169,7 +162,7 @@ for (const target of testDatabases()) {
       expect(statuses.get(200)).toBeGreaterThan(0);
       expect(statuses.get(400)).toBeGreaterThan(0);
       expect(statuses.get(409)).toBeGreaterThan(0);
-      const sales = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sales WHERE business_id = $1', [business.business_id]);
+      const sales = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sales WHERE business_id = $1', [business.business_id]);
       expect(sales[0]?.n).toBeGreaterThan(0);
     }, 600_000);
   });

@@ -1,37 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordHash } from '@payme/shared';
-import type { Db } from '../src/db/db.js';
 import { replayQuarantine } from '../src/quarantine/replay.js';
 import { appendAuditEntries } from '../src/ingest/audit-batch.js';
-import { buildTestApp, createTestBusiness, deviceAuth, login, openMigrated, testDatabases, type TestApp, type TestBusiness } from './support/index.js';
-import { TillEvents, pushBody, type Envelope } from './ingest-event-builder.js';
+import { createTestBusiness, deviceAuth, login, testDatabases, type TestBusiness } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
+import type { Envelope } from './ingest-event-builder.js';
 
 for (const target of testDatabases()) {
   describe(`recover and quarantine replay (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
-    beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
-    });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
-    });
+    const t = useServerSuite(target);
 
-    async function setup(): Promise<{ business: TestBusiness; till: TillEvents }> {
-      const business = await createTestBusiness(t.deps);
-      return { business, till: new TillEvents(business.till.id, business.cashier.id, t.random.int(1, 1e9), business.till.receipt_prefix) };
-    }
-    const push = (business: TestBusiness, events: Envelope[], epoch = 1) =>
-      t.app.inject({ method: 'POST', url: '/v1/sync/push', headers: deviceAuth(business), payload: pushBody(business.till.id, events, epoch) });
     const recover = (business: TestBusiness, body: Record<string, unknown>) =>
       t.app.inject({ method: 'POST', url: '/v1/sync/recover', headers: deviceAuth(business), payload: body });
 
     it('recover returns the events after the common seq, the head, the receipt counter and a new epoch; the old epoch is fenced', async () => {
-      const { business, till } = await setup();
+      const { business, till } = await t.newBusinessWithTill();
       const events = [till.sale([[business.products[0]!, 1]]), till.sale([[business.products[0]!, 1]]), till.sale([[business.products[0]!, 1]])];
-      await push(business, events);
+      await t.push(business, events);
       const res = await recover(business, { till_id: business.till.id, epoch: 1, last_common_seq: 1 });
       expect(res.statusCode).toBe(200);
       const body = res.json();
@@ -40,13 +25,13 @@ for (const target of testDatabases()) {
       // What the server returns hashes exactly as the till sent it.
       expect(body.events.map((e: Envelope) => recordHash(e))).toEqual([events[1]!.hash, events[2]!.hash]);
       const next = till.sale([[business.products[0]!, 1]]);
-      const fenced = await push(business, [next], 1);
+      const fenced = await t.push(business, [next], 1);
       expect(fenced.statusCode).toBe(409);
       expect(fenced.json()).toMatchObject({ code: 'till_fenced', epoch: 2, field: 'epoch' });
-      const resumed = await push(business, [next], 2);
+      const resumed = await t.push(business, [next], 2);
       expect(resumed.statusCode).toBe(200);
       expect(resumed.json().acked_seq).toBe(4);
-      const future = await push(business, [till.sale([[business.products[0]!, 1]])], 7);
+      const future = await t.push(business, [till.sale([[business.products[0]!, 1]])], 7);
       expect(future.statusCode).toBe(400);
       expect(future.json().field).toBe('epoch');
       const other = await recover(business, { till_id: (await createTestBusiness(t.deps)).till.id });
@@ -54,9 +39,9 @@ for (const target of testDatabases()) {
     });
 
     it('a repeated recover answers the same without a second bump; an older epoch after a push is fenced', async () => {
-      const { business, till } = await setup();
+      const { business, till } = await t.newBusinessWithTill();
       const events = [till.sale([[business.products[0]!, 1]]), till.sale([[business.products[0]!, 1]])];
-      await push(business, events);
+      await t.push(business, events);
       const body = { till_id: business.till.id, epoch: 1, last_common_seq: 1 };
       const first = await recover(business, body);
       const repeat = await recover(business, body);
@@ -67,36 +52,36 @@ for (const target of testDatabases()) {
       const page = await recover(business, { ...body, epoch: 2 });
       expect(page.json().epoch).toBe(3);
       expect((await recover(business, body)).json()).toMatchObject({ epoch: 3, common_seq: 1 });
-      const audit = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE business_id = $1 AND kind = 'till_recovered'`, [business.business_id]);
+      const audit = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE business_id = $1 AND kind = 'till_recovered'`, [business.business_id]);
       expect(audit).toEqual([{ n: 2 }]);
       const future = await recover(business, { ...body, epoch: 9 });
       expect(future.statusCode).toBe(400);
       expect(future.json().field).toBe('epoch');
       // The recovered till pushes under its new epoch: a late duplicate (or a clone) is fenced now.
-      expect((await push(business, [till.sale([[business.products[0]!, 1]])], 3)).statusCode).toBe(200);
+      expect((await t.push(business, [till.sale([[business.products[0]!, 1]])], 3)).statusCode).toBe(200);
       const late = await recover(business, body);
       expect(late.statusCode).toBe(409);
       expect(late.json()).toMatchObject({ code: 'till_fenced', epoch: 3, field: 'epoch' });
       expect((await recover(business, { ...body, epoch: 2 })).statusCode).toBe(409);
-      const tills = await db.query<{ epoch: number }>('SELECT epoch FROM tills WHERE id = $1', [business.till.id]);
+      const tills = await t.db.query<{ epoch: number }>('SELECT epoch FROM tills WHERE id = $1', [business.till.id]);
       expect(tills).toEqual([{ epoch: 3 }]);
     });
 
     it('replay applies quarantined events that now pass (the customer arrived), once', async () => {
-      const { business, till } = await setup();
+      const { business, till } = await t.newBusinessWithTill();
       const customerId = till.id();
       const sale = till.sale([[business.products[0]!, 2]], { tender: 'credit', customer_id: customerId });
       const garbage = till.event('sale_completed', { nonsense: true });
-      const first = await push(business, [sale, garbage]);
+      const first = await t.push(business, [sale, garbage]);
       expect(first.json().results.map((r: { status: string }) => r.status)).toEqual(['quarantined', 'quarantined']);
-      expect(await replayQuarantine(db, t.deps, business.business_id)).toEqual({ businesses: 1, examined: 2, applied: 0, still_quarantined: 2 });
+      expect(await replayQuarantine(t.db, t.deps, business.business_id)).toEqual({ businesses: 1, examined: 2, applied: 0, still_quarantined: 2 });
       // The customer is created by the owner meanwhile.
       const session = await login(t.app, business.owner.email, business.owner.password);
       const created = await t.app.inject({ method: 'POST', url: '/v1/customers', headers: session.bearer, payload: { id: customerId, name: 'Baba Otieno', credit_limit_cents: 100_000 } });
       expect(created.statusCode).toBe(201);
-      expect(await replayQuarantine(db, t.deps)).toMatchObject({ applied: 1 });
-      expect(await replayQuarantine(db, t.deps, business.business_id)).toEqual({ businesses: 1, examined: 1, applied: 0, still_quarantined: 1 });
-      const balance = await db.query('SELECT balance_cents FROM customer_balances WHERE customer_id = $1', [customerId]);
+      expect(await replayQuarantine(t.db, t.deps)).toMatchObject({ applied: 1 });
+      expect(await replayQuarantine(t.db, t.deps, business.business_id)).toEqual({ businesses: 1, examined: 1, applied: 0, still_quarantined: 1 });
+      const balance = await t.db.query('SELECT balance_cents FROM customer_balances WHERE customer_id = $1', [customerId]);
       expect(balance).toEqual([{ balance_cents: 35_000 }]);
       const list = await t.app.inject({ method: 'GET', url: '/v1/quarantine', headers: session.bearer });
       const rows = list.json().events as { seq: number; replayed_at: string | null }[];
@@ -107,10 +92,10 @@ for (const target of testDatabases()) {
     });
 
     it('keeps an event with a NUL character as text, quarantined, and the chain moves on', async () => {
-      const { business, till } = await setup();
+      const { business, till } = await t.newBusinessWithTill();
       const bad = till.event('customer_created', { customer_id: till.id(), name: 'Nul\u0000name', credit_limit: 0 });
       const good = till.sale([[business.products[0]!, 1]]);
-      const res = await push(business, [bad, good]);
+      const res = await t.push(business, [bad, good]);
       expect(res.statusCode).toBe(200);
       expect(res.json().results.map((r: { reason?: string; status: string }) => r.reason?.split(':')[0] ?? r.status)).toEqual(['unstorable_text', 'applied']);
       const recovered = await recover(business, { till_id: business.till.id });
@@ -118,8 +103,8 @@ for (const target of testDatabases()) {
     });
 
     it('batched audit entries verify like single ones, interleaved with them', async () => {
-      const { business } = await setup();
-      await db.transaction(async (tx) => {
+      const { business } = await t.newBusinessWithTill();
+      await t.db.transaction(async (tx) => {
         await appendAuditEntries(tx, business.business_id, [
           { kind: 'test_a', actor: null, subject: 's', data: { n: 1, skip: undefined }, occurred_at: '2026-11-26T08:00:00.000Z' },
           { kind: 'test_b', actor: 'x', subject: null, data: [1, 'two'], occurred_at: '2026-11-26T08:00:00.001Z' },
@@ -128,7 +113,7 @@ for (const target of testDatabases()) {
         await appendAuditEntries(tx, business.business_id, [{ kind: 'test_c', actor: null, subject: null, data: null, occurred_at: '2026-11-26T08:00:02.000Z' }]);
         expect(await appendAuditEntries(tx, business.business_id, [])).toBeNull();
       });
-      expect(await t.deps.audit.verify(db, business.business_id)).toMatchObject({ ok: true });
+      expect(await t.deps.audit.verify(t.db, business.business_id)).toMatchObject({ ok: true });
     });
   });
 }

@@ -1,32 +1,25 @@
 /** Owner writes as an owner sees them: each change lands with its audit entry and feed change. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifySecret } from '@payme/shared';
-import type { Db } from '../src/db/db.js';
 import { readFeedChanges } from '../src/feed/changes.js';
-import { buildTestApp, createTestBusiness, login, openMigrated, testDatabases, type Session, type TestApp, type TestBusiness } from './support/index.js';
+import { createTestBusiness, login, testDatabases, type Session, type TestBusiness } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
 
 for (const target of testDatabases()) {
   describe(`owner API (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
+    const t = useServerSuite(target);
     let business: TestBusiness;
     let owner: Session;
 
-    const heads = async () => (await db.query<{ audit_seq: number; feed_seq: number }>('SELECT audit_seq, feed_seq FROM businesses WHERE id = $1', [business.business_id]))[0]!;
-    const lastAudit = async () => (await db.query<{ kind: string; actor: string; subject: string; data: Record<string, unknown> }>('SELECT kind, actor, subject, data FROM audit_log WHERE business_id = $1 ORDER BY seq DESC LIMIT 1', [business.business_id]))[0]!;
-    const lastFeed = async () => (await db.query<{ kind: string; entity_id: string; data: Record<string, unknown> }>('SELECT kind, entity_id, data FROM feed_changes WHERE business_id = $1 ORDER BY change_seq DESC LIMIT 1', [business.business_id]))[0]!;
+    const heads = async () => (await t.db.query<{ audit_seq: number; feed_seq: number }>('SELECT audit_seq, feed_seq FROM businesses WHERE id = $1', [business.business_id]))[0]!;
+    const lastAudit = async () => (await t.db.query<{ kind: string; actor: string; subject: string; data: Record<string, unknown> }>('SELECT kind, actor, subject, data FROM audit_log WHERE business_id = $1 ORDER BY seq DESC LIMIT 1', [business.business_id]))[0]!;
+    const lastFeed = async () => (await t.db.query<{ kind: string; entity_id: string; data: Record<string, unknown> }>('SELECT kind, entity_id, data FROM feed_changes WHERE business_id = $1 ORDER BY change_seq DESC LIMIT 1', [business.business_id]))[0]!;
     const send = (method: 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'GET', url: string, payload?: unknown) =>
       t.app.inject({ method, url, headers: owner.bearer, ...(payload === undefined ? {} : { payload: payload as object }) });
 
     beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
       business = await createTestBusiness(t.deps);
       owner = await login(t.app, business.owner.email, business.owner.password);
-    });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
     });
 
     it('creating a product by weight writes the row, one audit entry and one feed change', async () => {
@@ -156,7 +149,7 @@ for (const target of testDatabases()) {
       expect(zone.json()).toEqual({ key: 'time_zone', value: 'Africa/Kampala' });
       const cutoff = await send('PUT', '/v1/settings/business_day_cutoff', { value: '04:00' });
       expect(cutoff.statusCode).toBe(200);
-      const row = await db.query('SELECT time_zone, business_day_cutoff FROM businesses WHERE id = $1', [business.business_id]);
+      const row = await t.db.query('SELECT time_zone, business_day_cutoff FROM businesses WHERE id = $1', [business.business_id]);
       expect(row[0]).toEqual({ time_zone: 'Africa/Kampala', business_day_cutoff: '04:00' });
       expect(await lastAudit()).toMatchObject({ kind: 'setting.changed', subject: 'business_day_cutoff', data: { from: '00:00', to: '04:00' } });
       expect((await send('PUT', '/v1/settings/time_zone', { value: 'Mars/Olympus' })).json()).toMatchObject({ field: 'value' });
@@ -186,7 +179,7 @@ for (const target of testDatabases()) {
       expect(checkpoint.json()).toMatchObject({ checkpoint: { seq: head, business_id: business.business_id }, public_key: t.deps.audit.publicKeyHex });
       const verify = await send('GET', '/v1/audit/verify');
       expect(verify.json()).toMatchObject({ ok: true, head_seq: head, last_checkpoint_seq: head });
-      const feed = await readFeedChanges(db, business.business_id, 0, 1000);
+      const feed = await readFeedChanges(t.db, business.business_id, 0, 1000);
       expect(feed.length).toBe((await heads()).feed_seq);
       expect((await send('GET', '/v1/audit/entries?limit=5000')).json()).toMatchObject({ field: 'limit' });
     });

@@ -4,9 +4,10 @@
  * a code and the field; every success moved the audit log and the feed by exactly one entry.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.js';
-import { buildTestApp, createTestBusiness, login, openMigrated, testDatabases, type Session, type TestApp, type TestBusiness } from './support/index.js';
+import { createTestBusiness, login, testDatabases, type Session, type TestBusiness } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
 
 const runs = { pglite: Number(process.env.FUZZ_RUNS_PGLITE ?? 5_000), postgres: Number(process.env.FUZZ_RUNS_POSTGRES ?? 1_000) };
 
@@ -114,25 +115,18 @@ async function currentIds(db: Db, business: TestBusiness): Promise<Ids> {
 
 for (const target of testDatabases()) {
   describe(`owner write fuzzing (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
+    const t = useServerSuite(target);
     let business: TestBusiness;
     let session: Session;
 
     beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
       business = await createTestBusiness(t.deps);
       session = await login(t.app, business.owner.email, business.owner.password);
     });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
-    });
 
     it(`${runs[target.name]} generated owner writes: no 500, no partial write, every refusal names code and field`, async () => {
-      let ids = await currentIds(db, business);
-      let last = await counters(db, business.business_id);
+      let ids = await currentIds(t.db, business);
+      let last = await counters(t.db, business.business_id);
       const statuses = new Map<number, number>();
       const refusals = new Map<string, number>();
       let iteration = 0;
@@ -140,7 +134,7 @@ for (const target of testDatabases()) {
         fc.asyncProperty(call, async (generated) => {
           let c = generated;
           iteration += 1;
-          if (iteration % 250 === 0) ids = await currentIds(db, business);
+          if (iteration % 250 === 0) ids = await currentIds(t.db, business);
           // Requests run one at a time, so the counters after the last request are the ones before this.
           const before = last;
           const url = c.url(ids);
@@ -158,7 +152,7 @@ for (const target of testDatabases()) {
             const key = `${c.method} ${url.split('/').slice(0, 3).join('/')} ${res.json().field}: ${res.json().message}`.slice(0, 120);
             refusals.set(key, (refusals.get(key) ?? 0) + 1);
           }
-          const after = await counters(db, business.business_id);
+          const after = await counters(t.db, business.business_id);
           last = after;
           const where = `${c.method} ${url} ${JSON.stringify(c.body ?? c.raw)?.slice(0, 300)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
           expect(res.statusCode, where).toBeLessThan(500);
@@ -179,7 +173,7 @@ for (const target of testDatabases()) {
       console.info(`[owner fuzz ${target.name}] statuses`, Object.fromEntries(statuses));
       if (process.env.FUZZ_VERBOSE) console.info([...refusals].sort((x, y) => y[1] - x[1]).slice(0, 25));
       expect((statuses.get(200) ?? 0) + (statuses.get(201) ?? 0)).toBeGreaterThan(0);
-      expect((await t.deps.audit.verify(db, business.business_id)).ok).toBe(true);
+      expect((await t.deps.audit.verify(t.db, business.business_id)).ok).toBe(true);
     }, 300_000);
   });
 }

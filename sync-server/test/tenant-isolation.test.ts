@@ -4,9 +4,10 @@
  * caller of business A — owner session and device token both — can neither read nor change
  * anything of business B, whatever ids of B it puts in the path, query or body.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.js';
-import { buildTestApp, createTestBusiness, deviceAuth, login, openMigrated, testDatabases, type TestApp, type TestBusiness } from './support/index.js';
+import { createTestBusiness, deviceAuth, login, testDatabases, type TestBusiness } from './support/index.js';
+import { useServerSuite } from './support/server-suite.js';
 
 /** DESIGN §6: health, login, enrollment, Daraja callbacks (secret in the path), static files. */
 function isAllowedPublic(method: string, url: string): boolean {
@@ -32,24 +33,17 @@ async function snapshot(db: Db, businessId: string): Promise<string> {
 
 for (const target of testDatabases()) {
   describe(`tenant isolation (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
+    const t = useServerSuite(target, { mpesa: true });
     let a: TestBusiness;
     let b: TestBusiness;
     let bCustomerId: string;
 
     beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db, { mpesa: true });
       a = await createTestBusiness(t.deps);
       b = await createTestBusiness(t.deps);
       const bOwner = await login(t.app, b.owner.email, b.owner.password);
       const customer = await t.app.inject({ method: 'POST', url: '/v1/customers', headers: bOwner.bearer, payload: { name: 'Mama Njeri', phone: '254712345678', credit_limit_cents: 500_000 } });
       bCustomerId = customer.json().id;
-    });
-    afterAll(async () => {
-      await t?.app.close();
-      await db?.close();
     });
 
     it('public routes are exactly the public list of DESIGN §6', () => {
@@ -70,7 +64,7 @@ for (const target of testDatabases()) {
     });
 
     it("a caller of business A cannot read or change business B's records, with an owner session or a device token", async () => {
-      const before = await snapshot(db, b.business_id);
+      const before = await snapshot(t.db, b.business_id);
       const bIds = [b.business_id, b.store_id, b.owner.id, b.manager.id, b.cashier.id, b.till.id, bCustomerId, ...b.products.map((p) => p.id)];
       const aOwner = await login(t.app, a.owner.email, a.owner.password);
       const callers = [
@@ -92,7 +86,7 @@ for (const target of testDatabases()) {
           for (const id of bIds) expect(res.body.includes(id), `${where} leaks ${id}`).toBe(false);
         }
       }
-      expect(await snapshot(db, b.business_id)).toBe(before);
+      expect(await snapshot(t.db, b.business_id)).toBe(before);
     });
   });
 }

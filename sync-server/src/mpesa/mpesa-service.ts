@@ -162,6 +162,9 @@ export class MpesaService {
     worked += await sweepReversalRequests(this);
     worked += await sweepClaims(this.env.db, this.env);
     for (let i = 0; i < drain_batch_max; i += 1) {
+      // Jobs too let acknowledgements go first: an STK confirmation is a query to Daraja and
+      // several statements, while Daraja waits on the answer to its next callback.
+      await this.yieldToAcknowledgements();
       const job = await claimDueJob(this.env.db, this.env.clock);
       if (!job) break;
       worked += 1;

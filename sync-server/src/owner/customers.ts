@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { sale_total_cents_max, uuidv7 } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import type { StaffPrincipal } from '../auth/principal.js';
-import { badRequest, notFound, parseInput } from '../http/errors.js';
+import { badRequest, parseInput } from '../http/errors.js';
 import { idParams, nameField, strictBody, uuidField } from '../http/input.js';
 import { ownerWrite } from './owner-write.js';
-import { listQuery } from './list-query.js';
+import { listPage, lockForPatch, type OwnerTable } from './owner-table.js';
 
 export const phoneField = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a phone number like 254712345678') })
@@ -43,17 +43,13 @@ export interface Customer {
 }
 
 const customer_columns = `id::text AS id, name, phone, credit_limit_cents, active, updated_at`;
+const customers_table: OwnerTable = { name: 'customers', columns: customer_columns, noun: 'customer' };
 const toCustomer = (row: Omit<Customer, 'updated_at'> & { updated_at: Date | string }): Customer => ({ ...row, updated_at: new Date(row.updated_at).toISOString() });
 
 export async function registerCustomerRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.get('/v1/customers', { config: { access: 'manager' } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
-    const query = parseInput(listQuery, request.query, 'query');
-    const rows = await deps.db.query<Customer>(`SELECT ${customer_columns} FROM customers WHERE business_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3`, [
-      principal.business_id,
-      query.limit,
-      query.offset,
-    ]);
+    const rows = await listPage<Customer>(deps.db, customers_table, principal.business_id, request.query);
     return { customers: rows.map(toCustomer) };
   });
 
@@ -82,9 +78,7 @@ export async function registerCustomerRoutes(app: FastifyInstance, deps: ServerD
     const fields = Object.keys(body) as Array<keyof typeof body>;
     if (fields.length === 0) throw badRequest('invalid_input', 'body: name at least one field to change', 'body');
     return ownerWrite(deps, principal, async (tx, now) => {
-      const before = await tx.query<Customer>(`SELECT ${customer_columns} FROM customers WHERE business_id = $1 AND id = $2 FOR UPDATE`, [principal.business_id, id]);
-      const old = before[0];
-      if (!old) throw notFound('customer', 'id');
+      const old = await lockForPatch<Customer>(tx, customers_table, principal.business_id, id);
       const next = { ...toCustomer(old), ...body };
       const rows = await tx.query<Customer>(
         `UPDATE customers SET name = $3, phone = $4, credit_limit_cents = $5, active = $6, updated_at = $7

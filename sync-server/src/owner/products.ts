@@ -8,7 +8,7 @@ import type { StaffPrincipal } from '../auth/principal.js';
 import { notFound, parseInput, badRequest } from '../http/errors.js';
 import { idParams, nameField, strictBody, uuidField } from '../http/input.js';
 import { ownerWrite } from './owner-write.js';
-import { listQuery } from './list-query.js';
+import { listPage, lockForPatch, type OwnerTable } from './owner-table.js';
 
 const code_pattern = /^[\x21-\x7e]+$/;
 const codeField = (max: number, what: string) =>
@@ -75,6 +75,7 @@ export interface Product {
 }
 
 const product_columns = `id::text AS id, name, sku, barcode, price_cents, cost_cents, vat_class, unit, stock_policy, active, updated_at`;
+const products_table: OwnerTable = { name: 'products', columns: product_columns, noun: 'product' };
 
 function toProduct(row: Omit<Product, 'updated_at'> & { updated_at: Date | string }): Product {
   return { ...row, updated_at: new Date(row.updated_at).toISOString() };
@@ -97,11 +98,7 @@ export async function insertProduct(tx: Db, businessId: string, product: Omit<Pr
 export async function registerProductRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.get('/v1/products', { config: { access: 'manager' } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
-    const query = parseInput(listQuery, request.query, 'query');
-    const rows = await deps.db.query<Product>(
-      `SELECT ${product_columns} FROM products WHERE business_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3`,
-      [principal.business_id, query.limit, query.offset],
-    );
+    const rows = await listPage<Product>(deps.db, products_table, principal.business_id, request.query);
     return { products: rows.map(toProduct) };
   });
 
@@ -146,9 +143,7 @@ export async function registerProductRoutes(app: FastifyInstance, deps: ServerDe
     const fields = Object.keys(body) as Array<keyof typeof body>;
     if (fields.length === 0) throw badRequest('invalid_input', 'body: name at least one field to change', 'body');
     return ownerWrite(deps, principal, async (tx, now) => {
-      const before = await tx.query<Product>(`SELECT ${product_columns} FROM products WHERE business_id = $1 AND id = $2 FOR UPDATE`, [principal.business_id, id]);
-      const old = before[0];
-      if (!old) throw notFound('product', 'id');
+      const old = await lockForPatch<Product>(tx, products_table, principal.business_id, id);
       const next = { ...toProduct(old), ...body };
       const rows = await tx.query<Product>(
         `UPDATE products SET name = $3, sku = $4, barcode = $5, price_cents = $6, cost_cents = $7, vat_class = $8, unit = $9,

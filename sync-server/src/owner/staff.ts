@@ -13,7 +13,7 @@ import { badRequest, conflict, notFound, parseInput } from '../http/errors.js';
 import { idParams, nameField, strictBody, uuidField } from '../http/input.js';
 import { emailField, password_chars_max } from '../auth/routes.js';
 import { ownerWrite } from './owner-write.js';
-import { listQuery } from './list-query.js';
+import { listPage, lockForPatch, type OwnerTable } from './owner-table.js';
 
 export const password_chars_min = 10;
 
@@ -62,6 +62,7 @@ export interface StaffFeedData extends Omit<StaffMember, 'has_pin' | 'has_passwo
 }
 
 const staff_columns = `id::text AS id, name, role, email, active, pin_hash, password_hash, updated_at`;
+const staff_table: OwnerTable = { name: 'staff', columns: staff_columns, noun: 'staff member' };
 type StaffRow = Omit<StaffMember, 'has_pin' | 'has_password' | 'updated_at'> & { pin_hash: string | null; password_hash: string | null; updated_at: Date | string };
 
 function toStaff(row: StaffRow): StaffMember {
@@ -101,12 +102,7 @@ export async function registerStaffRoutes(app: FastifyInstance, deps: ServerDeps
 
   app.get('/v1/staff', { config: { access: 'manager' } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
-    const query = parseInput(listQuery, request.query, 'query');
-    const rows = await deps.db.query<StaffRow>(`SELECT ${staff_columns} FROM staff WHERE business_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3`, [
-      principal.business_id,
-      query.limit,
-      query.offset,
-    ]);
+    const rows = await listPage<StaffRow>(deps.db, staff_table, principal.business_id, request.query);
     return { staff: rows.map(toStaff) };
   });
 
@@ -139,9 +135,7 @@ export async function registerStaffRoutes(app: FastifyInstance, deps: ServerDeps
     const fields = Object.keys(body) as Array<keyof typeof body>;
     if (fields.length === 0) throw badRequest('invalid_input', 'body: name at least one field to change', 'body');
     return ownerWrite(deps, principal, async (tx, now) => {
-      const before = await tx.query<StaffRow>(`SELECT ${staff_columns} FROM staff WHERE business_id = $1 AND id = $2 FOR UPDATE`, [principal.business_id, id]);
-      const old = before[0];
-      if (!old) throw notFound('staff member', 'id');
+      const old = await lockForPatch<StaffRow>(tx, staff_table, principal.business_id, id);
       const role = body.role ?? old.role;
       const email = body.email === undefined ? old.email : (body.email?.toLowerCase() ?? null);
       const active = body.active ?? old.active;

@@ -9,6 +9,8 @@
  * - `createTestBusiness(deps)`: a fresh tenant (business, store, owner, manager, cashier,
  *   3 products, an enrolled till with its device token, an unused enrollment code).
  * - `login(app, email, password)`: a session (bearer token, csrf token, cookie header).
+ * - `useServerSuite(target)` (server-suite.ts): all of the above wired into one describe block's
+ *   hooks, plus `newBusinessWithTill()` and `push()` for the ingest and feed suites.
  */
 import { ManualClock, SeededRandom, cryptoRandom } from '@payme/shared';
 import type { FastifyInstance } from 'fastify';
