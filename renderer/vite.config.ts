@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -60,9 +60,21 @@ function zodEnglishOnly(): Plugin {
   };
 }
 
+/**
+ * A production build is a production build whatever NODE_ENV the caller's environment holds.
+ * Vite takes an already-set NODE_ENV over the mode, so `vite build` started from a vitest run
+ * (NODE_ENV=test: the e2e harness rebuilds a stale dist) shipped React's development build:
+ * +240 KB and every scan's render ~2× slower, with no sign of it but the numbers. Vite reads
+ * NODE_ENV again after loading this file, so setting it here decides. A development build on
+ * purpose still works: `NODE_ENV=development vite build --mode development`.
+ */
+function productionNodeEnv(command: string, mode: string): void {
+  if (command === 'build' && mode === 'production') process.env.NODE_ENV = 'production';
+}
+
 // The cashier app is built to dist/till and loaded from disk by Electron (file://) or served by
 // the till's browser host; relative asset paths work for both.
-export default defineConfig({
+const config = {
   base: './',
   plugins: [zodEnglishOnly(), react(), contentSecurityPolicy(), tillPageAsIndex()],
   build: {
@@ -74,4 +86,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 800,
     rollupOptions: { input: { till: 'till.html' } },
   },
+} satisfies UserConfig;
+
+export default defineConfig(({ command, mode }) => {
+  productionNodeEnv(command, mode);
+  return config;
 });

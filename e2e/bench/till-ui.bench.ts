@@ -23,7 +23,7 @@
  * TILL_UI_SCANS=n changes the number of scans; TILL_UI_RENDERER=dir serves another build (an
  * unminified one for profiling); TILL_UI_TRACE=file.json writes a Chromium trace of the long cart.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,7 +34,7 @@ import { startChild, type Child } from '@payme/till/cli/child-processes';
 import { artifacts_dir, chromium_missing, chromium_path } from '../src/harness/browser.js';
 import { logIn, openShift, payCash } from '../src/harness/cashier.js';
 import { freePort } from '../src/harness/free-port.js';
-import { ensureRendererBuilt, repo_root } from '../src/harness/renderer-build.js';
+import { ensureRendererBuilt, renderer_dist, repo_root } from '../src/harness/renderer-build.js';
 import { baseline_page_source, load_probe_source, scan_probe_source, summarise, type LatencySummary } from './till-ui-probes.js';
 
 const products_n = 5_000;
@@ -220,9 +220,26 @@ async function startHost(dir: string): Promise<{ child: Child; url: string }> {
   return { child, url: ready.till_url };
 }
 
+/**
+ * The served app's main bundle, refused when it carries React's development build: that is what
+ * a build inheriting NODE_ENV=test made (+240 KB, scans ~2× slower), and it measured as a
+ * regression of the app rather than of the build.
+ */
+function appBundle(): { file: string; bytes: number } {
+  const assets = path.join(process.env.TILL_UI_RENDERER ?? renderer_dist, 'assets');
+  const name = readdirSync(assets).find((entry) => /^till-.*\.js$/.test(entry));
+  if (name === undefined) throw new Error(`no till-*.js bundle in ${assets}`);
+  const file = path.join(assets, name);
+  if (readFileSync(file, 'utf8').includes('jsxDEV')) {
+    throw new Error(`${file} holds React's development build; rebuild it (npm run build -w @payme/renderer) before measuring`);
+  }
+  return { file, bytes: statSync(file).size };
+}
+
 async function main(): Promise<void> {
   if (chromium_missing) throw new Error(`no Chromium at ${chromium_path} (install Debian chromium or set CHROMIUM_PATH)`);
   ensureRendererBuilt();
+  const bundle = appBundle();
   const dir = mkdtempSync(path.join(tmpdir(), 'payme-bench-till-ui-'));
   let host: Child | null = null;
   let browser: Browser | null = null;
@@ -303,6 +320,7 @@ async function main(): Promise<void> {
         boot_ms: median.boot_ms,
         login_ms: median.login_ms,
         samples_ms: sortedLoads,
+        bundle_kb: Math.round(bundle.bytes / 1000),
         targets: { first_load_ms_max: 1500 },
         meets_target: (sortedLoads[sortedLoads.length - 1] ?? Infinity) <= 1500,
         load_avg_1m: Number(loadavg()[0]!.toFixed(2)),

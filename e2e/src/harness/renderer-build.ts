@@ -30,6 +30,13 @@ export function rendererStale(): boolean {
 
 export function ensureRendererBuilt(): void {
   if (!rendererStale()) return;
-  const built = spawnSync('npm', ['run', 'build', '-w', '@payme/renderer'], { cwd: repo_root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  // A production build whatever the caller's NODE_ENV (vitest sets it to test, which would give
+  // React's development build: a bigger, slower bundle than cashiers get).
+  const built = spawnSync('npm', ['run', 'build', '-w', '@payme/renderer'], {
+    cwd: repo_root,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
   if (built.status !== 0) throw new Error(`npm run build -w @payme/renderer failed:\n${built.stdout}\n${built.stderr}`);
 }
