@@ -6,6 +6,7 @@ export * from './clock.js';
 export * from './random.js';
 export * from './ids.js';
 export * from './hash-chain.js';
+export * from './fast-canonical-json.js';
 export * from './payment-state.js';
 export * from './secret-hash.js';
 export * from './schemas/index.js';
