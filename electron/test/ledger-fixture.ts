@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ManualClock, SeededRandom, hashSecret, lineAmount, roundToShilling, uuidv7 } from '@payme/shared';
+import { ManualClock, PaymeError, SeededRandom, hashSecret, lineAmount, roundToShilling, uuidv7 } from '@payme/shared';
 import { openLedger, type Ledger } from '../src/ledger/ledger.js';
 
 export const ids = {
@@ -159,4 +159,15 @@ export function snapshot(ledger: Ledger): string {
   const hash = createHash('sha256');
   for (const { name } of tables) hash.update(`${name}:${JSON.stringify(db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().all())}\n`);
   return hash.digest('hex');
+}
+
+/** The typed error a command threw; fails the test when it returned or threw something else. */
+export function refusal(run: () => unknown): PaymeError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof PaymeError) return error;
+    throw error;
+  }
+  throw new Error('expected the command to be refused');
 }

@@ -1,21 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaymeError } from '@payme/shared';
-import { createTestTill, expectedTotal, ids, pins, type TestTill } from '../../test/ledger-fixture.js';
+import { createTestTill, expectedTotal, ids, pins, type TestTill, refusal } from '../../test/ledger-fixture.js';
 
 let till: TestTill;
 afterEach(() => till?.cleanup());
 
 const approval = { manager_id: ids.manager, pin: pins.manager };
-
-function refusal(run: () => unknown): PaymeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PaymeError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('customers and credit', () => {
   it('creates a customer (credit needs a manager), updates, and finds them by name or phone', () => {

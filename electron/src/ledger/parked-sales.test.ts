@@ -4,23 +4,13 @@
  * counts the early cash once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaymeError, type ParkedSaleRecord } from '@payme/shared';
-import { createTestTill, expectedTotal, ids, pins, type TestTill } from '../../test/ledger-fixture.js';
+import { type ParkedSaleRecord } from '@payme/shared';
+import { createTestTill, expectedTotal, ids, pins, type TestTill, refusal } from '../../test/ledger-fixture.js';
 
 let till: TestTill;
 afterEach(() => till?.cleanup());
 
 const approval = { manager_id: ids.manager, pin: pins.manager };
-
-function refusal(run: () => unknown): PaymeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PaymeError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 function paymentSucceeded(payment_id: string, sale_id: string, amount: number, cursor: string) {
   till.ledger.applyServerBatch({

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaymeError } from '@payme/shared';
-import { cashSale, createTestTill, expectedTotal, ids, pins, type TestTill } from '../../test/ledger-fixture.js';
+import { cashSale, createTestTill, expectedTotal, ids, pins, type TestTill, refusal } from '../../test/ledger-fixture.js';
 
 let till: TestTill;
 afterEach(() => till?.cleanup());
@@ -8,16 +7,6 @@ afterEach(() => till?.cleanup());
 const approval = { manager_id: ids.manager, pin: pins.manager };
 const onHand = (product_id: string) => till.ledger.stockOnHand({ product_ids: [product_id] }).levels[0]!.on_hand;
 const balance = (customer_id: string) => till.ledger.customerStatement({ customer_id }).customer.balance;
-
-function refusal(run: () => unknown): PaymeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PaymeError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 function creditSale(quantity: number) {
   const lines = [{ product_id: ids.soap, quantity }];

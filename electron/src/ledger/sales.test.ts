@@ -1,22 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaymeError } from '@payme/shared';
-import { cashSale, createTestTill, expectedTotal, ids, pins, type TestTill } from '../../test/ledger-fixture.js';
+import { cashSale, createTestTill, expectedTotal, ids, pins, type TestTill, refusal } from '../../test/ledger-fixture.js';
 
 let till: TestTill;
 afterEach(() => till?.cleanup());
 
 function onHand(product_id: string): number {
   return till.ledger.stockOnHand({ product_ids: [product_id] }).levels[0]!.on_hand;
-}
-
-function refusal(run: () => unknown): PaymeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PaymeError) return error;
-    throw error;
-  }
-  throw new Error('expected the command to be refused');
 }
 
 describe('completeSale', () => {
