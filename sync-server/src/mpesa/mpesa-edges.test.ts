@@ -113,6 +113,17 @@ for (const target of testDatabases()) {
       expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     });
 
+    it('raw callbacks that arrive in one turn of the event loop share one INSERT, and each is answered after its row is committed', async () => {
+      const k = await start();
+      const statements: string[] = [];
+      const counting: Db = { ...db, query: (sql, params) => (statements.push(sql), db.query(sql, params)) };
+      const writer = new RawCallbackWriter(counting, { clock: k.clock, random });
+      const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => writer.store(k.business.business_id, 'stk', `{"n":${i}}`, null)));
+      expect(statements).toHaveLength(1);
+      const stored = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM mpesa_callbacks WHERE business_id = $1 AND callback_id = ANY($2::uuid[])', [k.business.business_id, ids]);
+      expect(stored[0]?.n).toBe(20);
+    });
+
     it('Transaction Status without initiator credentials waits; with a Daraja outage it retries; a duplicate result changes nothing', async () => {
       const k = await start();
       const { payment_id } = await k.requestStk({ phone: '254708370404', amount: 100 });

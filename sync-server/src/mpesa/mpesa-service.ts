@@ -114,6 +114,9 @@ export class MpesaService {
   async yieldToAcknowledgements(): Promise<void> {
     // Real time on purpose: this paces the process, it is not domain time.
     const started = performance.now();
+    // First a turn of the event loop: PGlite answers within microtasks, so a drain that never
+    // reached the poll phase would leave arriving callbacks unread (and uncounted) until it ends.
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.acksInFlight > 0 && performance.now() - started < ack_priority_wait_ms_max) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }

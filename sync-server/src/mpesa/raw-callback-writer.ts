@@ -32,12 +32,17 @@ export class RawCallbackWriter {
     const callbackId = uuidv7(this.env.clock, this.env.random);
     const params = [businessId, callbackId, route, body, sourceIp, isoAt(this.env.clock.now())];
     const done = new Promise<string>((resolve, reject) => this.queue.push({ params, callback_id: callbackId, resolve, reject }));
-    if (!this.writing) void this.writeAll();
+    if (!this.writing) {
+      this.writing = true;
+      // After the poll phase: every request whose bytes arrived in this turn of the event loop
+      // joins the same INSERT. Writing at once would commit each callback alone, since PGlite
+      // runs the INSERT before the next socket is even read.
+      setImmediate(() => void this.writeAll());
+    }
     return done;
   }
 
   private async writeAll(): Promise<void> {
-    this.writing = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, raw_callback_batch_rows_max);
