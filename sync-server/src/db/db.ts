@@ -176,6 +176,21 @@ function quoteIdentifier(name: string): string {
 
 // ---------------------------------------------------------------- PGlite
 
+const json_oid = 114;
+
+/**
+ * json parameters go to PGlite as their UTF-8 bytes in binary format (json's binary form is its
+ * text). As strings, PGlite measures each one's UTF-8 length with a loop over its characters,
+ * twice; a push's rows travel as a few JSON parameters of hundreds of kilobytes, and that loop
+ * was a tenth of the time a push spent on PGlite.
+ */
+const pglite_query_options = {
+  serializers: {
+    // PGlite's type says serializers return strings; its bind sends any byte view as binary.
+    [json_oid]: ((value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))) as unknown as (value: unknown) => string,
+  },
+};
+
 /** A FIFO async mutex: PGlite has one connection, so one transaction at a time. */
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
@@ -196,7 +211,7 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   const mutex = new Mutex();
   let closed = false;
 
-  const run = async <R>(sql: string, params?: unknown[]) => (await lite.query<R>(sql, params)).rows;
+  const run = async <R>(sql: string, params?: unknown[]) => (await lite.query<R>(sql, params, pglite_query_options)).rows;
 
   const txDb: Db = {
     kind: 'pglite',

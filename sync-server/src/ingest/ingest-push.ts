@@ -272,7 +272,7 @@ async function storeEvents(
     `INSERT INTO till_events (business_id, till_id, seq, event_id, type, v, epoch, prev_hash, hash, status, duplicate_of_till, envelope, envelope_text, received_at)
      SELECT $1, x.till_id, x.seq, x.event_id, x.type, x.v, x.epoch, x.prev_hash, x.hash, x.status, x.duplicate_of_till, x.envelope, x.envelope_text, x.received_at
        FROM json_to_recordset($2::json) AS x(till_id uuid, seq bigint, event_id uuid, type text, v integer, epoch integer,
-            prev_hash text, hash text, status text, duplicate_of_till uuid, envelope jsonb, envelope_text text, received_at timestamptz)`,
+            prev_hash text, hash text, status text, duplicate_of_till uuid, envelope json, envelope_text text, received_at timestamptz)`,
     [caller.business_id, JSON.stringify(rows)],
   );
   const quarantined = verdicts.flatMap((verdict) =>
