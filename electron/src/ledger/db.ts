@@ -4,6 +4,7 @@
  * process (a restarted till, a maintenance CLI) waits for the lock instead of failing.
  */
 import Database from 'better-sqlite3';
+import { wal_autocheckpoint_backstop_pages } from './idle-checkpoint.js';
 import { migrate } from './migrations.js';
 
 export type Db = Database.Database;
@@ -32,6 +33,8 @@ export function prepareConnection(db: Db, synchronous: OpenDatabaseOptions['sync
     if (!db.memory) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new Error(`could not switch the till database to WAL (got ${String(mode)})`);
+      // The ledger checkpoints when idle (idle-checkpoint.ts); SQLite's own is only the backstop.
+      db.pragma(`wal_autocheckpoint = ${wal_autocheckpoint_backstop_pages}`);
     }
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');

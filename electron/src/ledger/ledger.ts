@@ -25,6 +25,7 @@ import { importReplacedEvents, type ImportReplacedResult } from './import-replac
 import { markQuarantined, quarantinedCount, quarantinedEvents, type QuarantineMark } from './quarantine.js';
 import { checkPin, requireActor, unlockStaffMember, verifyApproval } from './staff.js';
 import { openDatabase, type Db } from './db.js';
+import { IdleCheckpointer } from './idle-checkpoint.js';
 import type Database from 'better-sqlite3';
 
 export interface OpenLedgerOptions {
@@ -44,8 +45,14 @@ const quoteSaleInput = strictObject({
 type Command<R> = (actor_id: string, input: unknown) => R;
 type Query<R> = (input?: unknown) => R;
 
-function bindCommand<R>(ctx: LedgerContext, run: (ctx: LedgerContext, actor_id: string, raw: unknown) => R): Command<R> {
-  return (actor_id, input) => run(ctx, actor_id, input);
+function bindCommand<R>(ctx: LedgerContext, checkpointer: IdleCheckpointer, run: (ctx: LedgerContext, actor_id: string, raw: unknown) => R): Command<R> {
+  return (actor_id, input) => {
+    try {
+      return run(ctx, actor_id, input);
+    } finally {
+      checkpointer.wrote();
+    }
+  };
 }
 
 function bindQuery<R>(ctx: LedgerContext, run: (ctx: LedgerContext, raw: unknown) => R): Query<R> {
@@ -54,24 +61,35 @@ function bindQuery<R>(ctx: LedgerContext, run: (ctx: LedgerContext, raw: unknown
 
 export function createLedger(db: Db, clock: Clock, random: Random) {
   const ctx = createContext(db, clock, random);
+  const checkpointer = new IdleCheckpointer(db);
+  /** A write outside the commands (sync, identity, recovery): the checkpoint waits for idle after it too. */
+  const writing =
+    <A extends unknown[], R>(write: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return write(...args);
+      } finally {
+        checkpointer.wrote();
+      }
+    };
   return {
-    completeSale: bindCommand(ctx, completeSale),
-    parkSale: bindCommand(ctx, parkSale),
-    abandonParkedSale: bindCommand(ctx, abandonParkedSale),
-    voidSale: bindCommand(ctx, voidSale),
-    refundSale: bindCommand(ctx, refundSale),
-    receiveStock: bindCommand(ctx, receiveStock),
-    adjustStock: bindCommand(ctx, adjustStock),
-    countStock: bindCommand(ctx, countStock),
-    createCustomer: bindCommand(ctx, createCustomer),
-    updateCustomer: bindCommand(ctx, updateCustomer),
-    recordCreditPayment: bindCommand(ctx, recordCreditPayment),
-    adjustCredit: bindCommand(ctx, adjustCredit),
-    openShift: bindCommand(ctx, openShift),
-    payIn: bindCommand(ctx, payIn),
-    payOut: bindCommand(ctx, payOut),
-    closeShift: bindCommand(ctx, closeShift),
-    recordMpesaClaim: bindCommand(ctx, recordMpesaClaim),
+    completeSale: bindCommand(ctx, checkpointer, completeSale),
+    parkSale: bindCommand(ctx, checkpointer, parkSale),
+    abandonParkedSale: bindCommand(ctx, checkpointer, abandonParkedSale),
+    voidSale: bindCommand(ctx, checkpointer, voidSale),
+    refundSale: bindCommand(ctx, checkpointer, refundSale),
+    receiveStock: bindCommand(ctx, checkpointer, receiveStock),
+    adjustStock: bindCommand(ctx, checkpointer, adjustStock),
+    countStock: bindCommand(ctx, checkpointer, countStock),
+    createCustomer: bindCommand(ctx, checkpointer, createCustomer),
+    updateCustomer: bindCommand(ctx, checkpointer, updateCustomer),
+    recordCreditPayment: bindCommand(ctx, checkpointer, recordCreditPayment),
+    adjustCredit: bindCommand(ctx, checkpointer, adjustCredit),
+    openShift: bindCommand(ctx, checkpointer, openShift),
+    payIn: bindCommand(ctx, checkpointer, payIn),
+    payOut: bindCommand(ctx, checkpointer, payOut),
+    closeShift: bindCommand(ctx, checkpointer, closeShift),
+    recordMpesaClaim: bindCommand(ctx, checkpointer, recordMpesaClaim),
 
     /** Prices a cart without writing (not in the till API table yet: see README). */
     quoteSale: (input: unknown) => quoteCart(ctx, parseInput(quoteSaleInput, input)),
@@ -101,9 +119,9 @@ export function createLedger(db: Db, clock: Clock, random: Random) {
       return { staff_id: parsed.staff_id, unlocked: true };
     },
 
-    applyServerBatch: (batch: unknown): ServerBatchResult => applyServerBatch(ctx, batch),
+    applyServerBatch: writing((batch: unknown): ServerBatchResult => applyServerBatch(ctx, batch)),
     pendingEvents: (limit: number): PaymeEvent[] => pendingEvents(ctx, limit),
-    markAcked: (acked_seq: number, head_hash: string): void => ctx.db.transaction(() => recordAck(ctx, acked_seq, head_hash)).immediate(),
+    markAcked: writing((acked_seq: number, head_hash: string): void => ctx.db.transaction(() => recordAck(ctx, acked_seq, head_hash)).immediate()),
     unsyncedCount: (): number => unsyncedCount(ctx),
     /** Events with seq >= from_seq, at most `limit`, as stored (for a `seq_gap` resend). */
     eventsFrom: (from_seq: number, limit: number): EventEnvelope[] => eventsFrom(ctx, from_seq, limit),
@@ -113,24 +131,27 @@ export function createLedger(db: Db, clock: Clock, random: Random) {
     feedCursor: (): string => feedCursor(ctx),
     chainHead: () => chainHead(ctx),
     identity: (): TillIdentity | null => readIdentity(ctx),
-    setIdentity: (input: unknown): TillIdentity => writeIdentity(ctx, input),
+    setIdentity: writing((input: unknown): TillIdentity => writeIdentity(ctx, input)),
     verifyLedger: (): LedgerDifference[] => verifyLedger(ctx),
     /** DESIGN §5 diverged history, till side, in one transaction (see recovery.ts). */
-    adoptRecoveredHistory: (input: unknown): { reappended: number } => adoptRecoveredHistory(ctx, input),
+    adoptRecoveredHistory: writing((input: unknown): { reappended: number } => adoptRecoveredHistory(ctx, input)),
     /** DESIGN §5 fenced clone: becomes the newly enrolled till, its unacknowledged events re-appended (see move-till.ts). */
-    moveToNewTill: (input: unknown): MoveToNewTillResult => moveToNewTill(ctx, input),
+    moveToNewTill: writing((input: unknown): MoveToNewTillResult => moveToNewTill(ctx, input)),
     /** After `payme-till restore`: recover online before pushing; forced offline sells in a new receipt series (restore.ts). */
     markRestored: (input: unknown): RestoreState => markRestored(ctx, input),
     restoreState: (): RestoreState => restoreState(ctx),
     /** `payme-till restore`: the replaced database's events the backup lacks join the journal as unacknowledged (import-replaced.ts). */
-    importReplacedEvents: (input: unknown): ImportReplacedResult => importReplacedEvents(ctx, input),
+    importReplacedEvents: writing((input: unknown): ImportReplacedResult => importReplacedEvents(ctx, input)),
     /** Marks the event at `seq` as quarantined by the server (kept across restarts). */
-    markQuarantined: (seq: number, reason?: string): QuarantineMark => markQuarantined(ctx, seq, reason),
+    markQuarantined: writing((seq: number, reason?: string): QuarantineMark => markQuarantined(ctx, seq, reason)),
     quarantinedCount: (): number => quarantinedCount(ctx),
     quarantinedEvents: (limit?: number): QuarantineMark[] => quarantinedEvents(ctx, limit),
     /** The raw connection, for tests and the benchmark only: never write through it. */
     dangerousRawDb: db as Database.Database,
+    /** The idle checkpoint (tests: run it now, or see that it is armed). */
+    checkpointer,
     close: (): void => {
+      checkpointer.stop();
       db.close();
     },
   };
