@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson, genesis_hash } from '@payme/shared';
-import type { Db } from '../db/db.js';
 import type { AuditEntryInput } from '../audit/audit-log.js';
 import { appendChained, chainPieces } from './audit-batch.js';
-import { buildTestApp, createTestBusiness, openMigrated, testDatabases, type TestApp } from '../../test/support/index.js';
+import { createTestBusiness, testDatabases } from '../../test/support/index.js';
+import { useServerSuite } from '../../test/support/server-suite.js';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 12 });
 const entryArb: fc.Arbitrary<AuditEntryInput> = fc.record({
@@ -30,36 +30,27 @@ describe('chainPieces', () => {
 
 for (const target of testDatabases()) {
   describe(`appendChained (${target.name})`, () => {
-    let db: Db;
-    let t: TestApp;
-    beforeAll(async () => {
-      db = await openMigrated(target);
-      t = await buildTestApp(db);
-    });
-    afterAll(async () => {
-      await t.app.close();
-      await db.close();
-    });
+    const t = useServerSuite(target);
 
     it('writes entries verifyAudit accepts, whatever text they hold, and gapless feed changes', async () => {
       const business = await createTestBusiness(t.deps);
       const id = business.business_id;
-      const before = await db.query<{ audit_seq: number; feed_seq: number }>('SELECT audit_seq, feed_seq FROM businesses WHERE id = $1', [id]);
+      const before = await t.db.query<{ audit_seq: number; feed_seq: number }>('SELECT audit_seq, feed_seq FROM businesses WHERE id = $1', [id]);
       const odd: AuditEntryInput[] = [
         { kind: 'odd', actor: 'Wanjirũ "Mama Mboga" \\ ñ', subject: '😀 \u0001\n\t', data: { a: [1, 2.5, -0, 1e21], b: 'é\u007f', c: null, skip: undefined }, occurred_at: '2026-11-26T08:00:00.000Z' },
         { kind: 'plain', actor: null, subject: null, data: null, occurred_at: '2026-11-26T08:00:00.001Z' },
       ];
-      const first = await db.transaction((tx) =>
+      const first = await t.db.transaction((tx) =>
         appendChained(tx, id, odd, [{ kind: 'test', entity_id: 'x', data: { v: 1 } }, { kind: 'test', entity_id: 'y', data: null }], Date.UTC(2026, 10, 26)),
       );
       const start = Number(before[0]?.audit_seq);
       expect(first.last_audit_seq).toBe(start + 2);
       expect(first.last_feed_seq).toBe(Number(before[0]?.feed_seq) + 2);
       // Single appends and batches interleave on one chain.
-      await db.transaction((tx) => t.deps.audit.append(tx, id, { kind: 'single', actor: null, subject: null, data: {}, occurred_at: '2026-11-26T08:00:01.000Z' }));
-      await db.transaction((tx) => appendChained(tx, id, odd, [], Date.UTC(2026, 10, 26)));
-      expect(await t.deps.audit.verify(db, id)).toMatchObject({ ok: true, head_seq: start + 5 });
-      const feed = await db.query<{ change_seq: number; data: unknown }>(
+      await t.db.transaction((tx) => t.deps.audit.append(tx, id, { kind: 'single', actor: null, subject: null, data: {}, occurred_at: '2026-11-26T08:00:01.000Z' }));
+      await t.db.transaction((tx) => appendChained(tx, id, odd, [], Date.UTC(2026, 10, 26)));
+      expect(await t.deps.audit.verify(t.db, id)).toMatchObject({ ok: true, head_seq: start + 5 });
+      const feed = await t.db.query<{ change_seq: number; data: unknown }>(
         'SELECT change_seq, data FROM feed_changes WHERE business_id = $1 AND kind = $2 ORDER BY change_seq',
         [id, 'test'],
       );
@@ -72,14 +63,14 @@ for (const target of testDatabases()) {
       const entry = (i: number): AuditEntryInput => ({ kind: 'race', actor: `a${i}`, subject: `s${i}`, data: { i }, occurred_at: '2026-11-26T08:00:00.000Z' });
       await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          db.transaction((tx) => appendChained(tx, id, [entry(i), entry(i + 100)], [{ kind: 'race', entity_id: String(i), data: i }], Date.UTC(2026, 10, 26))),
+          t.db.transaction((tx) => appendChained(tx, id, [entry(i), entry(i + 100)], [{ kind: 'race', entity_id: String(i), data: i }], Date.UTC(2026, 10, 26))),
         ),
       );
-      const result = await t.deps.audit.verify(db, id);
+      const result = await t.deps.audit.verify(t.db, id);
       expect(result).toMatchObject({ ok: true });
-      const races = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE business_id = $1 AND kind = 'race'", [id]);
+      const races = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE business_id = $1 AND kind = 'race'", [id]);
       expect(races[0]?.n).toBe(24);
-      const first = await db.query<{ prev_hash: string }>('SELECT prev_hash FROM audit_log WHERE business_id = $1 AND seq = 1', [id]);
+      const first = await t.db.query<{ prev_hash: string }>('SELECT prev_hash FROM audit_log WHERE business_id = $1 AND seq = 1', [id]);
       expect(first[0]?.prev_hash).toBe(genesis_hash);
     });
   });

@@ -1,33 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isoAt, uuidv7, SeededRandom } from '@payme/shared';
-import type { Db } from '../db/db.js';
-import { openMigrated, testDatabases } from '../../test/support/index.js';
+import { testDatabases } from '../../test/support/index.js';
 import { DarajaClient } from './daraja-client.js';
 import { callbackUrls, loadMpesaAccount } from './mpesa-account.js';
 import { requestReversal } from './mpesa-job-handlers.js';
-import { kit_till_number, startMpesaKit, type MpesaKit } from './testing/mpesa-test-kit.js';
+import { useMpesaKit } from './testing/mpesa-kit-suite.js';
+import { kit_till_number, type MpesaKit } from './testing/mpesa-test-kit.js';
 
 for (const target of testDatabases()) {
   describe(`C2B and reversals on ${target.name}`, () => {
-    let db: Db;
-    let kit: MpesaKit | undefined;
+    const suite = useMpesaKit(target);
     const random = new SeededRandom(77);
 
-    beforeAll(async () => {
-      db = await openMigrated(target);
-    });
-    afterAll(async () => {
-      await db.close();
-    });
-    afterEach(async () => {
-      await kit?.close();
-      kit = undefined;
-    });
-
     async function c2bSetup(): Promise<{ k: MpesaKit; pay: (amount: number) => Promise<string> }> {
-      const k = await startMpesaKit(db);
-      kit = k;
-      const account = await loadMpesaAccount(db, k.keyring, k.business.business_id);
+      const k = await suite.start();
+      const account = await loadMpesaAccount(suite.db, k.keyring, k.business.business_id);
       if (!account) throw new Error('no account');
       const client = new DarajaClient({ base_url: account.base_url, consumer_key: 'k', consumer_secret: 's' }, { fetch: (url, init) => fetch(url, init), clock: k.clock, random });
       const urls = callbackUrls(account);
@@ -44,7 +31,7 @@ for (const target of testDatabases()) {
 
     async function claim(k: MpesaKit, code: string, amountCents: number): Promise<string> {
       const claimId = uuidv7(k.clock, random);
-      await db.query(
+      await suite.db.query(
         `INSERT INTO mpesa_claims (business_id, claim_id, sale_id, code, amount_cents, phone, till_id, event_id, occurred_at, received_at)
          VALUES ($1, $2, NULL, $3, $4, NULL, $5, $6, $7, $7)`,
         [k.business.business_id, claimId, code, amountCents, k.business.till.id, uuidv7(k.clock, random), isoAt(k.clock.now())],
@@ -53,12 +40,12 @@ for (const target of testDatabases()) {
     }
 
     async function transaction(code: string) {
-      const rows = await db.query<{ status: string; claim_id: string | null }>('SELECT status, claim_id::text AS claim_id FROM mpesa_c2b_transactions WHERE trans_id = $1', [code]);
+      const rows = await suite.db.query<{ status: string; claim_id: string | null }>('SELECT status, claim_id::text AS claim_id FROM mpesa_c2b_transactions WHERE trans_id = $1', [code]);
       return rows[0];
     }
 
     async function queue(k: MpesaKit) {
-      const rows = await db.query<{ kind: string; subject: string }>('SELECT kind, subject FROM mpesa_unmatched WHERE business_id = $1 ORDER BY kind, subject', [k.business.business_id]);
+      const rows = await suite.db.query<{ kind: string; subject: string }>('SELECT kind, subject FROM mpesa_unmatched WHERE business_id = $1 ORDER BY kind, subject', [k.business.business_id]);
       return rows.map((row) => `${row.kind}:${row.subject}`);
     }
 
@@ -98,14 +85,13 @@ for (const target of testDatabases()) {
       const { k, pay } = await c2bSetup();
       await k.sim.app.inject({ method: 'POST', url: '/__sim/faults', payload: { rules: [{ match: { operation: 'c2b_simulate' }, fault: { duplicates: 2, concurrent: true } }] } });
       const code = await pay(50);
-      const rows = await db.query<{ outcome: string }>(`SELECT outcome FROM mpesa_callbacks WHERE business_id = $1 AND route = 'c2b_confirmation' ORDER BY outcome`, [k.business.business_id]);
+      const rows = await suite.db.query<{ outcome: string }>(`SELECT outcome FROM mpesa_callbacks WHERE business_id = $1 AND route = 'c2b_confirmation' ORDER BY outcome`, [k.business.business_id]);
       expect(rows.map((row) => row.outcome)).toEqual(['duplicate', 'duplicate', 'recorded']);
       expect(await transaction(code)).toBeDefined();
     });
 
     it('a reversal of a paid STK payment completes: succeeded → reversed, asked twice it is sent once', async () => {
-      const k = await startMpesaKit(db);
-      kit = k;
+      const k = await suite.start();
       const { payment_id } = await k.requestStk({ phone: '254708374149', amount: 1_000 });
       await k.settle();
       const receipt = (await k.payment(payment_id)).mpesa_receipt as string;
@@ -114,7 +100,7 @@ for (const target of testDatabases()) {
       expect(await requestReversal(k.mpesa, k.business.business_id, { reversal_id: reversalId, payment_id, mpesa_receipt: receipt, amount_cents: 1_000 })).toBe(false);
       await k.settle();
       expect((await k.payment(payment_id)).state).toBe('reversed');
-      const reversal = await db.query<{ status: string; reversal_receipt: string }>('SELECT status, reversal_receipt FROM mpesa_reversals WHERE reversal_id = $1', [reversalId]);
+      const reversal = await suite.db.query<{ status: string; reversal_receipt: string }>('SELECT status, reversal_receipt FROM mpesa_reversals WHERE reversal_id = $1', [reversalId]);
       expect(reversal[0]).toMatchObject({ status: 'succeeded' });
       expect(k.sim.context.inbound.filter((request) => request.operation === 'reversal')).toHaveLength(1);
       expect(k.sim.context.money.get(receipt)?.reversed_by).toBe(reversal[0]?.reversal_receipt);

@@ -1,11 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SeededRandom, uuidv7 } from '@payme/shared';
 import type { Db } from '../db/db.js';
-import { login, openMigrated, testDatabases } from '../../test/support/index.js';
+import { login, testDatabases } from '../../test/support/index.js';
 import { readDarajaError, darajaUnavailable } from './daraja-errors.js';
 import { requestReversal } from './mpesa-job-handlers.js';
 import { RawCallbackWriter } from './raw-callback-writer.js';
-import { startMpesaKit, type KitOptions, type MpesaKit } from './testing/mpesa-test-kit.js';
+import { useMpesaKit } from './testing/mpesa-kit-suite.js';
+import type { MpesaKit } from './testing/mpesa-test-kit.js';
 
 describe('Daraja error bodies', () => {
   it('reads the gateway envelope, the OAuth shape and the Apigee fault, and nothing else', () => {
@@ -20,39 +21,24 @@ describe('Daraja error bodies', () => {
 
 for (const target of testDatabases()) {
   describe(`M-Pesa edges on ${target.name}`, () => {
-    let db: Db;
-    let kit: MpesaKit | undefined;
+    const suite = useMpesaKit(target);
     const random = new SeededRandom(31);
 
-    beforeAll(async () => {
-      db = await openMigrated(target);
-    });
-    afterAll(async () => {
-      await db.close();
-    });
-    afterEach(async () => {
-      await kit?.close();
-      kit = undefined;
-    });
-    async function start(options: KitOptions = {}): Promise<MpesaKit> {
-      kit = await startMpesaKit(db, options);
-      return kit;
-    }
     async function outcomeOf(k: MpesaKit, route: string, body: unknown): Promise<{ outcome: string; reason: string | null }> {
-      const ids = async () => new Set((await db.query<{ id: string }>('SELECT callback_id::text AS id FROM mpesa_callbacks WHERE business_id = $1', [k.business.business_id])).map((row) => row.id));
+      const ids = async () => new Set((await suite.db.query<{ id: string }>('SELECT callback_id::text AS id FROM mpesa_callbacks WHERE business_id = $1', [k.business.business_id])).map((row) => row.id));
       const before = await ids();
       const payload = typeof body === 'string' ? body : JSON.stringify(body);
       await k.app.inject({ method: 'POST', url: `/v1/mpesa/${k.callback_secret}/${route}`, headers: { 'content-type': 'application/json' }, payload });
       await k.mpesa.drain();
       const fresh = [...(await ids())].filter((id) => !before.has(id));
       expect(fresh).toHaveLength(1);
-      const rows = await db.query<{ outcome: string; reason: string | null }>('SELECT outcome, reason FROM mpesa_callbacks WHERE business_id = $1 AND callback_id = $2', [k.business.business_id, fresh[0]]);
+      const rows = await suite.db.query<{ outcome: string; reason: string | null }>('SELECT outcome, reason FROM mpesa_callbacks WHERE business_id = $1 AND callback_id = $2', [k.business.business_id, fresh[0]]);
       return rows[0] as { outcome: string; reason: string | null };
     }
     const stkOutcome = (k: MpesaKit, body: unknown) => outcomeOf(k, 'stk', body);
 
     it('the owner sets the account (secrets masked back), is refused a till account without its till number', async () => {
-      const k = await start();
+      const k = await suite.start();
       const session = await login(k.app, k.business.owner.email, k.business.owner.password);
       const put = await k.app.inject({
         method: 'PUT',
@@ -63,7 +49,7 @@ for (const target of testDatabases()) {
       expect(put.statusCode).toBe(200);
       expect(put.json()).toMatchObject({ kind: 'paybill', consumer_secret: '••••6789', initiator_name: '••••', security_credential: '••••6789' });
       expect(put.body).not.toContain('SECRET-123456789');
-      const audit = await db.query<{ data: Record<string, unknown> }>(`SELECT data FROM audit_log WHERE business_id = $1 AND kind = 'mpesa_account_updated'`, [k.business.business_id]);
+      const audit = await suite.db.query<{ data: Record<string, unknown> }>(`SELECT data FROM audit_log WHERE business_id = $1 AND kind = 'mpesa_account_updated'`, [k.business.business_id]);
       expect(JSON.stringify(audit)).not.toContain('SECRET');
       const bad = await k.app.inject({ method: 'PUT', url: '/v1/mpesa/account', headers: session.bearer, payload: { base_url: 'https://x.example', kind: 'till', business_shortcode: '600000', callback_base_url: 'https://shop.example', consumer_key: 'a', consumer_secret: 'b', passkey: 'c' } });
       expect(bad.json()).toMatchObject({ code: 'invalid_input', field: 'till_number' });
@@ -72,8 +58,8 @@ for (const target of testDatabases()) {
     });
 
     it('a business without M-Pesa is told so, and has no account to show', async () => {
-      const k = await start();
-      await db.query('DELETE FROM mpesa_credentials WHERE business_id = $1', [k.business.business_id]);
+      const k = await suite.start();
+      await suite.db.query('DELETE FROM mpesa_credentials WHERE business_id = $1', [k.business.business_id]);
       const stk = await k.requestStk({ phone: '254708374149', amount: 100 });
       expect(stk.status).toBe(409);
       expect(stk.body).toMatchObject({ code: 'mpesa_not_configured' });
@@ -82,10 +68,10 @@ for (const target of testDatabases()) {
     });
 
     it('quarantines unreadable, malformed, mismatched and out-of-order STK callbacks', async () => {
-      const k = await start();
+      const k = await suite.start();
       const { payment_id } = await k.requestStk({ phone: '254708371032', amount: 100 });
       await k.settle();
-      const row = (await db.query<{ checkout_request_id: string; merchant_request_id: string }>('SELECT checkout_request_id, merchant_request_id FROM payments WHERE payment_id = $1', [payment_id]))[0];
+      const row = (await suite.db.query<{ checkout_request_id: string; merchant_request_id: string }>('SELECT checkout_request_id, merchant_request_id FROM payments WHERE payment_id = $1', [payment_id]))[0];
       const cb = (over: Record<string, unknown>, items?: unknown[]) => ({
         Body: { stkCallback: { MerchantRequestID: row?.merchant_request_id, CheckoutRequestID: row?.checkout_request_id, ResultCode: 0, ResultDesc: 'ok', ...(items ? { CallbackMetadata: { Item: items } } : {}), ...over } },
       });
@@ -94,7 +80,7 @@ for (const target of testDatabases()) {
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 'lots' }]))).toMatchObject({ reason: 'invalid_item: Body.stkCallback.CallbackMetadata.Item.Amount' });
       expect(await stkOutcome(k, cb({ MerchantRequestID: 'other' }))).toMatchObject({ reason: 'merchant_request_mismatch' });
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }]))).toMatchObject({ reason: 'conflicts_with_earlier_callback' });
-      await db.query(`UPDATE mpesa_callbacks SET outcome = 'ignored' WHERE business_id = $1`, [k.business.business_id]);
+      await suite.db.query(`UPDATE mpesa_callbacks SET outcome = 'ignored' WHERE business_id = $1`, [k.business.business_id]);
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }]))).toMatchObject({ reason: 'no_receipt' });
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }, { Name: 'MpesaReceiptNumber', Value: 'ABC1234567' }, { Name: 'PhoneNumber', Value: 254700000000 }]))).toMatchObject({ reason: 'phone_mismatch' });
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }, { Name: 'MpesaReceiptNumber', Value: 'ABC1234567' }]))).toMatchObject({ reason: 'success_after_final_state' });
@@ -103,8 +89,8 @@ for (const target of testDatabases()) {
     });
 
     it('raw callbacks stored together: one row that cannot be stored does not fail its neighbours', async () => {
-      const k = await start();
-      const writer = new RawCallbackWriter(db, { clock: k.clock, random });
+      const k = await suite.start();
+      const writer = new RawCallbackWriter(suite.db, { clock: k.clock, random });
       const results = await Promise.allSettled([
         writer.store(k.business.business_id, 'stk', '{}', null),
         writer.store('0190f3a4-0000-7000-8000-00000000dead', 'stk', '{}', null),
@@ -114,30 +100,30 @@ for (const target of testDatabases()) {
     });
 
     it('raw callbacks that arrive in one turn of the event loop share one INSERT, and each is answered after its row is committed', async () => {
-      const k = await start();
+      const k = await suite.start();
       const statements: string[] = [];
-      const counting: Db = { ...db, query: (sql, params) => (statements.push(sql), db.query(sql, params)) };
+      const counting: Db = { ...suite.db, query: (sql, params) => (statements.push(sql), suite.db.query(sql, params)) };
       const writer = new RawCallbackWriter(counting, { clock: k.clock, random });
       const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => writer.store(k.business.business_id, 'stk', `{"n":${i}}`, null)));
       expect(statements).toHaveLength(1);
-      const stored = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM mpesa_callbacks WHERE business_id = $1 AND callback_id = ANY($2::uuid[])', [k.business.business_id, ids]);
+      const stored = await suite.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mpesa_callbacks WHERE business_id = $1 AND callback_id = ANY($2::uuid[])', [k.business.business_id, ids]);
       expect(stored[0]?.n).toBe(20);
     });
 
     it('Transaction Status without initiator credentials waits; with a Daraja outage it retries; a duplicate result changes nothing', async () => {
-      const k = await start();
+      const k = await suite.start();
       const { payment_id } = await k.requestStk({ phone: '254708370404', amount: 100 });
-      await db.query(`UPDATE mpesa_credentials SET secrets_sealed = secrets_sealed WHERE business_id = $1`, [k.business.business_id]);
+      await suite.db.query(`UPDATE mpesa_credentials SET secrets_sealed = secrets_sealed WHERE business_id = $1`, [k.business.business_id]);
       await k.sim.app.inject({ method: 'POST', url: '/__sim/faults', payload: { rules: [{ match: { operation: 'transaction_status' }, times: 2, fault: { http_status: 500 } }, { match: { operation: 'transaction_status' }, fault: { duplicates: 1 } }] } });
       k.clock.advance(120_001);
       await k.settle();
       expect(await k.payment(payment_id)).toMatchObject({ state: 'succeeded', cashier_message: 'Paid — receipt number to follow' });
-      const job = await db.query<{ last_error: string }>(`SELECT last_error FROM mpesa_jobs WHERE subject = $1 AND kind = 'receipt_lookup'`, [payment_id]);
+      const job = await suite.db.query<{ last_error: string }>(`SELECT last_error FROM mpesa_jobs WHERE subject = $1 AND kind = 'receipt_lookup'`, [payment_id]);
       expect(job[0]?.last_error).toContain('daraja_unavailable');
       k.clock.advance(60_000);
       await k.settle();
       expect((await k.payment(payment_id)).mpesa_receipt).toMatch(/^[A-Z]{3}/);
-      const results = await db.query<{ outcome: string }>(`SELECT outcome FROM mpesa_callbacks WHERE business_id = $1 AND route = 'result' ORDER BY outcome`, [k.business.business_id]);
+      const results = await suite.db.query<{ outcome: string }>(`SELECT outcome FROM mpesa_callbacks WHERE business_id = $1 AND route = 'result' ORDER BY outcome`, [k.business.business_id]);
       expect(results.map((row) => row.outcome)).toEqual(['duplicate', 'recorded']);
       expect((await outcomeOf(k, 'result', { Result: {} })).reason).toMatch(/^invalid_shape/);
       expect(await outcomeOf(k, 'result', '{')).toMatchObject({ reason: 'unreadable_json' });
@@ -149,28 +135,28 @@ for (const target of testDatabases()) {
     });
 
     it('a reversal Daraja refuses is recorded as failed; one its queue timed out is sent again', async () => {
-      const k = await start();
+      const k = await suite.start();
       const { payment_id } = await k.requestStk({ phone: '254708374149', amount: 1_000 });
       await k.settle();
       const receipt = (await k.payment(payment_id)).mpesa_receipt as string;
       const wrongAmount = uuidv7(k.clock, random);
       await requestReversal(k.mpesa, k.business.business_id, { reversal_id: wrongAmount, payment_id, mpesa_receipt: receipt, amount_cents: 500 });
       await k.settle();
-      const failed = await db.query<{ status: string; result_code: string }>('SELECT status, result_code FROM mpesa_reversals WHERE reversal_id = $1', [wrongAmount]);
+      const failed = await suite.db.query<{ status: string; result_code: string }>('SELECT status, result_code FROM mpesa_reversals WHERE reversal_id = $1', [wrongAmount]);
       expect(failed[0]).toEqual({ status: 'failed', result_code: 'R000003' });
       expect((await k.payment(payment_id)).state).toBe('succeeded');
       await k.sim.app.inject({ method: 'POST', url: '/__sim/faults', payload: { rules: [{ match: { operation: 'reversal' }, fault: { queue_timeout: true } }] } });
       const retried = uuidv7(k.clock, random);
       await requestReversal(k.mpesa, k.business.business_id, { reversal_id: retried, payment_id, mpesa_receipt: receipt, amount_cents: 1_000 });
       await k.settle();
-      expect((await db.query<{ status: string }>('SELECT status FROM mpesa_reversals WHERE reversal_id = $1', [retried]))[0]?.status).toBe('requested');
+      expect((await suite.db.query<{ status: string }>('SELECT status FROM mpesa_reversals WHERE reversal_id = $1', [retried]))[0]?.status).toBe('requested');
       k.clock.advance(60_000);
       await k.settle();
       expect((await k.payment(payment_id)).state).toBe('reversed');
     });
 
     it('the worker timer drains due jobs on its own, and stops with the server', async () => {
-      const k = await start({ stk_deadline_ms: 1_000 });
+      const k = await suite.start({ stk_deadline_ms: 1_000 });
       const { payment_id } = await k.requestStk({ phone: '254708370404', amount: 100 });
       await k.sim.idle();
       k.clock.advance(1_001);
@@ -185,9 +171,9 @@ for (const target of testDatabases()) {
       const { installMpesa } = await import('./install.js');
       const { test_config } = await import('../../test/support/index.js');
       const { generateSigningKey } = await import('../audit/signing-key.js');
-      const k = await start();
+      const k = await suite.start();
       for (const enforce of [false, true]) {
-        const app = await buildApp({ db, clock: k.clock, random, config: { ...test_config, signing_key: generateSigningKey(random) }, logger: false });
+        const app = await buildApp({ db: suite.db, clock: k.clock, random, config: { ...test_config, signing_key: generateSigningKey(random) }, logger: false });
         await installMpesa(app, app.payme.deps, { keyring: k.keyring, callback_ip_allowlist: ['196.201.214.200'], enforce_ip_allowlist: enforce });
         await app.ready();
         const response = await app.inject({ method: 'POST', url: `/v1/mpesa/${k.callback_secret}/stk`, payload: '{}' , headers: { 'content-type': 'application/json' } });

@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.js';
-import { createTestBusiness, login, openMigrated, testDatabases, type Session } from '../../test/support/index.js';
+import { describe, expect, it } from 'vitest';
+import { createTestBusiness, login, testDatabases, type Session } from '../../test/support/index.js';
 import { TillEvents, pushBody } from '../../test/ingest-event-builder.js';
 import { DarajaClient } from './daraja-client.js';
 import { loadMpesaAccount } from './mpesa-account.js';
 import { job_attempts_max, job_backoff_cap_ms } from './mpesa-jobs.js';
-import { kit_secrets, kit_till_number, startMpesaKit, type MpesaKit } from './testing/mpesa-test-kit.js';
+import { useMpesaKit } from './testing/mpesa-kit-suite.js';
+import { kit_secrets, kit_till_number, type MpesaKit } from './testing/mpesa-test-kit.js';
 
 interface Item {
   item_id: string;
@@ -19,23 +19,10 @@ interface Item {
 
 for (const target of testDatabases()) {
   describe(`the owner's M-Pesa queue and C2B registration on ${target.name}`, () => {
-    let db: Db;
-    let kit: MpesaKit | undefined;
-
-    beforeAll(async () => {
-      db = await openMigrated(target);
-    });
-    afterAll(async () => {
-      await db.close();
-    });
-    afterEach(async () => {
-      await kit?.close();
-      kit = undefined;
-    });
+    const suite = useMpesaKit(target);
 
     async function start(): Promise<{ k: MpesaKit; owner: Session }> {
-      const k = await startMpesaKit(db);
-      kit = k;
+      const k = await suite.start();
       return { k, owner: await login(k.app, k.business.owner.email, k.business.owner.password) };
     }
 
@@ -44,7 +31,7 @@ for (const target of testDatabases()) {
 
     /** A customer pays the till number straight from the phone (C2B), through the simulator. */
     async function payTill(k: MpesaKit, amount: number): Promise<string> {
-      const account = await loadMpesaAccount(db, k.keyring, k.business.business_id);
+      const account = await loadMpesaAccount(suite.db, k.keyring, k.business.business_id);
       const client = new DarajaClient({ base_url: account!.base_url, consumer_key: 'k', consumer_secret: 's' }, { fetch: (url, init) => fetch(url, init), clock: k.clock, random: k.sim.context.random });
       const before = new Set(k.sim.context.money.keys());
       await k.sim.app.inject({ method: 'POST', url: '/mpesa/c2b/v1/simulate', headers: { authorization: `Bearer ${await client.accessToken()}` }, payload: { ShortCode: kit_till_number, CommandID: 'CustomerBuyGoodsOnline', Amount: amount, Msisdn: '254708374149' } });
@@ -73,7 +60,7 @@ for (const target of testDatabases()) {
       k.app.inject({ method: 'POST', url: `/v1/mpesa/unmatched/${itemId}/resolve`, headers: { ...owner.bearer, ...(key ? { 'idempotency-key': key } : {}) }, payload: payload as Record<string, unknown> });
 
     async function auditKinds(k: MpesaKit, kind: string) {
-      return db.query<{ subject: string; actor: string | null; data: Record<string, unknown> }>('SELECT subject, actor, data FROM audit_log WHERE business_id = $1 AND kind = $2 ORDER BY seq', [k.business.business_id, kind]);
+      return suite.db.query<{ subject: string; actor: string | null; data: Record<string, unknown> }>('SELECT subject, actor, data FROM audit_log WHERE business_id = $1 AND kind = $2 ORDER BY seq', [k.business.business_id, kind]);
     }
 
     it('the owner registers the C2B URLs: Daraja gets the real ones, the owner sees them masked; errors are typed', async () => {
@@ -128,7 +115,7 @@ for (const target of testDatabases()) {
       expect(again.statusCode).toBe(409);
       expect(again.json()).toMatchObject({ code: 'already_resolved' });
 
-      const transaction = await db.query<{ status: string; sale_id: string }>('SELECT status, sale_id::text AS sale_id FROM mpesa_c2b_transactions WHERE business_id = $1 AND trans_id = $2', [k.business.business_id, code]);
+      const transaction = await suite.db.query<{ status: string; sale_id: string }>('SELECT status, sale_id::text AS sale_id FROM mpesa_c2b_transactions WHERE business_id = $1 AND trans_id = $2', [k.business.business_id, code]);
       expect(transaction).toEqual([{ status: 'matched', sale_id: saleId }]);
       const audit = await auditKinds(k, 'mpesa_unmatched_resolved');
       expect(audit).toEqual([{ subject: item!.item_id, actor: k.business.owner.id, data: expect.objectContaining({ kind: 'c2b_unmatched', subject: code, resolution: 'matched_to_sale', sale_id: saleId, amount_cents: 35_000 }) }]);
@@ -155,7 +142,7 @@ for (const target of testDatabases()) {
       expect(reverse.statusCode, reverse.body).toBe(200);
       const reversalId = (reverse.json() as Item).resolution_details?.reversal_id as string;
       await k.settle();
-      const reversal = await db.query<{ status: string; mpesa_receipt: string; amount_cents: number }>(
+      const reversal = await suite.db.query<{ status: string; mpesa_receipt: string; amount_cents: number }>(
         'SELECT status, mpesa_receipt, amount_cents::int AS amount_cents FROM mpesa_reversals WHERE business_id = $1 AND reversal_id = $2',
         [k.business.business_id, reversalId],
       );
@@ -181,7 +168,7 @@ for (const target of testDatabases()) {
         await k.mpesa.drain();
         k.clock.advance(job_backoff_cap_ms + 1);
       }
-      const job = await db.query<{ attempts: number; gave_up: boolean; done: boolean }>(
+      const job = await suite.db.query<{ attempts: number; gave_up: boolean; done: boolean }>(
         `SELECT attempts, gave_up_at IS NOT NULL AS gave_up, done_at IS NOT NULL AS done FROM mpesa_jobs WHERE business_id = $1 AND subject = $2 AND kind = 'stk_deadline'`,
         [k.business.business_id, payment_id],
       );
