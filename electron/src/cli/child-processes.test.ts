@@ -10,11 +10,12 @@ const script = (body: string) => ['--input-type=module', '-e', body];
 describe('demo child processes', () => {
   it('hands over the first JSON line, logs the output, and stops the process with SIGTERM', async () => {
     const log = path.join(tempDir('payme-child-'), 'x.log');
-    const child = startChild('x', process.execPath, script("console.log('starting'); console.log(JSON.stringify({ ready: 1 })); console.error('oops'); setInterval(() => {}, 1000);"), { log_file: log });
+    // stderr first: the parent stops the child as soon as the JSON line arrives.
+    const child = startChild('x', process.execPath, script("console.error('oops'); console.log('starting'); console.log(JSON.stringify({ ready: 1 })); setInterval(() => {}, 1000);"), { log_file: log });
     expect(await child.firstJson(10_000)).toEqual({ ready: 1 });
     await child.stop();
     expect(await child.exited).toBe('SIGTERM');
-    await sleep(50);
+    await child.log_closed;
     const text = readFileSync(log, 'utf8');
     expect(text).toContain('starting');
     expect(text).toContain('oops');

@@ -15,6 +15,8 @@ export interface Child {
   log_file: string;
   /** Resolves with the exit code (or the signal's name) once the process is gone. */
   exited: Promise<number | string>;
+  /** Resolves once the log file holds everything the child wrote and is closed. */
+  log_closed: Promise<void>;
   /** The first stdout line that parses as a JSON object, or null if the process exits first. */
   firstJson(timeoutMs: number): Promise<Record<string, unknown> | null>;
   stop(): Promise<void>;
@@ -41,16 +43,26 @@ export function startChild(name: string, command: string, args: readonly string[
       }
     });
   }
+  const log_closed = new Promise<void>((resolve) => log.on('close', () => resolve()));
+  let logEnded = false;
+  const endLog = () => {
+    if (logEnded) return;
+    logEnded = true;
+    log.end();
+  };
+  // The log ends once the child's pipes have closed, not at its exit: what it wrote just before
+  // exiting may still be in the pipes then, and would be lost.
+  child.on('close', endLog);
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
       for (const waiter of waiters.splice(0)) waiter(null);
       resolve(code ?? signal ?? 'unknown');
-      log.end();
     });
     child.on('error', (error) => {
-      log.write(`${name} could not start: ${error.message}\n`);
+      if (!logEnded) log.write(`${name} could not start: ${error.message}\n`);
       for (const waiter of waiters.splice(0)) waiter(null);
       resolve('spawn_failed');
+      endLog();
     });
   });
   return {
@@ -58,6 +70,7 @@ export function startChild(name: string, command: string, args: readonly string[
     process: child,
     log_file: options.log_file,
     exited,
+    log_closed,
     firstJson(timeoutMs) {
       if (jsonLines[0] !== undefined) return Promise.resolve(jsonLines[0]);
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(null);
