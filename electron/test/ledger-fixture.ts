@@ -171,3 +171,14 @@ export function refusal(run: () => unknown): PaymeError {
   }
   throw new Error('expected the command to be refused');
 }
+
+/** `refusal` for an async operation: the typed error it rejected with. */
+export async function asyncRefusal(promise: Promise<unknown>): Promise<PaymeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PaymeError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}

@@ -9,8 +9,8 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock, PaymeError, SeededRandom, uuidv7 } from '@payme/shared';
-import { cashSale, createTestTill, ids, type TestTill } from '../../test/ledger-fixture.js';
+import { ManualClock, SeededRandom, uuidv7 } from '@payme/shared';
+import { asyncRefusal, cashSale, createTestTill, ids, type TestTill } from '../../test/ledger-fixture.js';
 import { writeTillDevice } from '../host/device-file.js';
 import { openLedger } from '../ledger/ledger.js';
 import { backupLedger, ledgerPath, moveTillToNewIdentity, restoreLedger } from './till-maintenance.js';
@@ -40,16 +40,6 @@ function dataFolder(): string {
   return dataDir;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<PaymeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PaymeError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
-
 function sellOn(file: string, clock: ManualClock, seed: number, count: number) {
   const random = new SeededRandom(seed);
   const live = openLedger({ path: file, clock, random });
@@ -72,8 +62,8 @@ describe('payme-till backup and restore', () => {
     const dir = dataFolder();
     const backup = path.join(dir, 'backup.db');
     expect((await backupLedger(dir, backup)).bytes).toBeGreaterThan(0);
-    expect(await refusal(backupLedger(dir, backup))).toMatchObject({ field: 'to' });
-    expect(await refusal(backupLedger(path.join(dir, 'nowhere'), path.join(dir, 'b2.db')))).toMatchObject({ field: 'data' });
+    expect(await asyncRefusal(backupLedger(dir, backup))).toMatchObject({ field: 'to' });
+    expect(await asyncRefusal(backupLedger(path.join(dir, 'nowhere'), path.join(dir, 'b2.db')))).toMatchObject({ field: 'data' });
     const inBackup = openLedger({ path: backup, clock: new ManualClock(), random: new SeededRandom(1) });
     const backupEvents = inBackup.chainHead().seq;
     inBackup.close();
@@ -81,8 +71,8 @@ describe('payme-till backup and restore', () => {
     // The till sold on after the backup, and those sales are not on the server yet.
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 9, 0, 0));
     const later = sellOn(ledgerPath(dir), clock, 5, 2);
-    expect(await refusal(restoreLedger({ data_dir: dir, from: backup, force_offline: false, replace_unreadable: false }, clock))).toMatchObject({ code: 'offline', field: 'force-offline' });
-    expect(await refusal(restoreLedger({ data_dir: dir, from: path.join(dir, 'missing.db'), force_offline: true, replace_unreadable: false }, clock))).toMatchObject({ field: 'from' });
+    expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: backup, force_offline: false, replace_unreadable: false }, clock))).toMatchObject({ code: 'offline', field: 'force-offline' });
+    expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: path.join(dir, 'missing.db'), force_offline: true, replace_unreadable: false }, clock))).toMatchObject({ field: 'from' });
 
     const result = await restoreLedger({ data_dir: dir, from: backup, force_offline: true, replace_unreadable: false }, clock);
     expect(result).toMatchObject({ online: false, recovered: false, imported: { events: 2, unsynced_in_replaced: 2, skipped: backupEvents }, not_imported_reason: null, unsynced_count: 2 });
@@ -118,14 +108,14 @@ describe('payme-till backup and restore', () => {
     raw.exec('DROP TRIGGER outbox_rows_are_never_edited');
     raw.prepare("UPDATE outbox SET envelope = replace(envelope, '\"quantity\":1', '\"quantity\":9') WHERE seq = (SELECT max(seq) FROM outbox)").run();
     raw.close();
-    expect(await refusal(restoreLedger({ data_dir: dir, from: backup, force_offline: true, replace_unreadable: false }, clock))).toMatchObject({
+    expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: backup, force_offline: true, replace_unreadable: false }, clock))).toMatchObject({
       field: 'replace-unreadable',
       details: { reason: expect.stringContaining('journal breaks') },
     });
     // Not a database at all.
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${ledgerPath(dir)}${suffix}`, { force: true });
     writeFileSync(ledgerPath(dir), 'this is not a database, the disk garbled it'.repeat(200));
-    expect(await refusal(restoreLedger({ data_dir: dir, from: backup, force_offline: true, replace_unreadable: false }, clock))).toMatchObject({ field: 'replace-unreadable' });
+    expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: backup, force_offline: true, replace_unreadable: false }, clock))).toMatchObject({ field: 'replace-unreadable' });
     const result = await restoreLedger({ data_dir: dir, from: backup, force_offline: true, replace_unreadable: true }, clock);
     expect(result).toMatchObject({ imported: null, not_imported_reason: expect.any(String), unsynced_count: 0 });
     expect(existsSync(result.replaced_kept_as!)).toBe(true);
@@ -138,14 +128,14 @@ describe('payme-till backup and restore', () => {
     const db = openLedger({ path: other, clock: new ManualClock(), random: new SeededRandom(1) });
     db.dangerousRawDb.prepare("UPDATE till_identity SET till_id = '01930000-0000-7000-8000-0000000000ee'").run();
     db.close();
-    expect(await refusal(restoreLedger({ data_dir: dir, from: other, force_offline: true, replace_unreadable: true }))).toMatchObject({ field: 'from' });
+    expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: other, force_offline: true, replace_unreadable: true }))).toMatchObject({ field: 'from' });
     rmSync(path.join(dir, 'till-device.json'));
-    expect(await refusal(restoreLedger({ data_dir: dir, from: other, force_offline: true, replace_unreadable: true }))).toMatchObject({ field: 'data' });
+    expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: other, force_offline: true, replace_unreadable: true }))).toMatchObject({ field: 'data' });
   });
 
   it('move-to-new-till refuses a till the server never fenced (here: cannot reach it)', async () => {
     const dir = dataFolder();
-    expect(await refusal(moveTillToNewIdentity(dir, 'ABCD-EFGH-JKMN'))).toMatchObject({ code: 'not_fenced', field: 'code' });
+    expect(await asyncRefusal(moveTillToNewIdentity(dir, 'ABCD-EFGH-JKMN'))).toMatchObject({ code: 'not_fenced', field: 'code' });
   });
 
   it('parses the commands, naming the missing flag', () => {

@@ -86,6 +86,17 @@ describe('tenders taken before the M-Pesa request', () => {
     });
   }
 
+  /** A new till with a sale parked with cash, whose M-Pesa payment for the rest then succeeded. */
+  function parkedAndPaid() {
+    till = createTestTill();
+    const sale_id = till.id();
+    const payment_id = till.id();
+    const total = expectedTotal(lines);
+    parkWithCash(sale_id, payment_id);
+    paymentSucceeded(payment_id, sale_id, total - 5_000, '80');
+    return { sale_id, payment_id, total };
+  }
+
   it('are recorded with the parked sale and come back on resume', () => {
     till = createTestTill();
     const sale_id = till.id();
@@ -99,12 +110,7 @@ describe('tenders taken before the M-Pesa request', () => {
   });
 
   it('completing with only the M-Pesa payment adds the recorded cash in front, counted once', () => {
-    till = createTestTill();
-    const sale_id = till.id();
-    const payment_id = till.id();
-    const total = expectedTotal(lines);
-    parkWithCash(sale_id, payment_id);
-    paymentSucceeded(payment_id, sale_id, total - 5_000, '80');
+    const { sale_id, payment_id, total } = parkedAndPaid();
     const done = till.ledger.completeSale(ids.cashier, { command_id: till.id(), sale_id, parked: true, lines, tenders: [{ kind: 'mpesa', amount: total - 5_000, payment_id }] });
     expect(done.total).toBe(total);
     expect(till.ledger.getSale({ sale_id }).sale.tenders).toEqual([
@@ -115,12 +121,7 @@ describe('tenders taken before the M-Pesa request', () => {
   });
 
   it('completing with the cash sent again does not count it twice', () => {
-    till = createTestTill();
-    const sale_id = till.id();
-    const payment_id = till.id();
-    const total = expectedTotal(lines);
-    parkWithCash(sale_id, payment_id);
-    paymentSucceeded(payment_id, sale_id, total - 5_000, '80');
+    const { sale_id, payment_id, total } = parkedAndPaid();
     const tenders = [{ kind: 'cash', amount: 5_000, tendered: 10_000 }, { kind: 'mpesa', amount: total - 5_000, payment_id }];
     till.ledger.completeSale(ids.cashier, { command_id: till.id(), sale_id, parked: true, lines, tenders });
     expect(till.ledger.getSale({ sale_id }).sale.tenders.map((t) => t.kind)).toEqual(['cash', 'mpesa']);

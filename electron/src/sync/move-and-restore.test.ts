@@ -5,29 +5,18 @@
  * e2e/tests/clone-and-restore.test.ts.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaymeError } from '@payme/shared';
-import { ids } from '../../test/ledger-fixture.js';
+import { asyncRefusal, ids } from '../../test/ledger-fixture.js';
 import { createSyncKit, pushUntilIdle, type SyncKit } from './test-doubles/sync-test-kit.js';
 
 let kit: SyncKit;
 afterEach(() => kit?.cleanup());
-
-async function refusal(promise: Promise<unknown>): Promise<PaymeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PaymeError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('a fenced clone moves to a new till', () => {
   it('re-enrolls with the operator\'s code, re-appends its unacknowledged events under the new id and pushes them; nothing lost', async () => {
     kit = createSyncKit();
     kit.sell(2);
     await pushUntilIdle(kit.agent);
-    expect(await refusal(kit.agent.moveToNewTill('CODE'))).toMatchObject({ code: 'not_fenced', field: 'code' });
+    expect(await asyncRefusal(kit.agent.moveToNewTill('CODE'))).toMatchObject({ code: 'not_fenced', field: 'code' });
     kit.sell(3);
     const pending = kit.till.ledger.pendingEvents(10);
     expect(pending.map((event) => event.seq)).toEqual([4, 5, 6]); // seq 1 is the fixture's shift
@@ -39,11 +28,11 @@ describe('a fenced clone moves to a new till', () => {
     // Selling goes on while the operator fetches a code.
     kit.sell(1);
 
-    expect(await refusal(kit.agent.moveToNewTill('  '))).toMatchObject({ code: 'invalid_input', field: 'code' });
-    expect(await refusal(kit.agent.moveToNewTill('WRONG'))).toMatchObject({ code: 'enrollment_refused', field: 'code' });
+    expect(await asyncRefusal(kit.agent.moveToNewTill('  '))).toMatchObject({ code: 'invalid_input', field: 'code' });
+    expect(await asyncRefusal(kit.agent.moveToNewTill('WRONG'))).toMatchObject({ code: 'enrollment_refused', field: 'code' });
     kit.transport.offline = true;
     kit.server.enrollmentCodes.add('GOOD-CODE');
-    expect(await refusal(kit.agent.moveToNewTill('GOOD-CODE'))).toMatchObject({ code: 'offline', field: 'code' });
+    expect(await asyncRefusal(kit.agent.moveToNewTill('GOOD-CODE'))).toMatchObject({ code: 'offline', field: 'code' });
     kit.transport.offline = false;
     const moved = await kit.agent.moveToNewTill('GOOD-CODE');
     expect(moved.reappended).toBe(4);

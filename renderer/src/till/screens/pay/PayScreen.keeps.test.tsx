@@ -11,6 +11,20 @@ import { openPay, pressKey, scan, typeAndSubmit } from '../../testing/cashier-ke
 
 const soap = '6001087011111'; // KSh 55.00
 
+/**
+ * Closes this till, opens another without the remembered cart on the same ledger, lets the parked
+ * sale's M-Pesa payment succeed and completes the sale from the parked list.
+ */
+async function completeOnAnotherPc(fake: FakeTill, first: { unmount: () => void }): Promise<void> {
+  first.unmount();
+  renderTill({ fake, storage: mapStorage() });
+  fake.settlePayments({ state: 'succeeded', mpesa_receipt: 'NLJ7RT61SV' });
+  pressKey('F6');
+  const list = await screen.findByRole('dialog', { name: 'Parked sales' });
+  fireEvent.click(await within(list).findByRole('button', { name: /Paid/ }));
+  await screen.findByTestId('receipt-no');
+}
+
 describe('the pay screen keeps what was already settled', () => {
   it('F3 from the credit tab keeps the cash taken; the sale completes with cash and credit', async () => {
     const { fake, cart } = renderTill();
@@ -94,13 +108,7 @@ describe('the pay screen keeps what was already settled', () => {
     const fake = new FakeTill();
     const first = renderTill({ fake, storage: mapStorage() });
     await parkDiscountedSale(fake);
-    first.unmount();
-    renderTill({ fake, storage: mapStorage() });
-    fake.settlePayments({ state: 'succeeded', mpesa_receipt: 'NLJ7RT61SV' });
-    pressKey('F6');
-    const list = await screen.findByRole('dialog', { name: 'Parked sales' });
-    fireEvent.click(await within(list).findByRole('button', { name: /Paid/ }));
-    await screen.findByTestId('receipt-no');
+    await completeOnAnotherPc(fake, first);
     expect(fake.callsOf('completeSale').at(-1)).toMatchObject({
       parked: true,
       discount_bp: 200,
@@ -121,13 +129,7 @@ describe('the pay screen keeps what was already settled', () => {
     pressKey('F6');
     await screen.findByLabelText('Scan or search (F2)');
     expect(fake.callsOf('parkSale')[0]).toMatchObject({ tenders: [{ kind: 'cash', amount: 5_000, tendered: 5_000 }] });
-    first.unmount();
-    renderTill({ fake, storage: mapStorage() });
-    fake.settlePayments({ state: 'succeeded', mpesa_receipt: 'NLJ7RT61SV' });
-    pressKey('F6');
-    const list = await screen.findByRole('dialog', { name: 'Parked sales' });
-    fireEvent.click(await within(list).findByRole('button', { name: /Paid/ }));
-    await screen.findByTestId('receipt-no');
+    await completeOnAnotherPc(fake, first);
     expect(fake.callsOf('completeSale').at(-1)).toMatchObject({
       parked: true,
       tenders: [{ kind: 'cash', amount: 5_000, tendered: 5_000 }, { kind: 'mpesa', amount: 6_000 }],
