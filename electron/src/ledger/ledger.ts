@@ -45,16 +45,6 @@ const quoteSaleInput = strictObject({
 type Command<R> = (actor_id: string, input: unknown) => R;
 type Query<R> = (input?: unknown) => R;
 
-function bindCommand<R>(ctx: LedgerContext, checkpointer: IdleCheckpointer, run: (ctx: LedgerContext, actor_id: string, raw: unknown) => R): Command<R> {
-  return (actor_id, input) => {
-    try {
-      return run(ctx, actor_id, input);
-    } finally {
-      checkpointer.wrote();
-    }
-  };
-}
-
 function bindQuery<R>(ctx: LedgerContext, run: (ctx: LedgerContext, raw: unknown) => R): Query<R> {
   return (input = {}) => run(ctx, input);
 }
@@ -62,7 +52,7 @@ function bindQuery<R>(ctx: LedgerContext, run: (ctx: LedgerContext, raw: unknown
 export function createLedger(db: Db, clock: Clock, random: Random) {
   const ctx = createContext(db, clock, random);
   const checkpointer = new IdleCheckpointer(db);
-  /** A write outside the commands (sync, identity, recovery): the checkpoint waits for idle after it too. */
+  /** After any write (commands, sync, identity, recovery) the checkpoint waits for idle again. */
   const writing =
     <A extends unknown[], R>(write: (...args: A) => R) =>
     (...args: A): R => {
@@ -72,24 +62,27 @@ export function createLedger(db: Db, clock: Clock, random: Random) {
         checkpointer.wrote();
       }
     };
+  /** A command bound to this ledger: `(actor_id, input)`, a write like any other. */
+  const command = <R>(run: (ctx: LedgerContext, actor_id: string, raw: unknown) => R): Command<R> =>
+    writing((actor_id: string, input: unknown) => run(ctx, actor_id, input));
   return {
-    completeSale: bindCommand(ctx, checkpointer, completeSale),
-    parkSale: bindCommand(ctx, checkpointer, parkSale),
-    abandonParkedSale: bindCommand(ctx, checkpointer, abandonParkedSale),
-    voidSale: bindCommand(ctx, checkpointer, voidSale),
-    refundSale: bindCommand(ctx, checkpointer, refundSale),
-    receiveStock: bindCommand(ctx, checkpointer, receiveStock),
-    adjustStock: bindCommand(ctx, checkpointer, adjustStock),
-    countStock: bindCommand(ctx, checkpointer, countStock),
-    createCustomer: bindCommand(ctx, checkpointer, createCustomer),
-    updateCustomer: bindCommand(ctx, checkpointer, updateCustomer),
-    recordCreditPayment: bindCommand(ctx, checkpointer, recordCreditPayment),
-    adjustCredit: bindCommand(ctx, checkpointer, adjustCredit),
-    openShift: bindCommand(ctx, checkpointer, openShift),
-    payIn: bindCommand(ctx, checkpointer, payIn),
-    payOut: bindCommand(ctx, checkpointer, payOut),
-    closeShift: bindCommand(ctx, checkpointer, closeShift),
-    recordMpesaClaim: bindCommand(ctx, checkpointer, recordMpesaClaim),
+    completeSale: command(completeSale),
+    parkSale: command(parkSale),
+    abandonParkedSale: command(abandonParkedSale),
+    voidSale: command(voidSale),
+    refundSale: command(refundSale),
+    receiveStock: command(receiveStock),
+    adjustStock: command(adjustStock),
+    countStock: command(countStock),
+    createCustomer: command(createCustomer),
+    updateCustomer: command(updateCustomer),
+    recordCreditPayment: command(recordCreditPayment),
+    adjustCredit: command(adjustCredit),
+    openShift: command(openShift),
+    payIn: command(payIn),
+    payOut: command(payOut),
+    closeShift: command(closeShift),
+    recordMpesaClaim: command(recordMpesaClaim),
 
     /** Prices a cart without writing (not in the till API table yet: see README). */
     quoteSale: (input: unknown) => quoteCart(ctx, parseInput(quoteSaleInput, input)),
