@@ -44,6 +44,13 @@ const drain_batch_max = 200;
  * so a steady stream of callbacks cannot starve the processing.
  */
 export const ack_priority_wait_ms_max = 50;
+/**
+ * How long after the last acknowledgement processing still counts callbacks as arriving. Under a
+ * burst the requests come in waves (each answer lets its connection send the next), and between
+ * two waves none is in flight for a moment; without this, processing took those moments and every
+ * next wave waited on a transaction, so half the server's time went to processing mid-burst.
+ */
+export const ack_quiet_ms = 3;
 
 export class MpesaService {
   readonly env: { db: Db; clock: Clock; random: Random };
@@ -54,6 +61,7 @@ export class MpesaService {
   private timer: NodeJS.Timeout | null = null;
   private currentKeyring: Keyring;
   private acksInFlight = 0;
+  private lastAckAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly options: MpesaServiceOptions) {
     this.env = { db: options.db, clock: options.clock, random: options.random };
@@ -107,17 +115,23 @@ export class MpesaService {
       return await store();
     } finally {
       this.acksInFlight -= 1;
+      this.lastAckAt = performance.now();
     }
   }
 
-  /** Waits (briefly, bounded) until no callback is being acknowledged. */
+  /** Whether a callback is being acknowledged or was within the last `ack_quiet_ms`. */
+  private acknowledgementsBusy(): boolean {
+    return this.acksInFlight > 0 || performance.now() - this.lastAckAt < ack_quiet_ms;
+  }
+
+  /** Waits (briefly, bounded) until callbacks have stopped arriving for a moment. */
   async yieldToAcknowledgements(): Promise<void> {
     // Real time on purpose: this paces the process, it is not domain time.
     const started = performance.now();
     // First a turn of the event loop: PGlite answers within microtasks, so a drain that never
     // reached the poll phase would leave arriving callbacks unread (and uncounted) until it ends.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.acksInFlight > 0 && performance.now() - started < ack_priority_wait_ms_max) {
+    while (this.acknowledgementsBusy() && performance.now() - started < ack_priority_wait_ms_max) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }

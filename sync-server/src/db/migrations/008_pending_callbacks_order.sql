@@ -1,0 +1,7 @@
+-- 008: the index the callback processor claims its next callback from now holds the processor's
+-- whole order, (received_at, callback_id). With received_at alone, callbacks stored in the same
+-- millisecond (one group-committed INSERT, a burst from Daraja) formed one group that every claim
+-- read and sorted in full, together with its account row, to return one callback: several
+-- milliseconds per claim on PGlite with a few hundred waiting. Now a claim reads one index entry.
+DROP INDEX mpesa_callbacks_pending;
+CREATE INDEX mpesa_callbacks_pending ON mpesa_callbacks (received_at, callback_id) WHERE processed_at IS NULL;
