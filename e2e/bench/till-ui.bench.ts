@@ -85,7 +85,7 @@ function seedTill(dir: string, random: SeededRandom): BenchProduct[] {
         cursor: String(2 + i),
         kind: 'product',
         id: p.id,
-        data: { name: p.name, sku: `SKU-${i}`, barcode: p.barcode, unit: 'piece', unit_price: random.int(1, 2_000) * 50, vat_class: 'standard', stock_policy: 'block' },
+        data: { name: p.name, sku: `SKU-${i}`, barcode: p.barcode, unit: 'piece', price_cents: random.int(1, 2_000) * 50, vat_class: 'standard', stock_policy: 'block' },
       })),
     ];
     ledger.applyServerBatch({ changes, acked_seq: 0, cursor: String(changes.length) });

@@ -51,7 +51,7 @@ function openBenchLedger(file: string, synchronous: 'FULL' | 'OFF', products: Pr
   const changes = [
     { cursor: '1', kind: 'staff', id: ids.cashier, data: { name: 'Achieng', role: 'cashier', pin_hash: hashSecret('1111', random, { log2N: 4, r: 1, p: 1 }) } },
     ...products.flatMap((product, i) => [
-      { cursor: `p${i}`, kind: 'product', id: product.id, data: { name: `Product ${i}`, sku: `SKU-${i}`, barcode: String(6_001_000_000_000 + i), unit: 'piece', unit_price: product.price, vat_class: i % 3 === 0 ? 'exempt' : 'standard', stock_policy: 'block' } },
+      { cursor: `p${i}`, kind: 'product', id: product.id, data: { name: `Product ${i}`, sku: `SKU-${i}`, barcode: String(6_001_000_000_000 + i), unit: 'piece', price_cents: product.price, vat_class: i % 3 === 0 ? 'exempt' : 'standard', stock_policy: 'block' } },
       { cursor: `s${i}`, kind: 'stock_level', id: product.id, data: { on_hand: 1_000_000 } },
     ]),
   ];

@@ -56,7 +56,7 @@ function main(): void {
         const barcode = String(6_000_000_000_000 + random.int(0, 999_999_999_999)).padStart(13, '0');
         names.push(name);
         barcodes.push(barcode);
-        return { cursor: String(i), kind: 'product', id: uuidv7(clock, random), data: { name, sku: `SKU-${i}`, barcode, unit: 'piece', unit_price: random.int(1, 10_000) * 50, vat_class: 'standard', stock_policy: 'block' } };
+        return { cursor: String(i), kind: 'product', id: uuidv7(clock, random), data: { name, sku: `SKU-${i}`, barcode, unit: 'piece', price_cents: random.int(1, 10_000) * 50, vat_class: 'standard', stock_policy: 'block' } };
       });
       ledger.applyServerBatch({ changes, acked_seq: 0, cursor: String(offset) });
     }

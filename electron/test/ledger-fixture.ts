@@ -59,10 +59,10 @@ export function catalogChanges() {
       cursor: String(3 + index),
       kind: 'product' as const,
       id: product.id,
-      data: { name: product.name, sku: product.sku, barcode: product.barcode, unit: product.unit, unit_price: product.unit_price, vat_class: product.vat_class, stock_policy: product.stock_policy },
+      data: { name: product.name, sku: product.sku, barcode: product.barcode, unit: product.unit, price_cents: product.unit_price, vat_class: product.vat_class, stock_policy: product.stock_policy },
     })),
-    { cursor: '10', kind: 'customer' as const, id: ids.wanjiku, data: { name: 'Wanjiku Kamau', phone: '254712345678', credit_limit: 100_000 } },
-    { cursor: '11', kind: 'customer' as const, id: ids.otieno, data: { name: 'Otieno Ouma', credit_limit: 0 } },
+    { cursor: '10', kind: 'customer' as const, id: ids.wanjiku, data: { name: 'Wanjiku Kamau', phone: '254712345678', credit_limit_cents: 100_000 } },
+    { cursor: '11', kind: 'customer' as const, id: ids.otieno, data: { name: 'Otieno Ouma', credit_limit_cents: 0 } },
   ];
 }
 

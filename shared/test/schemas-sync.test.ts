@@ -13,6 +13,7 @@ import {
   recoverRequestSchema,
   recoverResponseSchema,
 } from '../src/schemas/sync.js';
+import { feed_records, isFeedRecordKind } from '../src/schemas/feed-records.js';
 import type { z } from 'zod';
 import { deleteField, fixtureId, ids, mutateAt, sampleEvent, samplePayload, refusalOf } from './schemas-fixtures.js';
 
@@ -118,5 +119,23 @@ describe('recover and enrollment', () => {
     const answer = { till_id: ids.till, device_token: 'tok_'.padEnd(43, 'x'), epoch: 1, server_public_key: 'd'.repeat(64), business_id: fixtureId(900), store_id: fixtureId(901), receipt_prefix: 'T3' };
     expect(enrollResponseSchema.parse(answer)).toEqual(answer);
     expect(enrollResponseSchema.safeParse({ ...answer, receipt_prefix: 't-3' }).success).toBe(false);
+  });
+});
+
+describe('feed records (what a till reads of each change kind)', () => {
+  it('reads the server\'s names, and refuses a record that lacks them, naming the field', () => {
+    const product = { name: 'Geisha soap 225g', unit: 'piece', price_cents: 9_950, vat_class: 'standard', stock_policy: 'block', cost_cents: 7_000 };
+    expect(feed_records.product.parse(product)).toMatchObject({ price_cents: 9_950, active: true, cost_cents: 7_000 });
+    const renamed = feed_records.product.safeParse({ ...product, price_cents: undefined, unit_price: 9_950 });
+    expect(renamed.success).toBe(false);
+    expect(renamed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['price_cents']);
+    expect(feed_records.customer.parse({ name: 'Mama Njeri', credit_limit_cents: 50_000 })).toMatchObject({ credit_limit_cents: 50_000 });
+    expect(feed_records.credit_balance.safeParse({ balance: 100 }).success).toBe(false);
+  });
+
+  it('takes a staff member without a PIN (null), and knows which kinds a till keeps', () => {
+    expect(feed_records.staff.parse({ name: 'Owner', role: 'owner', pin_hash: null })).toMatchObject({ pin_hash: null, active: true });
+    expect(feed_records.staff.safeParse({ name: 'Owner', role: 'owner', pin_hash: '' }).success).toBe(false);
+    expect(['product', 'stock_level', 'till_state', 'store', 'till', 'toString'].filter(isFeedRecordKind)).toEqual(['product', 'stock_level', 'till_state']);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { login, testDatabases, type TestBusiness } from './support/index.js';
 import { useServerSuite } from './support/server-suite.js';
+import { expectFeedReadableByTills } from './support/feed-contract.js';
 import type { Envelope } from './ingest-event-builder.js';
 
 for (const target of testDatabases()) {
@@ -75,6 +76,9 @@ for (const target of testDatabases()) {
       const session = await login(t.app, business.owner.email, business.owner.password);
       const listed = await t.app.inject({ method: 'GET', url: '/v1/anomalies', headers: session.bearer });
       expect(listed.json().anomalies).toHaveLength(3);
+      // What the pushes put on the feed is what the tills' ledgers read.
+      const checked = await expectFeedReadableByTills(t.db, business.business_id);
+      expect([...checked]).toEqual(expect.arrayContaining(['credit_balance', 'customer', 'stock_level', 'till_state']));
     });
 
     it('quarantines credit for an unknown customer, and a second customer_created with the same id', async () => {

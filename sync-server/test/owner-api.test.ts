@@ -4,6 +4,7 @@ import { verifySecret } from '@payme/shared';
 import { readFeedChanges } from '../src/feed/changes.js';
 import { createTestBusiness, login, testDatabases, type Session, type TestBusiness } from './support/index.js';
 import { useServerSuite } from './support/server-suite.js';
+import { expectFeedReadableByTills } from './support/feed-contract.js';
 
 for (const target of testDatabases()) {
   describe(`owner API (${target.name})`, () => {
@@ -182,6 +183,11 @@ for (const target of testDatabases()) {
       const feed = await readFeedChanges(t.db, business.business_id, 0, 1000);
       expect(feed.length).toBe((await heads()).feed_seq);
       expect((await send('GET', '/v1/audit/entries?limit=5000')).json()).toMatchObject({ field: 'limit' });
+    });
+
+    it('every record the owner writes reaches the tills in the shape their ledger reads (shared feed_records)', async () => {
+      const checked = await expectFeedReadableByTills(t.db, business.business_id);
+      expect([...checked].sort()).toEqual(expect.arrayContaining(['customer', 'product', 'setting', 'staff']));
     });
   });
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaymeError } from '@payme/shared';
+import { PaymeError, hashSecret } from '@payme/shared';
 import { cashSale, createTestTill, ids, type TestTill } from '../../test/ledger-fixture.js';
 
 let till: TestTill;
@@ -44,7 +44,7 @@ describe('applyServerBatch', () => {
     till = createTestTill();
     till.ledger.recordCreditPayment(ids.cashier, { command_id: till.id(), entry_id: till.id(), customer_id: ids.wanjiku, amount: 5_000, tender: 'cash' });
     expect(till.ledger.searchCustomers({ query: 'Wanjiku' }).customers[0]!.balance).toBe(-5_000);
-    till.ledger.applyServerBatch({ changes: [{ cursor: '41', kind: 'credit_balance', id: ids.wanjiku, data: { balance: 20_000 } }], acked_seq: 0, cursor: '41' });
+    till.ledger.applyServerBatch({ changes: [{ cursor: '41', kind: 'credit_balance', id: ids.wanjiku, data: { balance_cents: 20_000 } }], acked_seq: 0, cursor: '41' });
     expect(till.ledger.searchCustomers({ query: 'Wanjiku' }).customers[0]!.balance).toBe(15_000);
   });
 
@@ -53,7 +53,7 @@ describe('applyServerBatch', () => {
     const unknown = '01930000-0000-7000-8000-00000000ffff';
     const result = till.ledger.applyServerBatch({
       changes: [
-        { cursor: '50', kind: 'price', id: ids.soap, data: { unit_price: 12_000 } },
+        { cursor: '50', kind: 'price', id: ids.soap, data: { price_cents: 12_000 } },
         { cursor: '51', kind: 'stock_level', id: unknown, data: { on_hand: 3 } },
         { cursor: '52', kind: 'setting', id: 'time_zone', data: { value: 'Africa/Kampala' } },
         { cursor: '53', kind: 'product', id: ids.oil, data: null },
@@ -68,14 +68,32 @@ describe('applyServerBatch', () => {
     expect(cashSale(till, [{ product_id: ids.sugar, quantity: 1_000 }]).receipt_no).toBe('T1-000042');
   });
 
+  it('keeps a staff member without a PIN (an owner who only signs in on the web) unable to sign in on the till', () => {
+    till = createTestTill();
+    const owner = '01930000-0000-7000-8000-00000000eeee';
+    till.ledger.applyServerBatch({ changes: [{ cursor: '55', kind: 'staff', id: owner, data: { name: 'Mama Duka', role: 'owner', pin_hash: null } }], acked_seq: 0, cursor: '55' });
+    let refused: unknown;
+    try {
+      till.ledger.login({ staff_id: owner, pin: '0000' });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(PaymeError);
+    expect((refused as PaymeError).code).toBe('not_found');
+    // Once the owner sets a PIN, the same record (now with its hash) lets them sign in.
+    const pin_hash = hashSecret('4821', till.random);
+    till.ledger.applyServerBatch({ changes: [{ cursor: '56', kind: 'staff', id: owner, data: { name: 'Mama Duka', role: 'owner', pin_hash } }], acked_seq: 0, cursor: '56' });
+    expect(till.ledger.login({ staff_id: owner, pin: '4821' }).staff).toMatchObject({ staff_id: owner, name: 'Mama Duka' });
+  });
+
   it('refuses a malformed change, naming it, and applies nothing of the batch', () => {
     till = createTestTill();
     let error: unknown;
     try {
       till.ledger.applyServerBatch({
         changes: [
-          { cursor: '60', kind: 'price', id: ids.soap, data: { unit_price: 1 } },
-          { cursor: '61', kind: 'price', id: ids.bread, data: { unit_price: -5 } },
+          { cursor: '60', kind: 'price', id: ids.soap, data: { price_cents: 1 } },
+          { cursor: '61', kind: 'price', id: ids.bread, data: { price_cents: -5 } },
         ],
         acked_seq: 0,
         cursor: '61',
@@ -84,7 +102,7 @@ describe('applyServerBatch', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(PaymeError);
-    expect((error as PaymeError).field).toBe('changes.1.data.unit_price');
+    expect((error as PaymeError).field).toBe('changes.1.data.price_cents');
     expect(till.ledger.lookupBarcode({ barcode: '6001000000028' }).product?.unit_price).toBe(9_950);
   });
 });
@@ -103,7 +121,7 @@ describe('product search', () => {
 
   it('keeps the index in step when the server renames a product', () => {
     till = createTestTill();
-    const catalogEntry = { sku: 'SOAP-225', barcode: '6001000000028', unit: 'piece', unit_price: 9_950, vat_class: 'standard', stock_policy: 'block' };
+    const catalogEntry = { sku: 'SOAP-225', barcode: '6001000000028', unit: 'piece', price_cents: 9_950, vat_class: 'standard', stock_policy: 'block' };
     till.ledger.applyServerBatch({ changes: [{ cursor: '70', kind: 'product', id: ids.soap, data: { name: 'Menengai bar soap', ...catalogEntry } }], acked_seq: 0, cursor: '70' });
     expect(till.ledger.searchProducts({ query: 'geisha' }).products).toEqual([]);
     expect(till.ledger.searchProducts({ query: 'menen' }).products.map((p) => p.product_id)).toEqual([ids.soap]);

@@ -4,29 +4,19 @@
  * and the till's acked seq from the same response commit in ONE transaction, and every cached
  * figure they touch is recomputed by the formula of DESIGN §4.
  *
- * The `data` shapes below are what the till reads from each change kind; extra fields are
- * ignored so the server can add some without breaking older tills.
+ * Each change's `data` is parsed with shared's `feed_records` schema of its kind: the server's
+ * record, in the server's names (the ledger's columns keep their own: `price_cents` is stored in
+ * `products.unit_price`).
  */
 import {
   PaymeError,
-  barcode,
+  feed_records,
   isoAt,
-  mpesaReceipt,
-  name,
-  payment_states,
-  phone,
   pullChangeSchema,
-  quantityUnit,
-  role,
-  saleTotal,
   schemaError,
-  signedCents,
-  sku,
-  stockLevel,
-  stockPolicy,
-  unitPrice,
   uuid,
-  vatClass,
+  type FeedRecord,
+  type FeedRecordKind,
   type PullChange,
 } from '@payme/shared';
 import { z } from 'zod';
@@ -34,35 +24,6 @@ import { feedAckedSeq, recomputeCredit, recomputeStock } from './balances.js';
 import { sql, type LedgerContext } from './context.js';
 import { chainBase, recordAck } from './outbox.js';
 
-export const feed_data = {
-  product: z.looseObject({
-    name,
-    sku: sku.nullish(),
-    barcode: barcode.nullish(),
-    unit: quantityUnit,
-    unit_price: unitPrice,
-    vat_class: vatClass,
-    stock_policy: stockPolicy,
-    active: z.boolean().default(true),
-  }),
-  price: z.looseObject({ unit_price: unitPrice }),
-  staff: z.looseObject({ name, role, pin_hash: z.string().min(1).max(300), active: z.boolean().default(true) }),
-  customer: z.looseObject({ name, phone: phone.nullish(), credit_limit: saleTotal }),
-  credit_balance: z.looseObject({ balance: signedCents }),
-  stock_level: z.looseObject({ on_hand: stockLevel }),
-  payment: z.looseObject({
-    state: z.enum(payment_states),
-    amount: saleTotal,
-    phone: phone.nullish(),
-    mpesa_receipt: mpesaReceipt.nullish(),
-    sale_id: uuid.nullish(),
-    result_code: z.number().int().nullish(),
-    cashier_message: z.string().max(500).nullish(),
-    updated_at: z.string().max(40).optional(),
-  }),
-  setting: z.looseObject({ value: z.unknown() }),
-  till_state: z.looseObject({ receipt_counter: z.number().int().min(0).optional() }),
-} as const;
 
 export const serverBatchInput = z.strictObject({
   changes: z.array(pullChangeSchema).max(10_000),
@@ -77,14 +38,14 @@ export interface ServerBatchResult {
   skipped: { index: number; kind: string; id: string; reason: string }[];
 }
 
-function parseData<K extends keyof typeof feed_data>(kind: K, change: PullChange, index: number): z.output<(typeof feed_data)[K]> {
-  const parsed = feed_data[kind].safeParse(change.data);
+function parseData<K extends FeedRecordKind>(kind: K, change: PullChange, index: number): FeedRecord<K> {
+  const parsed = feed_records[kind].safeParse(change.data);
   if (!parsed.success) {
     const error = schemaError(parsed.error);
     const field = `changes.${index}.data${error.field === undefined ? '' : `.${error.field}`}`;
     throw new PaymeError('invalid_input', `${field}: ${error.message.replace(/^[^:]*: /, '')}`, field);
   }
-  return parsed.data as z.output<(typeof feed_data)[K]>;
+  return parsed.data as FeedRecord<K>;
 }
 
 function changedIds(ctx: LedgerContext, table: 'stock_movements' | 'credit_entries', column: string, from: number, to: number): string[] {
@@ -148,12 +109,12 @@ function applyChange(ctx: LedgerContext, change: PullChange, index: number): Cha
          ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, sku = excluded.sku, barcode = excluded.barcode,
            unit = excluded.unit, unit_price = excluded.unit_price, vat_class = excluded.vat_class,
            stock_policy = excluded.stock_policy, active = excluded.active`,
-      ).run({ ...data, id, sku: data.sku ?? null, barcode: data.barcode ?? null, active: data.active ? 1 : 0 });
+      ).run({ ...data, id, unit_price: data.price_cents, sku: data.sku ?? null, barcode: data.barcode ?? null, active: data.active ? 1 : 0 });
       return 'product';
     }
     case 'price': {
       const data = parseData('price', change, index);
-      const changed = sql(ctx, 'UPDATE products SET unit_price = ? WHERE product_id = ?').run(data.unit_price, id).changes;
+      const changed = sql(ctx, 'UPDATE products SET unit_price = ? WHERE product_id = ?').run(data.price_cents, id).changes;
       return changed === 0 ? { skipped: 'unknown product' } : 'done';
     }
     case 'stock_level': {
@@ -171,7 +132,7 @@ function applyChange(ctx: LedgerContext, change: PullChange, index: number): Cha
         ctx,
         `INSERT INTO staff (staff_id, name, role, pin_hash, active) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (staff_id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash, active = excluded.active`,
-      ).run(id, data.name, data.role, data.pin_hash, data.active ? 1 : 0);
+      ).run(id, data.name, data.role, data.pin_hash ?? '', data.active && data.pin_hash !== null ? 1 : 0);
       return 'done';
     }
     case 'customer': {
@@ -181,12 +142,12 @@ function applyChange(ctx: LedgerContext, change: PullChange, index: number): Cha
         ctx,
         `INSERT INTO customers (customer_id, name, phone, credit_limit) VALUES (?, ?, ?, ?)
          ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, credit_limit = excluded.credit_limit`,
-      ).run(id, data.name, data.phone ?? null, data.credit_limit);
+      ).run(id, data.name, data.phone ?? null, data.credit_limit_cents);
       return 'customer';
     }
     case 'credit_balance': {
       const data = parseData('credit_balance', change, index);
-      const changed = sql(ctx, 'UPDATE customers SET server_balance = ? WHERE customer_id = ?').run(data.balance, id).changes;
+      const changed = sql(ctx, 'UPDATE customers SET server_balance = ? WHERE customer_id = ?').run(data.balance_cents, id).changes;
       return changed === 0 ? { skipped: 'unknown customer' } : 'customer';
     }
     case 'payment': {

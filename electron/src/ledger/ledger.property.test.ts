@@ -163,7 +163,7 @@ function perform(run: Run, s: Step): void {
       const acked = run.acked + Math.floor(((head - run.acked) * s.ack) / 100);
       const changes = [
         ...s.levels.map((l, i) => ({ cursor: `c${i}`, kind: 'stock_level', id: products[l.p]!, data: { on_hand: l.on_hand } })),
-        ...s.balances.map((b, i) => ({ cursor: `b${i}`, kind: 'credit_balance', id: customers[b.c]!, data: { balance: b.balance } })),
+        ...s.balances.map((b, i) => ({ cursor: `b${i}`, kind: 'credit_balance', id: customers[b.c]!, data: { balance_cents: b.balance } })),
       ];
       run.ledger.applyServerBatch({ changes, acked_seq: acked, cursor: 'x' });
       for (const l of s.levels) run.server.stock.set(products[l.p]!, l.on_hand);

@@ -119,7 +119,7 @@ describe('adoptRecoveredHistory', () => {
     const common = original.ledger.chainHead().seq;
     // Another till created Baba Otieno; the original learnt of him from the feed, then sold him on credit.
     const baba = original.id();
-    original.ledger.applyServerBatch({ changes: [{ cursor: '7', kind: 'customer', id: baba, data: { name: 'Baba Otieno', phone: null, credit_limit: 50_000 } }], acked_seq: common, cursor: '7' });
+    original.ledger.applyServerBatch({ changes: [{ cursor: '7', kind: 'customer', id: baba, data: { name: 'Baba Otieno', phone: null, credit_limit_cents: 50_000 } }], acked_seq: common, cursor: '7' });
     const lines = [{ product_id: ids.soap, quantity: 2 }];
     original.ledger.completeSale(ids.cashier, { command_id: original.id(), sale_id: original.id(), customer_id: baba, lines, tenders: [{ kind: 'credit', amount: expectedTotal(lines) }] });
     original.ledger.recordCreditPayment(ids.cashier, { command_id: original.id(), entry_id: original.id(), customer_id: baba, amount: 1_000, tender: 'cash' });
@@ -135,8 +135,8 @@ describe('adoptRecoveredHistory', () => {
       // The feed page carrying the customer and the server's balance arrives: the row is filled in.
       restored.applyServerBatch({
         changes: [
-          { cursor: '7', kind: 'customer', id: baba, data: { name: 'Baba Otieno', phone: null, credit_limit: 50_000 } },
-          { cursor: '8', kind: 'credit_balance', id: baba, data: { balance: owed } },
+          { cursor: '7', kind: 'customer', id: baba, data: { name: 'Baba Otieno', phone: null, credit_limit_cents: 50_000 } },
+          { cursor: '8', kind: 'credit_balance', id: baba, data: { balance_cents: owed } },
         ],
         acked_seq: head.seq,
         cursor: '8',

@@ -14,7 +14,7 @@ describe('pull', () => {
     kit = createSyncKit();
     kit.sell(2);
     await pushUntilIdle(kit.agent);
-    kit.server.addChange('price', ids.soap, { unit_price: 12_000 });
+    kit.server.addChange('price', ids.soap, { price_cents: 12_000 });
     kit.server.addChange('stock_level', ids.sugar, { on_hand: 49_980 });
     expect(await kit.agent.pullStep()).toEqual({ kind: 'progress' });
     expect(soapPrice()).toBe(12_000);
@@ -39,7 +39,7 @@ describe('pull', () => {
 
   it('a change the ledger refuses stops the feed at its cursor with a visible alarm', async () => {
     kit = createSyncKit();
-    kit.server.addChange('price', ids.soap, { unit_price: -5 });
+    kit.server.addChange('price', ids.soap, { price_cents: -5 });
     expect((await kit.agent.pullStep()).kind).toBe('retry');
     expect(kit.agent.status().alarm?.code).toBe('feed_refused');
     expect(kit.port.feedCursor()).toBe('30');

@@ -5,7 +5,7 @@
  * seq it includes).
  */
 import { PaymeError } from '@payme/shared';
-import { feedPageSchema, ledgerChanges } from './feed-compat.js';
+import { feedPageSchema, ledgerChanges } from './feed-scope.js';
 import { divergedHistory, type AgentDeps, type AgentState, type StepOutcome } from './agent-state.js';
 import { backoff, retryAfterAnswer } from './push-step.js';
 

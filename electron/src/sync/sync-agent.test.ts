@@ -21,7 +21,7 @@ describe('the running agent (loops on simulated time)', () => {
     kit.agent.notifyLocalWrite();
     await settle();
     expect(kit.server.ackedSeq(ids.till)).toBe(3);
-    kit.server.addChange('price', ids.soap, { unit_price: 11_000 });
+    kit.server.addChange('price', ids.soap, { price_cents: 11_000 });
     await kit.scheduler.advance(1_000);
     expect(kit.till.ledger.searchProducts({ query: 'Geisha' }).products[0]!.unit_price).toBe(11_000);
     expect(kit.agent.status()).toMatchObject({ online: true, unsynced_count: 0, alarm: null });

@@ -5,3 +5,4 @@ export * from './till-records.js';
 export * from './till-api.js';
 export * from './sync.js';
 export * from './daraja.js';
+export * from './feed-records.js';
