@@ -3,56 +3,20 @@
  * level under that level row's lock (so no other push moves it until commit). The level before
  * this push is the returned level minus the push's own net change; replaying the push's movements
  * in order from there shows which sale left a product below zero.
+ *
+ * One walk over the push's movements (`oversoldCandidates`) gives, per product each sale sold,
+ * the push's own running change through that sale. A push finishes the rule in the database under
+ * the level rows' locks (payme_push_tail, 006_audit_append.sql); quarantine replay finishes it
+ * here (`oversoldFromCandidates`, that SQL in TypeScript). stock-anomalies.test.ts checks this
+ * module against a plain replay of the movements; the push tests check the SQL's flags on both
+ * databases (ingest-projections.test.ts).
  */
 import type { AnomalyRow, ProjectionRows } from './projection-state.js';
 
-export function oversoldAnomalies(rows: ProjectionRows, levelsAfter: ReadonlyMap<string, number>, detectedAt: string): AnomalyRow[] {
-  const running = new Map<string, number>();
-  for (const [productId, after] of levelsAfter) running.set(productId, after - (rows.stock_deltas.get(productId) ?? 0));
-  const numbered = new Map<string, number>();
-  for (const anomaly of rows.anomalies) numbered.set(anomaly.event_id, Math.max(numbered.get(anomaly.event_id) ?? 0, anomaly.anomaly_no));
-
-  const out: AnomalyRow[] = [];
-  // Movements of one event are consecutive; a sale is judged once all its lines are applied.
-  let eventId: string | null = null;
-  let pending = new Map<string, string>();
-  const flush = () => {
-    for (const [productId, tillId] of pending) {
-      const onHand = running.get(productId) ?? 0;
-      if (onHand >= 0 || eventId === null) continue;
-      const anomaly_no = (numbered.get(eventId) ?? 0) + 1;
-      numbered.set(eventId, anomaly_no);
-      out.push({
-        event_id: eventId,
-        anomaly_no,
-        kind: 'oversold',
-        till_id: tillId,
-        subject: productId,
-        details: { product_id: productId, on_hand: onHand, approved_by: rows.sale_overrides.get(`${eventId}:${productId}`) ?? null },
-        detected_at: detectedAt,
-      });
-    }
-    pending = new Map();
-  };
-  for (const move of rows.stock_moves) {
-    if (move.event_id !== eventId) {
-      flush();
-      eventId = move.event_id;
-    }
-    running.set(move.product_id, (running.get(move.product_id) ?? 0) + move.delta);
-    if (move.kind === 'sale') pending.set(move.product_id, move.till_id);
-  }
-  flush();
-  return out;
-}
-
 /**
- * The same rule, split so the database can finish it under the level rows' locks in the push's
- * last statement (payme_push_tail, 006_audit_append.sql): for each product each sale sold, the
- * push's own running change through that sale (`cum`). The level after the sale is the level
- * before the push plus `cum`; below zero, the sale is flagged with anomaly number `base_no` plus
- * its rank among the event's flags (by `ord`). `oversoldFromCandidates` is that SQL in
- * TypeScript, and stock-anomalies.test.ts proves both routes give `oversoldAnomalies`' rows.
+ * For each product each sale sold, the push's own running change through that sale (`cum`). The
+ * level after the sale is the level before the push plus `cum`; below zero, the sale is flagged
+ * with anomaly number `base_no` plus its rank among the event's flags (by `ord`).
  */
 export interface OversoldCandidate {
   event_id: string;
@@ -126,4 +90,9 @@ export function oversoldFromCandidates(
     });
   }
   return out;
+}
+
+/** The oversold rows of a push, given the levels after it (quarantine replay). */
+export function oversoldAnomalies(rows: ProjectionRows, levelsAfter: ReadonlyMap<string, number>, detectedAt: string): AnomalyRow[] {
+  return oversoldFromCandidates(oversoldCandidates(rows), levelsAfter, rows.stock_deltas, detectedAt);
 }
