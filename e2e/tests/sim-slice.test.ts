@@ -7,18 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@payme/sync-server/db';
 import { runSeeds } from '../src/sim/run-seeds.js';
 import { openSimDatabase } from '../src/sim/sim-server.js';
-import { ManualClock, SeededRandom } from '@payme/shared';
-import { openLedger } from '@payme/till/ledger';
-import { ledgerSupportsRecovery, runSeed, type SeedResult } from '../src/sim/run-seed.js';
+import { runSeed, type SeedResult } from '../src/sim/run-seed.js';
 import { ackBeforeServerAnswers } from '../src/sim/broken-agents.js';
 
 const slice_seeds = Number(process.env.SIM_SLICE_SEEDS ?? 30);
-
-const probe = openLedger({ path: ':memory:', clock: new ManualClock(), random: new SeededRandom(1) });
-const recovery_supported = ledgerSupportsRecovery(probe);
-probe.close();
-const diverged_skip_reason = !recovery_supported ? 'the till ledger has no adoptRecoveredHistory primitive' : null;
-if (diverged_skip_reason !== null) console.warn(`[sim] diverged-history seeds skipped: ${diverged_skip_reason}`);
 
 let shared: Db;
 beforeAll(async () => {
@@ -57,7 +49,7 @@ describe('sync simulation', () => {
     }
   }, 300_000);
 
-  it.skipIf(diverged_skip_reason !== null)('a till restored from a backup while it kept syncing recovers its diverged history (5 seeds)', async () => {
+  it('a till restored from a backup while it kept syncing recovers its diverged history (5 seeds)', async () => {
     for (let seed = 200; seed < 205; seed += 1) {
       const result = await runSeed(shared, seed, { steps: 150, restore: 'diverged' });
       expect({ seed, failures: result.failures }).toEqual({ seed, failures: [] });

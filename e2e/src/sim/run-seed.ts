@@ -21,8 +21,7 @@ export interface SeedOptions {
   /**
    * `offline_tail` (default): the restored till was cut off from the backup until its disk died,
    * so the server holds nothing the backup lacks. `diverged`: it kept syncing after the backup,
-   * so the server holds events the restored file lacks and the till must recover (DESIGN §5);
-   * this needs the ledger's recovery primitives (`ledgerSupportsRecovery`).
+   * so the server holds events the restored file lacks and the till must recover (DESIGN §5).
    */
   restore?: 'offline_tail' | 'diverged';
   sabotage?: AgentSabotage;
@@ -40,11 +39,6 @@ export interface SeedResult {
 /** Quiet-phase rounds (each: every till pushes and pulls until idle) before giving up. */
 const quiesce_rounds_max = 40;
 const steps_per_round_max = 40;
-
-/** True when the till ledger has the primitives a diverged history needs (DESIGN §5). */
-export function ledgerSupportsRecovery(ledger: object): boolean {
-  return typeof (ledger as { adoptRecoveredHistory?: unknown }).adoptRecoveredHistory === 'function';
-}
 
 async function quiesce(tills: readonly SimTill[]): Promise<boolean> {
   for (let round = 0; round < quiesce_rounds_max; round += 1) {
