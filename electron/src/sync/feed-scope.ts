@@ -18,13 +18,13 @@ export type FeedPage = z.infer<typeof feedPageSchema>;
 type Data = Record<string, unknown>;
 
 /**
- * The page's changes in the ledger's shapes, for the till of `till_id` in `store_id`. Returns
- * null for a change the till keeps nothing of.
+ * A change as the ledger applies it, for the till of `till_id` in `store_id` (a stock level keyed
+ * by its product), or null for a change the till keeps nothing of.
  */
 export function ledgerChange(change: FeedPage['changes'][number], scope: { till_id: string; store_id: string }): PullChange | null {
   // Only the kinds the ledger keeps a table for (`store` and `till` records are the server's).
   if (!isFeedRecordKind(change.kind)) return null;
-  const kind = change.kind as PullChange['kind'];
+  const kind: PullChange['kind'] = change.kind;
   const raw = change.data;
   // A deletion passes as is; a data that is no object is passed on for the ledger to refuse visibly.
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { cursor: change.cursor, kind, id: change.id, data: raw as Data | null };
