@@ -19,7 +19,7 @@ import { loadProjectionState } from './load-state.js';
 import { checkEvent, type CheckedEvent, type FoldVerdict } from './project-events.js';
 import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
 import { parsePushRequest, type PushedEvent } from './push-request.js';
-import { jsonDepthExceeds, unstorablePath, event_depth_max } from './storable-json.js';
+import { jsonDepthExceeds, storableText, unstorablePath, event_depth_max } from './storable-json.js';
 
 export interface PushResult {
   seq: number;
@@ -146,8 +146,10 @@ export function preparePush(caller: PushCaller, body: unknown) {
 
 /** Schema and storability per event: an event failing either is quarantined, not refused. */
 export function checkPushedEvent(event: PushedEvent): CheckedEvent & { storable: boolean } {
-  const unstorable = unstorablePath(event.raw);
-  if (unstorable !== null) {
+  const path = unstorablePath(event.raw);
+  if (path !== null) {
+    // The path may run through a key holding the very character that could not be stored.
+    const unstorable = storableText(path);
     return { ok: false, storable: false, reason: { code: 'unstorable_text', message: `${unstorable}: contains a NUL character or broken UTF-16`, field: unstorable } };
   }
   return { ...checkEvent(event.raw), storable: true };

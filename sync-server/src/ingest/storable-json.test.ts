@@ -54,3 +54,18 @@ describe('till clock readings', () => {
     expect(isStorableInstant('not a time')).toBe(false);
   });
 });
+
+describe('storable text', () => {
+  it('writes NUL and unpaired surrogates as escapes and keeps everything else, pairs included', async () => {
+    const { storableText } = await import('./storable-json.js');
+    expect(storableText('na\u0000me.k\ud800.\udc00x.ok 😀')).toBe('na\\u0000me.k\\ud800.\\udc00x.ok 😀');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        const out = storableText(text);
+        expect(out.includes('\u0000')).toBe(false);
+        expect((out as string & { isWellFormed(): boolean }).isWellFormed()).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -11,6 +11,19 @@ function storable(text: string): boolean {
   return !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
+/** NUL and unpaired surrogates: the characters text and jsonb columns refuse. */
+// eslint-disable-next-line no-control-regex -- NUL is the very character this looks for.
+const unstorable_characters = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `text` with each character PostgreSQL cannot store written as its `\uXXXX` escape: for the
+ * words that name an unstorable path (the quarantine reason and field), which must be storable
+ * themselves or the event they describe could not be quarantined.
+ */
+export function storableText(text: string): string {
+  return text.replace(unstorable_characters, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The quick yes/no walk every pushed event takes: no path strings, no entry arrays. */
 function allStorable(value: unknown, depth: number): boolean {
   if (typeof value === 'string') return storable(value);
