@@ -7,11 +7,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isPaymeError } from '@payme/shared';
 import { rendererBuilt, default_renderer_dir } from '../host/renderer-files.js';
+import { readJsonFile, writeFileDurably } from '../host/durable-file.js';
 import { openTillHost } from '../host/till-host.js';
 import { startTillSync } from '../host/till-sync.js';
 import { startChild, waitForHealthy, type Child } from './child-processes.js';
@@ -37,7 +38,11 @@ function logFile(options: StartOptions, name: string): string {
 /** The first run creates the demo business; later runs reuse its logins. */
 async function demoLogins(options: StartOptions, serverBin: string): Promise<DemoInit> {
   const paths = demoPaths(options.demo_dir);
-  if (existsSync(paths.demo_file)) return demoInitSchema.parse(JSON.parse(readFileSync(paths.demo_file, 'utf8')));
+  const kept = readJsonFile(paths.demo_file, demoInitSchema, {
+    what: "the demo shop's logins",
+    remedy: `Delete ${options.demo_dir} to create the demo shop afresh.`,
+  });
+  if (kept !== null) return kept;
   say('First run: creating the demo shop (this takes a minute)…');
   const init = startChild('server-init', process.execPath, [serverBin, 'init', '--demo', '--json', '--data', paths.server_data, '--port', String(options.server_port)], {
     log_file: logFile(options, 'server-init'),
@@ -47,7 +52,7 @@ async function demoLogins(options: StartOptions, serverBin: string): Promise<Dem
   if (line === null || code !== 0) throw new DemoFailure(`payme-server init --demo failed (exit ${code}); see ${init.log_file}`);
   const logins = parseInitOutput(JSON.stringify(line));
   // Passwords and PINs of a demo shop: still kept from other users of this PC.
-  writeFileSync(paths.demo_file, `${JSON.stringify(line, null, 2)}\n`, { mode: 0o600 });
+  writeFileDurably(paths.demo_file, `${JSON.stringify(line, null, 2)}\n`, { mode: 0o600 });
   return logins;
 }
 

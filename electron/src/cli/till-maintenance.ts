@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { PaymeError, cryptoRandom, systemClock, type Clock } from '@payme/shared';
 import { openLedger, type Ledger } from '../ledger/ledger.js';
 import { readTillDevice, writeTillDevice } from '../host/device-file.js';
+import { syncDirectory } from '../host/durable-file.js';
 import { readReplacedLedger, type ReplacedLedger } from './replaced-ledger.js';
 import { ledger_file_name } from '../host/till-host.js';
 import { createHttpTransport, createSyncAgent, ledgerForSync, realScheduler, type SyncAgent } from '../sync/index.js';
@@ -193,6 +194,8 @@ export async function restoreLedger(options: RestoreOptions, clock: Clock = syst
     moveDatabase(target, keptAs);
   }
   moveDatabase(building, target);
+  // The swap must survive a power cut: the renames are only durable once the folder is flushed.
+  syncDirectory(path.dirname(target));
   const ledger = openLedger({ path: target, clock, random: cryptoRandom });
   try {
     let recovered = false;

@@ -2,12 +2,13 @@
  * What enrollment hands the till besides its ledger identity: the server's address, the device
  * token (a secret: it is the till's password at the server) and the names shown on screen. It
  * lives in the till's data folder as `till-device.json`, readable by this OS user only (0600),
- * written atomically so a crash never leaves half a token.
+ * written durably (durable-file.ts) so a crash or a power cut never leaves half a token, and read
+ * back with a message in words when it is damaged anyway.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { enrollResponseSchema } from '@payme/shared';
 import { z } from 'zod';
+import { readJsonFile, writeFileDurably } from './durable-file.js';
 
 export const device_file_name = 'till-device.json';
 
@@ -24,19 +25,17 @@ export function deviceFilePath(dataDir: string): string {
   return path.join(dataDir, device_file_name);
 }
 
+const device_file_description = {
+  what: "the till's enrollment: its server address and device token",
+  remedy:
+    "Restore till-device.json from a backup of this till's data folder; if there is none, the till must be enrolled again with a new code from the owner.",
+};
+
+/** The enrollment, null before the till was enrolled; a damaged file throws a DamagedFileError in words. */
 export function readTillDevice(dataDir: string): TillDevice | null {
-  const file = deviceFilePath(dataDir);
-  if (!existsSync(file)) return null;
-  const parsed = tillDeviceSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is damaged (${parsed.error.issues[0]?.message ?? 'unreadable'}); restore it from a backup or re-enroll`);
-  return parsed.data;
+  return readJsonFile(deviceFilePath(dataDir), tillDeviceSchema, device_file_description);
 }
 
 export function writeTillDevice(dataDir: string, device: TillDevice): void {
-  const file = deviceFilePath(dataDir);
-  const temporary = `${file}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(device, null, 2)}\n`, { mode: 0o600, flag: 'w' });
-  // writeFileSync's mode only applies when it creates the file; a leftover .tmp keeps its old mode.
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, file);
+  writeFileDurably(deviceFilePath(dataDir), `${JSON.stringify(device, null, 2)}\n`, { mode: 0o600 });
 }

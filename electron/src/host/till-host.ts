@@ -99,5 +99,11 @@ export function openTillHost(
   const options: TillHostOptions = { ledger, dataDir, clock, fetch: (url, init) => fetch(url, init) };
   if (extra.onInternalError !== undefined) options.onInternalError = extra.onInternalError;
   if (extra.serverUrlHint !== undefined) options.serverUrlHint = extra.serverUrlHint;
-  return createTillHost(options);
+  try {
+    return createTillHost(options);
+  } catch (error) {
+    // A damaged device file stops the start: close the ledger rather than leave it open.
+    ledger.close();
+    throw error;
+  }
 }
