@@ -6,3 +6,6 @@ export * from './till-api.js';
 export * from './sync.js';
 export * from './daraja.js';
 export * from './feed-records.js';
+export * from './owner-query.js';
+export * from './owner-reports.js';
+export * from './owner-operations.js';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { long_poll_wait_seconds_max, name_chars_max, push_batch_events_max } from '../limits.js';
 import { boundedArray, boundedInt, hash, nameInput, strictObject, uuid } from './common.js';
+import { appVersion, outboxDepth } from './owner-operations.js';
 
 const seqNumber = boundedInt(0, Number.MAX_SAFE_INTEGER);
 const epoch = boundedInt(1, Number.MAX_SAFE_INTEGER);
@@ -18,10 +19,17 @@ const epoch = boundedInt(1, Number.MAX_SAFE_INTEGER);
 export const chainedEventSchema = z.looseObject({ event_id: uuid, seq: boundedInt(1, Number.MAX_SAFE_INTEGER), prev_hash: hash, hash });
 export type ChainedEvent = z.infer<typeof chainedEventSchema>;
 
+/**
+ * `outbox_depth` (events in the till's outbox not yet acknowledged when it sent the request,
+ * this push's own included) and `app_version` are optional: the till reports them for the owner's
+ * till health page, and a till of an older release leaves them out.
+ */
 export const pushRequestSchema = strictObject({
   till_id: uuid,
   epoch,
   events: boundedArray(chainedEventSchema, 1, push_batch_events_max),
+  outbox_depth: outboxDepth.optional(),
+  app_version: appVersion.optional(),
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
@@ -66,6 +74,14 @@ export const pullQuerySchema = strictObject({
     .min(0, { error: 'may not be negative' })
     .max(long_poll_wait_seconds_max, { error: `may be at most ${long_poll_wait_seconds_max} seconds` })
     .default(0),
+  /** Optional till health (as in the push): events waiting in the till's outbox, and its version. */
+  outbox_depth: z
+    .string({ error: 'must be a whole number of events' })
+    .regex(/^\d{1,9}$/, { error: 'must be a whole number of events' })
+    .transform(Number)
+    .pipe(outboxDepth)
+    .optional(),
+  app_version: appVersion.optional(),
 });
 export type PullQuery = z.output<typeof pullQuerySchema>;
 
