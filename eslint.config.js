@@ -175,7 +175,7 @@ export default defineConfig(
   {
     // Domain code of the till and the server takes a Clock and a Random from its caller too
     // (DESIGN §2); tests and benchmarks may read real time to measure it.
-    files: ['electron/src/ledger/**/*.ts', 'electron/src/sync/**/*.ts'],
+    files: ['electron/src/ledger/**/*.ts', 'electron/src/sync/**/*.ts', 'electron/src/update/**/*.ts', 'electron/src/backup/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-syntax': ['error', ...injected_time_and_randomness] },
   },

@@ -12,6 +12,7 @@ import { readTillDevice, type TillDevice } from './device-file.js';
 import { enrollTill, resumeEnrollment, type FetchLike } from './enrollment.js';
 import { createTillSession } from './till-session.js';
 import { readActiveStaffUntilLedgerHasAQuery, tillProfile } from './till-profile.js';
+import type { TillActivity } from '../update/update-policy.js';
 
 export const ledger_file_name = 'till.db';
 
@@ -35,6 +36,8 @@ export interface TillHost {
   device(): TillDevice | null;
   /** Events not yet acknowledged by the server: what quitting must warn about. */
   unsyncedCount(): number;
+  /** What the update policy asks before installing: an open shift, parked sales, the last call. */
+  activity(): TillActivity;
   /** Lets the sync agent (when it starts) answer syncStatus and M-Pesa requests. */
   attach(sources: { sync?: SyncStatusSource; payments?: MpesaPaymentSource }): void;
   /** Called once the till is enrolled (at once when it already is): where sync starts. */
@@ -50,6 +53,7 @@ export function createTillHost(options: TillHostOptions): TillHost {
   const context: DispatchContext = { session: createTillSession(), sync: options.sync, payments: options.payments, onInternalError: options.onInternalError };
   const enrolledListeners: ((device: TillDevice) => void)[] = [];
   const writeListeners: (() => void)[] = [];
+  let lastCallAt: number | null = null;
   const profile = () => tillProfile(device, device === null ? [] : readActiveStaffUntilLedgerHasAQuery(ledger), options.serverUrlHint);
 
   context.host = {
@@ -66,6 +70,7 @@ export function createTillHost(options: TillHostOptions): TillHost {
     ledger,
     dataDir,
     async call(method, input) {
+      lastCallAt = options.clock.now();
       const result = await dispatchTillCall(ledger, method, input, context);
       if (result.ok && isCommandMethod(method)) for (const listener of writeListeners) listener();
       return result;
@@ -73,6 +78,7 @@ export function createTillHost(options: TillHostOptions): TillHost {
     profile,
     device: () => device,
     unsyncedCount: () => ledger.unsyncedCount(),
+    activity: () => ({ shift_open: ledger.currentShift().shift !== null, parked_sales: ledger.listParkedSales().sales.length, last_activity_at: lastCallAt }),
     attach(sources) {
       if (sources.sync !== undefined) context.sync = sources.sync;
       if (sources.payments !== undefined) context.payments = sources.payments;

@@ -16,6 +16,7 @@ import { default_renderer_dir } from '../host/renderer-files.js';
 import { openTillHost, type TillHost } from '../host/till-host.js';
 import { startTillSync, type TillSync } from '../host/till-sync.js';
 import { app_entry_url, app_scheme, isAllowedRequestUrl, isTillPageUrl, tillWindowOptions } from '../host/window-options.js';
+import { startTillUpdates } from '../update/updater.electron.js';
 
 // Must happen before `ready`: the app's own scheme behaves like https (an origin, fetch, CSP 'self').
 protocol.registerSchemesAsPrivileged([{ scheme: app_scheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -61,7 +62,8 @@ function wireIpc(host: TillHost, printer: string | null): void {
 async function start(): Promise<void> {
   const options = parseMainOptions(process.argv, process.env, {
     data_dir: path.join(app.getPath('userData'), 'till'),
-    renderer_dir: process.env.PAYME_TILL_RENDERER ?? default_renderer_dir,
+    // An installed till ships the cashier app beside main (npm run dist); a dev run uses the repository's build.
+    renderer_dir: process.env.PAYME_TILL_RENDERER ?? (app.isPackaged ? path.join(import.meta.dirname, 'renderer') : default_renderer_dir),
   });
   const host = openTillHost(options.data_dir, { onInternalError: (method, error) => console.error(`till ${method} failed`, error) });
   const sync: TillSync = startTillSync(host);
@@ -74,7 +76,17 @@ async function start(): Promise<void> {
     ask: async (warning) => (window === null ? dialog.showMessageBox(warning) : dialog.showMessageBox(window, warning)).then((answer) => answer.response),
     quit: () => app.quit(),
   });
-  app.on('before-quit', guard);
+  // Updates only in an installed till (electron-updater reads the app-update.yml electron-builder wrote).
+  const updates = app.isPackaged
+    ? startTillUpdates({ mainDir: import.meta.dirname, dataDir: options.data_dir, version: app.getVersion(), activity: () => host.activity(), log: (line) => console.log(line) })
+    : null;
+  // Installing an update quits through here too: its restart needs no unsynced-changes question.
+  const onQuit = (event: { preventDefault(): void; readonly defaultPrevented: boolean }) => {
+    if (updates?.controller.status().phase === 'installing') return;
+    guard(event);
+    if (!event.defaultPrevented) updates?.controller.onQuit();
+  };
+  app.on('before-quit', onQuit);
   let closed = false;
   app.on('will-quit', (event) => {
     if (closed) return;
@@ -83,13 +95,14 @@ async function start(): Promise<void> {
       .stop()
       .finally(() => {
         closed = true;
+        updates?.stop();
         host.close();
         app.quit();
       });
   });
 
   window = new BrowserWindow(tillWindowOptions({ preloadPath: path.join(import.meta.dirname, 'preload.cjs'), kiosk: options.kiosk }));
-  window.on('close', guard);
+  window.on('close', onQuit);
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => {
     window = null;

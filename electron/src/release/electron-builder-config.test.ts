@@ -1,0 +1,86 @@
+/**
+ * electron-builder.yml (repository top level) checked against electron-builder's own
+ * configuration schema, the scheme.json app-builder-lib ships, with the validator options
+ * electron-builder itself uses; and the choices DESIGN §13 asks of it.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+
+const repository = path.resolve(import.meta.dirname, '../../..');
+const configText = readFileSync(path.join(repository, 'electron-builder.yml'), 'utf8');
+interface BuilderConfig {
+  [key: string]: unknown;
+  appId: string;
+  productName: string;
+  directories: { app: string };
+  npmRebuild: boolean;
+  asarUnpack: string[];
+  publish: unknown;
+  win: { target: Target[]; verifyUpdateCodeSignature: boolean };
+  mac: { target: Target[]; hardenedRuntime: boolean; notarize: boolean };
+  linux: { target: Target[] };
+}
+type Target = { target: string; arch: string[] };
+const config = load(configText) as BuilderConfig;
+const require = createRequire(import.meta.url);
+const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
+// The options of app-builder-lib/out/util/config/schemaValidator.js.
+const validate = new Ajv({ allErrors: true, verbose: true, coerceTypes: true, strict: false }).compile(schema);
+
+function errorsOf(candidate: unknown): string[] {
+  const copy = structuredClone(candidate);
+  return validate(copy) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`);
+}
+
+describe('electron-builder.yml against electron-builder’s schema', () => {
+  it('is valid', () => {
+    expect(errorsOf(config)).toEqual([]);
+  });
+
+  it('fails with a deliberately wrong key, at the top and inside a platform', () => {
+    expect(errorsOf({ ...config, appID: 'ke.payme.till' }).join('\n')).toContain('"additionalProperty":"appID"');
+    expect(errorsOf({ ...config, mac: { ...config.mac, hardendRuntime: true } }).join('\n')).toContain('"additionalProperty":"hardendRuntime"');
+    expect(errorsOf({ ...config, npmRebuild: 'sometimes' }).join('\n')).toContain('/npmRebuild must be boolean');
+  });
+});
+
+describe('electron-builder.yml says what DESIGN §13 asks', () => {
+  const targets = (platform: 'win' | 'mac' | 'linux') => config[platform].target.map((entry) => `${entry.target}:${entry.arch.join('+')}`);
+
+  it('builds NSIS x64, DMG x64 and arm64 with hardened runtime and notarization, AppImage and deb', () => {
+    expect({ appId: config.appId, productName: config.productName }).toEqual({ appId: 'ke.payme.till', productName: 'PayMe Till' });
+    expect(targets('win')).toEqual(['nsis:x64']);
+    expect(targets('mac')).toEqual(['dmg:x64+arm64']);
+    expect(config.mac).toMatchObject({ hardenedRuntime: true, notarize: true });
+    expect(targets('linux')).toEqual(['AppImage:x64', 'deb:x64']);
+    expect(config.win.verifyUpdateCodeSignature).toBe(true);
+  });
+
+  it('packs the staged app, rebuilds better-sqlite3 there and unpacks it from the asar', () => {
+    expect(config.directories.app).toBe('electron/dist/app');
+    expect(config.npmRebuild).toBe(true);
+    expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**');
+  });
+
+  it('publishes to a generic feed whose URL comes from the environment', () => {
+    expect(config.publish).toEqual([{ provider: 'generic', url: '${env.PAYME_UPDATE_URL}', channel: 'latest' }]);
+  });
+
+  it('holds no secret: no certificate, password or key, signing comes from the environment only', () => {
+    const keys: string[] = [];
+    const walk = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null) return;
+      for (const [key, inner] of Object.entries(value)) {
+        keys.push(key);
+        walk(inner);
+      }
+    };
+    walk(config);
+    expect(keys.filter((key) => /csc|password|certificate|secret|token|apiKey|signingHash/i.test(key))).toEqual([]);
+    expect(configText).not.toMatch(/-----BEGIN|[0-9a-f]{40,}|[A-Za-z0-9+/]{60,}={0,2}/);
+  });
+});
