@@ -10,6 +10,7 @@ import { buildHttpHost, listenOnLoopback } from '../host/http-host.js';
 import { build_renderer_hint, default_renderer_dir, rendererBuilt } from '../host/renderer-files.js';
 import { openTillHost } from '../host/till-host.js';
 import { startTillSync } from '../host/till-sync.js';
+import { startTillBackups } from '../backup/till-backups.js';
 import { parseTillCommand, till_usage, type ServeOptions } from './till-options.js';
 import { backupLedger, moveTillToNewIdentity, restoreLedger } from './till-maintenance.js';
 
@@ -22,6 +23,7 @@ function say(line: string): void {
 async function serve(options: ServeOptions): Promise<void> {
   const host = openTillHost(options.data_dir, { serverUrlHint: options.server_url, onInternalError: (method, error) => say(`payme-till: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) });
   const sync = startTillSync(host);
+  const backups = startTillBackups(host, { log: say });
   const device = host.device();
   if (device === null && options.enroll_code !== null) {
     const result = await host.call('enroll', { server_url: options.server_url, code: options.enroll_code, name: options.name });
@@ -45,6 +47,7 @@ async function serve(options: ServeOptions): Promise<void> {
     await app.close();
     // A long-poll in flight may take its whole wait to end; the ledger is durable, so don't wait for it.
     await Promise.race([sync.stop(), sleep(sync_stop_wait_ms)]);
+    await backups.stop();
     const unsynced = host.unsyncedCount();
     if (unsynced > 0) say(`payme-till: ${unsynced} change(s) not yet on the server; they are safe in ${options.data_dir} and sync on the next start`);
     host.close();

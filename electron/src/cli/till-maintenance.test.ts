@@ -4,7 +4,7 @@
  * forced offline restore need; recovery against a real server is covered by
  * e2e/tests/clone-and-restore.test.ts.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -131,6 +131,33 @@ describe('payme-till backup and restore', () => {
     expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: other, force_offline: true, replace_unreadable: true }))).toMatchObject({ field: 'from' });
     rmSync(path.join(dir, 'till-device.json'));
     expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: other, force_offline: true, replace_unreadable: true }))).toMatchObject({ field: 'data' });
+  });
+
+  it('restore refuses a wrong or truncated backup and backup refuses a damaged ledger, with the reason and nothing changed', async () => {
+    const dir = dataFolder();
+    const backup = path.join(dir, 'backup.db');
+    await backupLedger(dir, backup);
+    const folderBefore = () => readdirSync(dir).sort().map((name) => `${name}:${readFileSync(path.join(dir, name)).length}`);
+    const ledgerBefore = readFileSync(ledgerPath(dir));
+    const truncated = path.join(dir, 'truncated.db');
+    writeFileSync(truncated, readFileSync(backup).subarray(0, Math.floor(readFileSync(backup).length / 3)));
+    const text = path.join(dir, 'notes.db');
+    writeFileSync(text, 'this is not a backup\n');
+    const listing = folderBefore();
+    for (const from of [truncated, text]) {
+      const refusal = await asyncRefusal(restoreLedger({ data_dir: dir, from, force_offline: true, replace_unreadable: true }));
+      expect(refusal).toMatchObject({ code: 'invalid_input', field: 'from' });
+      expect(refusal.message).toMatch(/is not a sound till ledger backup \(.+\); nothing was changed/);
+      expect(folderBefore()).toEqual(listing);
+      expect(readFileSync(ledgerPath(dir)).equals(ledgerBefore)).toBe(true);
+    }
+    // A data folder whose ledger is damaged is refused by backup, and no file is written.
+    const damaged = mkdtempSync(path.join(tmpdir(), 'payme-maint-damaged-'));
+    writeFileSync(ledgerPath(damaged), readFileSync(truncated));
+    const refusal = await asyncRefusal(backupLedger(damaged, path.join(damaged, 'b.db')));
+    expect(refusal).toMatchObject({ field: 'data', message: expect.stringContaining('cannot be backed up') });
+    expect(readdirSync(damaged)).toEqual(['till.db']);
+    rmSync(damaged, { recursive: true, force: true });
   });
 
   it('move-to-new-till refuses a till the server never fenced (here: cannot reach it)', async () => {

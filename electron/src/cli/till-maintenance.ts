@@ -11,6 +11,7 @@ import { openLedger, type Ledger } from '../ledger/ledger.js';
 import { readTillDevice, writeTillDevice } from '../host/device-file.js';
 import { syncDirectory } from '../host/durable-file.js';
 import { readReplacedLedger, type ReplacedLedger } from './replaced-ledger.js';
+import { checkLedgerFile, writeCheckedBackup } from '../backup/ledger-backup.js';
 import { ledger_file_name } from '../host/till-host.js';
 import { createHttpTransport, createSyncAgent, ledgerForSync, realScheduler, type SyncAgent } from '../sync/index.js';
 
@@ -22,37 +23,32 @@ export function ledgerPath(dataDir: string): string {
   return path.join(dataDir, ledger_file_name);
 }
 
-/** A consistent copy of the till's ledger while the till may be running (SQLite online backup). */
+/**
+ * A consistent copy of the till's ledger while the till may be running (SQLite online backup),
+ * integrity-checked before it is put at `to` (ledger-backup.ts). A data folder whose ledger is
+ * damaged or is no till's is refused, and nothing is written.
+ */
 export async function backupLedger(dataDir: string, to: string): Promise<{ file: string; bytes: number }> {
   const source = ledgerPath(dataDir);
   if (!existsSync(source)) throw new PaymeError('invalid_input', `--data: no till ledger (${ledger_file_name}) in ${dataDir}`, 'data');
   if (existsSync(to)) throw new PaymeError('invalid_input', `--to: ${to} already exists; choose a new file name`, 'to');
+  const check = checkLedgerFile(source);
+  if (!check.ok) throw new PaymeError('invalid_input', `--data: the ledger in ${dataDir} cannot be backed up: ${check.reason}. Restore it from an earlier backup (payme-till restore)`, 'data');
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
-    await db.backup(to);
+    const written = await writeCheckedBackup(db, to);
+    return { file: written.file, bytes: written.bytes };
   } finally {
     db.close();
   }
-  const copy = new Database(to, { readonly: true });
-  const bytes = (copy.pragma('page_count', { simple: true }) as number) * (copy.pragma('page_size', { simple: true }) as number);
-  copy.close();
-  return { file: to, bytes };
 }
 
-/** Opens `file` read-only and checks it is a till ledger with an identity; returns its till id. */
+/** Checks `file` is a sound till ledger backup (integrity check, an identity); returns its till id. Reads only. */
 function checkBackupFile(file: string): string {
   if (!existsSync(file)) throw new PaymeError('invalid_input', `--from: ${file} does not exist`, 'from');
-  let db: Database.Database | null = null;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    const row = db.prepare('SELECT till_id FROM till_identity WHERE id = 1').get() as { till_id: string } | undefined;
-    if (row === undefined) throw new Error('it holds no enrolled till');
-    return row.till_id;
-  } catch (error) {
-    throw new PaymeError('invalid_input', `--from: ${file} is not a till ledger backup (${error instanceof Error ? error.message : String(error)})`, 'from');
-  } finally {
-    db?.close();
-  }
+  const check = checkLedgerFile(file);
+  if (!check.ok) throw new PaymeError('invalid_input', `--from: ${file} is not a sound till ledger backup (${check.reason}); nothing was changed. Choose another backup`, 'from');
+  return check.till_id;
 }
 
 async function serverReachable(serverUrl: string): Promise<boolean> {

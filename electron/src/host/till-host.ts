@@ -42,8 +42,8 @@ export interface TillHost {
   attach(sources: { sync?: SyncStatusSource; payments?: MpesaPaymentSource }): void;
   /** Called once the till is enrolled (at once when it already is): where sync starts. */
   whenEnrolled(listener: (device: TillDevice) => void): void;
-  /** Called after every command that wrote to the ledger, so the sync agent pushes at once. */
-  onLedgerWrite(listener: () => void): void;
+  /** Called after every command that wrote to the ledger (with its method), so the sync agent pushes at once. */
+  onLedgerWrite(listener: (method: string) => void): void;
   close(): void;
 }
 
@@ -52,7 +52,7 @@ export function createTillHost(options: TillHostOptions): TillHost {
   let device = resumeEnrollment({ ledger, dataDir });
   const context: DispatchContext = { session: createTillSession(), sync: options.sync, payments: options.payments, onInternalError: options.onInternalError };
   const enrolledListeners: ((device: TillDevice) => void)[] = [];
-  const writeListeners: (() => void)[] = [];
+  const writeListeners: ((method: string) => void)[] = [];
   let lastCallAt: number | null = null;
   const profile = () => tillProfile(device, device === null ? [] : readActiveStaffUntilLedgerHasAQuery(ledger), options.serverUrlHint);
 
@@ -72,7 +72,7 @@ export function createTillHost(options: TillHostOptions): TillHost {
     async call(method, input) {
       lastCallAt = options.clock.now();
       const result = await dispatchTillCall(ledger, method, input, context);
-      if (result.ok && isCommandMethod(method)) for (const listener of writeListeners) listener();
+      if (result.ok && isCommandMethod(method)) for (const listener of writeListeners) listener(method);
       return result;
     },
     profile,

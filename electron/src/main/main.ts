@@ -15,6 +15,7 @@ import { createQuitGuard } from '../host/quit-guard.js';
 import { default_renderer_dir } from '../host/renderer-files.js';
 import { openTillHost, type TillHost } from '../host/till-host.js';
 import { startTillSync, type TillSync } from '../host/till-sync.js';
+import { startTillBackups } from '../backup/till-backups.js';
 import { app_entry_url, app_scheme, isAllowedRequestUrl, isTillPageUrl, tillWindowOptions } from '../host/window-options.js';
 import { startTillUpdates } from '../update/updater.electron.js';
 
@@ -67,6 +68,7 @@ async function start(): Promise<void> {
   });
   const host = openTillHost(options.data_dir, { onInternalError: (method, error) => console.error(`till ${method} failed`, error) });
   const sync: TillSync = startTillSync(host);
+  const backups = startTillBackups(host, { log: (line) => console.log(line) });
   lockDownSession();
   serveAppFiles(options.renderer_dir);
   wireIpc(host, options.printer);
@@ -91,8 +93,7 @@ async function start(): Promise<void> {
   app.on('will-quit', (event) => {
     if (closed) return;
     event.preventDefault();
-    void sync
-      .stop()
+    void Promise.allSettled([sync.stop(), backups.stop()])
       .finally(() => {
         closed = true;
         updates?.stop();
