@@ -5,12 +5,13 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
- * The strict Content Security Policy of the built till (Electron loads it from disk, the browser
- * host serves it on loopback): only our own scripts, styles and API, no remote content, no
- * inline script, no eval. Added at build time only, because the dev server injects an inline
- * React-refresh preamble that this policy would rightly refuse.
+ * The strict Content Security Policy of both built pages: only our own scripts, styles and API,
+ * no remote content, no inline script, no eval. Added at build time only, because the dev server
+ * injects an inline React-refresh preamble that this policy would rightly refuse. The hosts send
+ * it (and `frame-ancestors`, which a meta policy cannot carry) as a header as well: the till host
+ * (electron/src/host/csp.ts) and the sync server for the owner view (sync-server/src/owner-view/).
  */
-export const till_csp = [
+export const page_csp = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -24,32 +25,32 @@ export const till_csp = [
 
 function contentSecurityPolicy(): Plugin {
   return {
-    name: 'payme-till-csp',
+    name: 'payme-csp',
     apply: 'build',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: till_csp }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: page_csp }, injectTo: 'head-prepend' }],
   };
 }
 
-/** The till's page is `dist/till/index.html`, so a host serving the folder answers `/` with it. */
-function tillPageAsIndex(): Plugin {
+/** Each page is `dist/<page>/index.html`, so a host serving the folder answers `/` with it. */
+function pageAsIndex(page: Page): Plugin {
   return {
-    name: 'payme-till-index',
+    name: 'payme-page-index',
     apply: 'build',
     // Renamed on disk after writing: Vite emits the page late, under its source name.
     writeBundle(options) {
-      const dir = options.dir ?? 'dist/till';
-      renameSync(path.join(dir, 'till.html'), path.join(dir, 'index.html'));
+      const dir = options.dir ?? `dist/${page}`;
+      renameSync(path.join(dir, `${page}.html`), path.join(dir, 'index.html'));
     },
   };
 }
 
 /**
  * zod's `z.locales` namespace (every language's error messages, ~250 KB of ~780 KB) is kept by
- * the bundler although nothing reads it; parsing it slows the till's first load. Only the
- * namespace zod's own modules re-export is swapped for an English-only one.
+ * the bundler although nothing reads it; parsing it slows the first load. Only the namespace
+ * zod's own modules re-export is swapped for an English-only one.
  */
 function zodEnglishOnly(): Plugin {
-  const english = fileURLToPath(new URL('./src/till/zod-locales-english.ts', import.meta.url));
+  const english = fileURLToPath(new URL('./src/common/zod-locales-english.ts', import.meta.url));
   return {
     name: 'payme-zod-english-only',
     enforce: 'pre',
@@ -68,27 +69,38 @@ function zodEnglishOnly(): Plugin {
  * NODE_ENV again after loading this file, so setting it here decides. A development build on
  * purpose still works: `NODE_ENV=development vite build --mode development`.
  */
-function productionNodeEnv(command: string, mode: string): void {
+export function productionNodeEnv(command: string, mode: string): void {
   if (command === 'build' && mode === 'production') process.env.NODE_ENV = 'production';
 }
 
-// The cashier app is built to dist/till and loaded from disk by Electron (file://) or served by
-// the till's browser host; relative asset paths work for both.
-const config = {
-  base: './',
-  plugins: [zodEnglishOnly(), react(), contentSecurityPolicy(), tillPageAsIndex()],
-  build: {
-    outDir: 'dist/till',
-    emptyOutDir: true,
-    target: 'es2022',
-    // Loaded from disk or loopback, not over a network: one bundle, except the ESC/POS encoder,
-    // which is imported when a thermal printer first prints (ReceiptView).
-    chunkSizeWarningLimit: 800,
-    rollupOptions: { input: { till: 'till.html' } },
-  },
-} satisfies UserConfig;
+export type Page = 'till' | 'owner';
 
+/**
+ * One page's build (`bin/build-pages.ts` runs both). The cashier app is loaded from disk by
+ * Electron (file://) or served by the till's browser host: relative asset paths work for both.
+ * The owner view is served by the sync server at `/` with deep links (`/sales/…`) answered by the
+ * same index.html, so its asset paths are absolute.
+ */
+export function pageConfig(page: Page): UserConfig {
+  return {
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    base: page === 'till' ? './' : '/',
+    plugins: [zodEnglishOnly(), react(), contentSecurityPolicy(), pageAsIndex(page)],
+    build: {
+      outDir: `dist/${page}`,
+      emptyOutDir: true,
+      target: 'es2022',
+      // Loaded from disk or loopback (the till) or once per session (the owner view): one bundle
+      // per page, except what a page imports late (the till's ESC/POS encoder, on the first
+      // thermal print).
+      chunkSizeWarningLimit: 800,
+      rollupOptions: { input: { [page]: `${page}.html` } },
+    },
+  };
+}
+
+// `vite` (dev) and a bare `vite build` work on the cashier app; `npm run build` builds both pages.
 export default defineConfig(({ command, mode }) => {
   productionNodeEnv(command, mode);
-  return config;
+  return pageConfig('till');
 });

@@ -63,3 +63,8 @@ export const pin_lockout_ms = 5 * 60 * 1000;
 
 /** Phone numbers in E.164 without the plus: 2547XXXXXXXX / 2541XXXXXXXX. */
 export const phone_chars_max = 15;
+
+/** Owner and manager sign-in: an email address and a password (DESIGN §6). */
+export const email_chars_max = 254;
+export const password_chars_min = 10;
+export const password_chars_max = 200;

@@ -24,6 +24,7 @@ import { registerAuditRoutes } from './audit/routes.js';
 import { registerIngestRoutes } from './ingest/routes.js';
 import { registerFeedRoutes } from './feed/routes.js';
 import { installMpesa, type MpesaInstallOptions } from './mpesa/install.js';
+import { default_owner_view_dir, registerOwnerView } from './owner-view/owner-view.js';
 
 export interface BuildAppOptions {
   db: Db;
@@ -35,6 +36,8 @@ export interface BuildAppOptions {
   checkpointTimer?: boolean;
   /** M-Pesa routes and worker; left out, the server runs without payments (most tests). */
   mpesa?: MpesaInstallOptions;
+  /** The built owner web view served at `/` (default `renderer/dist/owner`); null serves none. */
+  ownerViewDir?: string | null;
 }
 
 const request_id_pattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -92,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerIngestRoutes(app, deps);
   await registerFeedRoutes(app, deps);
   if (options.mpesa) await installMpesa(app, deps, options.mpesa);
+  await registerOwnerView(app, options.ownerViewDir === undefined ? default_owner_view_dir : options.ownerViewDir);
 
   await feed.start();
   let timer: NodeJS.Timeout | null = null;

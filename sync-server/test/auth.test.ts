@@ -1,5 +1,6 @@
 /** Sign-in, sessions, CSRF, logout and expiry; till enrollment codes; rate limits. */
 import { describe, expect, it } from 'vitest';
+import { sessionResponseSchema } from '@payme/shared';
 import { buildTestApp, createTestBusiness, deviceAuth, login, openMigrated, testDatabases } from './support/index.js';
 import { useServerSuite } from './support/server-suite.js';
 
@@ -59,6 +60,39 @@ for (const target of testDatabases()) {
       const session = await login(t.app, business.manager.email, business.manager.password);
       const res = await t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie: session.cookie } });
       expect(res.json()).toMatchObject({ business_id: business.business_id, csrf_token: session.csrf_token, staff: { role: 'manager' } });
+    });
+
+    it('the session answer carries what every page formats with, for a manager too, and parses with the shared schema', async () => {
+      const business = await createTestBusiness(t.deps);
+      await t.db.query(`UPDATE businesses SET time_zone = 'Africa/Kampala', business_day_cutoff = '04:00' WHERE id = $1`, [business.business_id]);
+      const session = await login(t.app, business.manager.email, business.manager.password);
+      const answer = sessionResponseSchema.parse((await t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: session.bearer })).json());
+      expect(answer.business).toMatchObject({ id: business.business_id, currency: 'KES', time_zone: 'Africa/Kampala', business_day_cutoff: '04:00' });
+      const head = await t.db.query<{ feed_seq: string }>('SELECT feed_seq::text AS feed_seq FROM businesses WHERE id = $1', [business.business_id]);
+      expect(answer.feed_cursor).toBe(head[0]?.feed_seq);
+    });
+
+    it('an owner or manager changes their own password: the old one stops working, other sessions end, the audit says so without the secret', async () => {
+      const business = await createTestBusiness(t.deps);
+      const here = await login(t.app, business.manager.email, business.manager.password);
+      const elsewhere = await login(t.app, business.manager.email, business.manager.password);
+      const change = (body: Record<string, string>) => t.app.inject({ method: 'POST', url: '/v1/auth/password', headers: here.bearer, payload: body });
+      const wrong = await change({ current_password: 'not-my-password', new_password: 'a-new-long-password' });
+      expect(wrong.statusCode).toBe(400);
+      expect(wrong.json()).toMatchObject({ code: 'invalid_credentials', field: 'current_password' });
+      const short = await change({ current_password: business.manager.password, new_password: 'short' });
+      expect(short.json()).toMatchObject({ code: 'invalid_input', field: 'new_password' });
+      const same = await change({ current_password: business.manager.password, new_password: business.manager.password });
+      expect(same.json()).toMatchObject({ field: 'new_password' });
+      const ok = await change({ current_password: business.manager.password, new_password: 'a-new-long-password' });
+      expect(ok.statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: here.bearer })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: elsewhere.bearer })).statusCode).toBe(401);
+      const old = await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: business.manager.email, password: business.manager.password } });
+      expect(old.statusCode).toBe(401);
+      await login(t.app, business.manager.email, 'a-new-long-password');
+      const audit = await t.db.query<{ data: unknown }>(`SELECT data FROM audit_log WHERE business_id = $1 AND kind = 'staff.password_changed'`, [business.business_id]);
+      expect(audit).toEqual([{ data: {} }]);
     });
 
     it('logout ends the session', async () => {

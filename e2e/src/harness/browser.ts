@@ -20,8 +20,16 @@ export interface TillBrowser {
   page: Page;
   context: BrowserContext;
   screenshot(name: string): Promise<string>;
+  /** The whole page at a phone's width and a laptop's (`<name>-360.png`, `<name>-1366.png`). */
+  screenshotWidths(name: string): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** The widths the owner view is checked at (DESIGN §12): a phone and a shop laptop. */
+export const screen_sizes = [
+  { width: 360, height: 780 },
+  { width: 1366, height: 768 },
+] as const;
 
 export async function openTillBrowser(url: string): Promise<TillBrowser> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'payme-chromium-'));
@@ -43,6 +51,19 @@ export async function openTillBrowser(url: string): Promise<TillBrowser> {
       const file = path.join(artifacts_dir, `${name}.png`);
       await page.screenshot({ path: file });
       return file;
+    },
+    async screenshotWidths(name) {
+      mkdirSync(artifacts_dir, { recursive: true });
+      const files: string[] = [];
+      const before = page.viewportSize();
+      for (const size of screen_sizes) {
+        await page.setViewportSize(size);
+        const file = path.join(artifacts_dir, `${name}-${size.width}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        files.push(file);
+      }
+      if (before) await page.setViewportSize(before);
+      return files;
     },
     async close() {
       await context.close();

@@ -1,5 +1,5 @@
 /**
- * Once per e2e run: the built cashier app (rebuilt when its sources are newer) and a scratch
+ * Once per e2e run: the built cashier app and owner view (rebuilt when their sources are newer) and a scratch
  * folder where the first till scenario creates the demo server's template (see demo-stack.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -27,7 +27,7 @@ describe('npm start options', () => {
 });
 
 describe('demo init output', () => {
-  const init = { business_id: 'b', store_id: 's', owner_email: 'o@x', owner_password: 'pw', enrollment_code: 'ABCD-EFGH-JKMN', cashier_pin: '1234', manager_pin: '5678', extra: 1 };
+  const init = { business_id: 'b', store_id: 's', owner_email: 'o@x', owner_password: 'pw', enrollment_code: 'ABCD-EFGH-JKMN', cashier_pin: '1234', manager_pin: '5678', manager_email: 'm@x', manager_password: 'mpw', extra: 1 };
 
   it('reads the JSON object init prints, even after log lines', () => {
     expect(parseInitOutput(`migrating…\n${JSON.stringify(init)}\n`)).toMatchObject({ enrollment_code: 'ABCD-EFGH-JKMN', cashier_pin: '1234' });
@@ -39,9 +39,9 @@ describe('demo init output', () => {
     expect(() => parseInitOutput('error: database locked\n')).toThrow(/no JSON object/);
   });
 
-  it('prints the till URL, the server URL and every login', () => {
+  it('prints the till URL, the owner view URL and every login', () => {
     const text = demoSummary(parseInitOutput(JSON.stringify(init)), { till: 'http://127.0.0.1:8790/', server: 'http://127.0.0.1:8787', simulator: null }, 'browser', '/repo/.payme/demo');
-    for (const part of ['http://127.0.0.1:8790/', 'http://127.0.0.1:8787', 'o@x / pw', '1234', '5678', 'not started', '/repo/.payme/demo']) expect(text).toContain(part);
+    for (const part of ['http://127.0.0.1:8790/', 'Owner view:  http://127.0.0.1:8787/', 'o@x / pw', 'm@x / mpw', '1234', '5678', 'not started', '/repo/.payme/demo']) expect(text).toContain(part);
   });
 });
 

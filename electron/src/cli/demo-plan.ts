@@ -83,6 +83,8 @@ export const demoInitSchema = z.looseObject({
   cashier_pin: z.string().min(1),
   manager_pin: z.string().min(1),
   business_name: z.string().optional(),
+  manager_email: z.string().optional(),
+  manager_password: z.string().optional(),
 });
 export type DemoInit = z.infer<typeof demoInitSchema>;
 
@@ -137,10 +139,11 @@ export function demoSummary(init: DemoInit, urls: { till: string; server: string
     '',
     `PayMe demo shop "${init.business_name ?? 'Duka la Mfano'}" is running.`,
     tillKind === 'electron' ? '  Till:        the Electron window' : `  Till:        ${urls.till}   (open it in a browser; no Electron runtime here)`,
-    `  Server:      ${urls.server}   (owner web view)`,
+    `  Owner view:  ${urls.server}/   (open it in a browser and sign in with the owner login)`,
     `  Daraja sim:  ${urls.simulator ?? 'not started (payme-daraja-sim not found)'}`,
     '',
     `  Owner login:    ${init.owner_email} / ${init.owner_password}`,
+    ...(init.manager_email && init.manager_password ? [`  Manager login:  ${init.manager_email} / ${init.manager_password}   (the owner view without settings and staff)`] : []),
     `  Cashier PIN:    ${init.cashier_pin}`,
     `  Manager PIN:    ${init.manager_pin}`,
     '',

@@ -139,11 +139,10 @@ async function configureMpesa(serverUrl: string, simUrl: string | null, logins: 
   }
 }
 
-function ensureRendererBuilt(): void {
-  if (rendererBuilt(default_renderer_dir)) return;
-  say('Building the cashier app (first run)…');
-  const built = spawnSync('npm', ['run', 'build', '-w', '@payme/renderer'], { cwd: repo_root, stdio: 'inherit' });
-  if (built.status !== 0 || !rendererBuilt(default_renderer_dir)) throw new DemoFailure('the cashier app did not build: run `npm run build -w @payme/renderer` and read its errors');
+/** Both pages (cashier app, owner view), built when missing or older than their sources. */
+function ensurePagesBuilt(): void {
+  const built = spawnSync('npm', ['run', 'build', '-w', '@payme/renderer', '--silent', '--', '--if-stale'], { cwd: repo_root, stdio: 'inherit' });
+  if (built.status !== 0 || !rendererBuilt(default_renderer_dir)) throw new DemoFailure('the cashier app and owner view did not build: run `npm run build -w @payme/renderer` and read its errors');
 }
 
 async function startTill(options: StartOptions, serverUrl: string): Promise<{ url: string; kind: 'electron' | 'browser' }> {
@@ -192,7 +191,7 @@ async function main(): Promise<number> {
       void stopAll().then(() => process.exit(0));
     });
   }
-  ensureRendererBuilt();
+  ensurePagesBuilt();
   const logins = await demoLogins(options, serverBin);
   const serverUrl = await startServer(options, serverBin);
   const simUrl = await startSimulator(options);

@@ -9,3 +9,4 @@ export * from './feed-records.js';
 export * from './owner-query.js';
 export * from './owner-reports.js';
 export * from './owner-operations.js';
+export * from './owner-api.js';

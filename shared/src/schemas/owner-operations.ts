@@ -33,6 +33,8 @@ export const sessionResponseSchema = z.object({
   staff: z.object({ id: uuid, name: z.string(), role }),
   csrf_token: z.string(),
   expires_at: iso,
+  /** The feed's head as the session was read: the page's live stream starts after it. */
+  feed_cursor: z.string().regex(/^\d{1,20}$/),
 });
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 

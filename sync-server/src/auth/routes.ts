@@ -1,32 +1,14 @@
 /**
  * Owner and manager sign-in (DESIGN §6): email + password (scrypt), a session held in an
  * httpOnly cookie (with a CSRF token the page echoes on unsafe requests) or used as a bearer
- * token, absolute expiry, logout.
+ * token, absolute expiry, logout, and changing one's own password. The bodies are shared's
+ * (`owner-api.ts`), so the web view's forms refuse what the server refuses.
  */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { hashSecret, isoAt, randomToken, verifySecret } from '@payme/shared';
+import { changePasswordBody, hashSecret, isoAt, loginBody, randomToken, verifySecret, type SessionResponse } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import { badRequest, parseInput, unauthorized } from '../http/errors.js';
 import { newSessionToken, session_cookie, tokenHash, type StaffPrincipal } from './principal.js';
-import { strictBody, uuidField } from '../http/input.js';
-
-export const email_chars_max = 254;
-export const password_chars_max = 200;
-
-export const emailField = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be an email address') })
-  .max(email_chars_max, { error: `may be at most ${email_chars_max} characters` })
-  .pipe(z.email({ error: 'must be an email address' }));
-
-const loginBody = strictBody({
-  email: emailField,
-  password: z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
-    .min(1, { error: 'may not be empty' })
-    .max(password_chars_max, { error: `may be at most ${password_chars_max} characters` }),
-  business_id: uuidField.optional(),
-});
 
 export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const { db, clock, random, config } = deps;
@@ -92,10 +74,12 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
     return reply.status(204).send();
   });
 
-  app.get('/v1/auth/session', { config: { access: 'manager' } }, async (request) => {
+  app.get('/v1/auth/session', { config: { access: 'manager' } }, async (request): Promise<SessionResponse> => {
     const principal = request.principal as StaffPrincipal;
-    const rows = await db.query<{ name: string; csrf_token: string; expires_at: Date }>(
-      `SELECT st.name, s.csrf_token, s.expires_at FROM sessions s JOIN staff st ON st.business_id = s.business_id AND st.id = s.staff_id
+    const rows = await db.query<{ name: string; csrf_token: string; expires_at: Date; business_name: string; time_zone: string; business_day_cutoff: string; feed_seq: string }>(
+      `SELECT st.name, s.csrf_token, s.expires_at, b.name AS business_name, b.time_zone, b.business_day_cutoff, b.feed_seq::text AS feed_seq
+         FROM sessions s JOIN staff st ON st.business_id = s.business_id AND st.id = s.staff_id
+         JOIN businesses b ON b.id = s.business_id
         WHERE s.token_hash = $1 AND s.business_id = $2`,
       [principal.session_token_hash, principal.business_id],
     );
@@ -103,9 +87,33 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
     if (!row) throw unauthorized('invalid_token', 'This session is not valid; sign in again');
     return {
       business_id: principal.business_id,
+      // Every page formats money and dates with these, whatever the caller's role (DESIGN §12).
+      business: { id: principal.business_id, name: row.business_name, currency: 'KES', time_zone: row.time_zone, business_day_cutoff: row.business_day_cutoff },
       staff: { id: principal.staff_id, name: row.name, role: principal.role },
       csrf_token: row.csrf_token,
       expires_at: new Date(row.expires_at).toISOString(),
+      // The live feed starts here: a page that has just loaded needs only what changes next.
+      feed_cursor: row.feed_seq,
     };
+  });
+
+  app.post('/v1/auth/password', { config: { access: 'manager', rateLimit: config.rate_limits.login } }, async (request) => {
+    const principal = request.principal as StaffPrincipal;
+    const body = parseInput(changePasswordBody, request.body);
+    const rows = await db.query<{ password_hash: string | null }>('SELECT password_hash FROM staff WHERE business_id = $1 AND id = $2', [principal.business_id, principal.staff_id]);
+    const current = rows[0]?.password_hash ?? null;
+    if (current === null || !verifySecret(body.current_password, current)) {
+      throw badRequest('invalid_credentials', 'current_password: this is not your current password', 'current_password');
+    }
+    if (body.new_password === body.current_password) throw badRequest('invalid_input', 'new_password: choose a password other than the current one', 'new_password');
+    const passwordHash = hashSecret(body.new_password, random, config.password_hash_cost);
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      await tx.query('UPDATE staff SET password_hash = $3, updated_at = $4 WHERE business_id = $1 AND id = $2', [principal.business_id, principal.staff_id, passwordHash, isoAt(now)]);
+      // Every other session of this person ends: a stolen session does not outlive the change.
+      await tx.query('DELETE FROM sessions WHERE business_id = $1 AND staff_id = $2 AND token_hash <> $3', [principal.business_id, principal.staff_id, principal.session_token_hash]);
+      await deps.audit.append(tx, principal.business_id, { kind: 'staff.password_changed', actor: principal.staff_id, subject: principal.staff_id, data: {}, occurred_at: isoAt(now) });
+    });
+    return { changed: true };
   });
 }

@@ -19,6 +19,7 @@ import { resolveConfig } from '../config.js';
 import { loadKeyring } from '../mpesa/master-key.js';
 import { rotateMasterKey } from '../mpesa/keys-rotate.js';
 import { replayQuarantine } from '../quarantine/replay.js';
+import { build_owner_view_hint, default_owner_view_dir, ownerViewBuilt } from '../owner-view/owner-view.js';
 
 const usage = `usage: payme-server <command> [options]
   serve [--port 8787] [--host 127.0.0.1] [--data DIR]   run the server (PGlite in DIR unless DATABASE_URL)
@@ -27,7 +28,8 @@ const usage = `usage: payme-server <command> [options]
   audit verify [--business ID] [--data DIR]             verify audit chains and signed checkpoints
   quarantine replay [--business ID] [--data DIR]       re-validate quarantined events and apply what passes now
   keys rotate [--data DIR]                              re-encrypt M-Pesa credentials under a new master key
-Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR`;
+Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR,
+  PAYME_OWNER_VIEW_DIR (the built owner web view served at /; default renderer/dist/owner)`;
 
 const default_port = 8787;
 
@@ -52,6 +54,11 @@ async function signingKey(options: Common): Promise<SigningKey> {
   return loadOrCreateSigningKey(options.data, cryptoRandom);
 }
 
+function ownerViewDir(): string {
+  const fromEnv = process.env.PAYME_OWNER_VIEW_DIR;
+  return fromEnv ? path.resolve(fromEnv) : default_owner_view_dir;
+}
+
 async function serve(options: Common & { port: number; host: string }): Promise<void> {
   const db = await openFor(options);
   const key = await signingKey(options);
@@ -67,6 +74,7 @@ async function serve(options: Common & { port: number; host: string }): Promise<
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     checkpointTimer: true,
     mpesa: { keyring: await loadKeyring({ env: process.env, data_dir: options.data }, cryptoRandom), start_worker: true },
+    ownerViewDir: ownerViewDir(),
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -81,7 +89,10 @@ async function serve(options: Common & { port: number; host: string }): Promise<
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   const address = await app.listen({ port: options.port, host: options.host });
+  const viewDir = ownerViewDir();
   app.log.info({ address, database: db.kind, data: db.kind === 'pglite' ? options.data : undefined, audit_key_id: key.key_id }, 'payme-server listening');
+  if (ownerViewBuilt(viewDir)) app.log.info({ owner_view: `${address}/` }, 'owner web view served at /');
+  else app.log.warn({ owner_view_dir: viewDir }, `the owner web view is not built. ${build_owner_view_hint}`);
 }
 
 async function runMigrate(options: Common): Promise<void> {

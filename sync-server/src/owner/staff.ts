@@ -5,26 +5,19 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { hashSecret, pin_digits_max, pin_digits_min, uuidv7 } from '@payme/shared';
+import { email as emailField, hashSecret, newPassword as passwordField, pin_digits_max, pin_digits_min, uuidv7 } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import type { Db } from '../db/db.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { badRequest, conflict, notFound, parseInput } from '../http/errors.js';
 import { idParams, nameField, strictBody, uuidField } from '../http/input.js';
-import { emailField, password_chars_max } from '../auth/routes.js';
 import { ownerWrite } from './owner-write.js';
 import { listPage, lockForPatch, type OwnerTable } from './owner-table.js';
-
-export const password_chars_min = 10;
 
 const roleField = z.enum(['owner', 'manager', 'cashier'], { error: 'must be owner, manager or cashier' });
 export const pinField = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a PIN') })
   .regex(new RegExp(`^\\d{${pin_digits_min},${pin_digits_max}}$`), { error: `must be ${pin_digits_min} to ${pin_digits_max} digits` });
-export const passwordField = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
-  .min(password_chars_min, { error: `must be at least ${password_chars_min} characters` })
-  .max(password_chars_max, { error: `may be at most ${password_chars_max} characters` });
 
 const staffCreateBody = strictBody({
   id: uuidField.optional(),

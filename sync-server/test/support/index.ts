@@ -101,13 +101,13 @@ let seedCounter = 0;
 
 /** Builds the real app. Each app gets its own seed so ids never collide on a shared database. */
 /** `mpesa: true` installs the M-Pesa routes too (worker off: tests drain jobs themselves). */
-export async function buildTestApp(db: Db, options: { config?: ServerConfigInput; clock?: ManualClock; seed?: number; mpesa?: boolean } = {}): Promise<TestApp> {
+export async function buildTestApp(db: Db, options: { config?: ServerConfigInput; clock?: ManualClock; seed?: number; mpesa?: boolean; ownerViewDir?: string | null } = {}): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(Date.UTC(2026, 10, 26, 6, 0, 0));
   seedCounter += 1;
   const random = new SeededRandom(options.seed ?? cryptoRandom.int(0, 2 ** 31 - 1) ^ seedCounter);
   const config: ServerConfigInput = { ...test_config, signing_key: generateSigningKey(random), ...options.config, rate_limits: { ...test_config.rate_limits, ...options.config?.rate_limits } };
   const mpesa = options.mpesa ? { keyring: keyringOf(generateMasterKey(random)), start_worker: false } : undefined;
-  const app = await buildApp({ db, clock, random, config, logger: false, ...(mpesa ? { mpesa } : {}) });
+  const app = await buildApp({ db, clock, random, config, logger: false, ...(mpesa ? { mpesa } : {}), ...(options.ownerViewDir !== undefined ? { ownerViewDir: options.ownerViewDir } : {}) });
   await app.ready();
   return { app, deps: app.payme.deps, clock, random };
 }

@@ -2,10 +2,10 @@
 import { createContext, useContext } from 'react';
 import { en, type Messages } from './en.js';
 import { sw } from './sw.js';
+import type { Language } from '../../common/language.js';
 
-export type Language = 'en' | 'sw';
+export { languages, type Language } from '../../common/language.js';
 export const catalogues: Record<Language, Messages> = { en, sw };
-export const languages: readonly Language[] = ['en', 'sw'];
 export type { Messages };
 
 export const LanguageContext = createContext<Language>('en');

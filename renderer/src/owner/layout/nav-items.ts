@@ -1,0 +1,16 @@
+/** The pages in the menu, in the order an owner asks their questions (UX owner 1–6). */
+import type { Role } from '@payme/shared';
+import type { Messages } from '../i18n/i18n.js';
+
+export interface NavItem {
+  to: string;
+  page: keyof Messages['page'];
+  /** DESIGN §12: managers see no settings and no staff. */
+  owner_only?: boolean;
+}
+
+export const nav_items: readonly NavItem[] = [{ to: '/', page: 'today' }];
+
+export function navFor(role: Role): readonly NavItem[] {
+  return nav_items.filter((item) => role === 'owner' || item.owner_only !== true);
+}

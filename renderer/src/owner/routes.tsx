@@ -1,0 +1,48 @@
+/**
+ * The owner view's pages by URL (TanStack Router). Deep links work because the server answers
+ * every page path with the same index.html (sync-server/src/owner-view/). Signed out, any URL
+ * shows the sign-in and, once signed in, the page that was asked for.
+ */
+import { createRootRoute, createRoute, createRouter, Outlet, type RouterHistory } from '@tanstack/react-router';
+import { useT } from './i18n/i18n.js';
+import { Shell } from './layout/Shell.js';
+import { LoginPage } from './pages/login/LoginPage.js';
+import { ChangePasswordPage } from './pages/account/ChangePasswordPage.js';
+import { NotFoundPage } from './pages/OwnerOnly.js';
+import { TodayPage } from './pages/today/TodayPage.js';
+import { useSession } from './state/use-session.js';
+
+function Root() {
+  const t = useT();
+  const status = useSession((state) => state.status);
+  if (status === 'checking') {
+    return (
+      <p className="loading" role="status">
+        {t.loading}
+      </p>
+    );
+  }
+  if (status === 'signed_out') return <LoginPage />;
+  return (
+    <Shell>
+      <Outlet />
+    </Shell>
+  );
+}
+
+const rootRoute = createRootRoute({ component: Root, notFoundComponent: NotFoundPage });
+
+const todayRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: TodayPage });
+const passwordRoute = createRoute({ getParentRoute: () => rootRoute, path: '/password', component: ChangePasswordPage });
+
+const routeTree = rootRoute.addChildren([todayRoute, passwordRoute]);
+
+export function createOwnerRouter(history?: RouterHistory) {
+  return createRouter({ routeTree, ...(history ? { history } : {}), defaultPreload: false, scrollRestoration: true });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createOwnerRouter>;
+  }
+}
