@@ -3,9 +3,10 @@
  * Codes are stable and machine-readable; messages are plain words for people.
  */
 import type { z } from 'zod';
+import { isErrorCode, type ErrorCode } from './error-codes.js';
 
 export interface ErrorBody {
-  code: string;
+  code: ErrorCode;
   message: string;
   field?: string;
   [detail: string]: unknown;
@@ -13,11 +14,11 @@ export interface ErrorBody {
 
 /** An expected, typed failure: bad input, a broken business rule, a conflict. */
 export class PaymeError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly field: string | undefined;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, field?: string, details: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, message: string, field?: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'PaymeError';
     this.code = code;
@@ -30,6 +31,20 @@ export class PaymeError extends Error {
     if (this.field !== undefined) body.field = this.field;
     return body;
   }
+}
+
+/**
+ * An error body that came over the wire (a server's or the till host's answer) as a PaymeError.
+ * A code this version does not know (a newer server) keeps its words and becomes `fallback`, with
+ * the code it came with in `received_code`; a body without code and message is `fallback` too.
+ */
+export function errorFromWire(body: unknown, fallback: { code: ErrorCode; message: string }): PaymeError {
+  if (typeof body !== 'object' || body === null) return new PaymeError(fallback.code, fallback.message);
+  const { code, message, field, ...details } = body as Record<string, unknown>;
+  if (typeof code !== 'string' || typeof message !== 'string') return new PaymeError(fallback.code, fallback.message);
+  const known = isErrorCode(code) ? code : fallback.code;
+  const extra = known === code ? details : { ...details, received_code: code };
+  return new PaymeError(known, message, typeof field === 'string' ? field : undefined, extra);
 }
 
 export function isPaymeError(value: unknown): value is PaymeError {

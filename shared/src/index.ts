@@ -2,6 +2,7 @@ export * from './limits.js';
 export * from './errors.js';
 export * from './money.js';
 export * from './quantity.js';
+export * from './pricing.js';
 export * from './clock.js';
 export * from './random.js';
 export * from './ids.js';

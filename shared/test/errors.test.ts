@@ -1,7 +1,7 @@
 /** The one error shape of DESIGN §6: `{code, message, field?, ...details}`. */
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { PaymeError, fieldPath, isPaymeError, parseOrThrow, validationError } from '../src/index.js';
+import { PaymeError, errorFromWire, fieldPath, isErrorCode, isPaymeError, parseOrThrow, validationError } from '../src/index.js';
 
 const sale = z.object({
   till_id: z.string().min(1),
@@ -25,9 +25,30 @@ describe('PaymeError', () => {
   });
 
   it('is recognised by isPaymeError only', () => {
-    expect(isPaymeError(new PaymeError('x', 'y'))).toBe(true);
+    expect(isPaymeError(new PaymeError('not_found', 'y'))).toBe(true);
     expect(isPaymeError(new Error('y'))).toBe(false);
     expect(isPaymeError({ code: 'x', message: 'y' })).toBe(false);
+  });
+});
+
+describe('errorFromWire', () => {
+  const fallback = { code: 'internal' as const, message: 'The server answered with an error' };
+
+  it('keeps a known code, its words, field and details', () => {
+    const error = errorFromWire({ code: 'seq_gap', message: 'expected 4', field: 'events', expected_seq: 4 }, fallback);
+    expect(error.toBody()).toEqual({ code: 'seq_gap', message: 'expected 4', field: 'events', expected_seq: 4 });
+  });
+
+  it('turns a code this version does not know into the fallback, keeping the words and the code it came with', () => {
+    const error = errorFromWire({ code: 'from_a_newer_server', message: 'Something new' }, fallback);
+    expect(error.toBody()).toEqual({ code: 'internal', message: 'Something new', received_code: 'from_a_newer_server' });
+    expect(isErrorCode('from_a_newer_server')).toBe(false);
+  });
+
+  it('answers the fallback for a body that is not an error body', () => {
+    for (const body of [null, 'oops', { code: 7, message: 'x' }, { code: 'seq_gap' }]) {
+      expect(errorFromWire(body, fallback).toBody()).toEqual({ code: 'internal', message: 'The server answered with an error' });
+    }
   });
 });
 

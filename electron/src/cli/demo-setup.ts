@@ -7,7 +7,7 @@
  *   `stock_received` event), so the demo's sales are not refused for zero stock.
  * Both are skipped when already done, so a second `npm start` changes nothing.
  */
-import { PaymeError, type QuantityUnit, type TillInput, type TillMethod, type TillOutput } from '@payme/shared';
+import { PaymeError, errorFromWire, type QuantityUnit, type TillInput, type TillMethod, type TillOutput } from '@payme/shared';
 
 /** The Daraja sandbox's well-known test shortcode and a till number: invented, never real money. */
 export const demo_mpesa = {
@@ -30,8 +30,8 @@ async function sendJson(doFetch: FetchJson, url: string, method: string, body: u
   const response = await doFetch(url, { method, headers, body: JSON.stringify(body) });
   const answer = await response.json().catch(() => null);
   if (response.status >= 400) {
-    const { code, message } = (answer ?? {}) as { code?: string; message?: string };
-    throw new PaymeError(code ?? 'internal', `${method} ${new URL(url).pathname}: HTTP ${response.status} ${message ?? ''}`.trim());
+    const refusal = errorFromWire(answer, { code: 'internal', message: '' });
+    throw new PaymeError(refusal.code, `${method} ${new URL(url).pathname}: HTTP ${response.status} ${refusal.message}`.trim(), refusal.field, { ...refusal.details });
   }
   return answer;
 }

@@ -3,7 +3,7 @@
  * one-time code; the host exchanges it at `POST /v1/tills/enroll` for the till's identity and
  * device token, keeps the token in the data folder (0600) and the identity in the ledger.
  */
-import { PaymeError, enrollInput, enrollResponseSchema, isoAt, parseInput, type Clock, type ErrorBody } from '@payme/shared';
+import { PaymeError, enrollInput, enrollResponseSchema, errorFromWire, isoAt, parseInput, type Clock } from '@payme/shared';
 import { z } from 'zod';
 import type { Ledger } from '../ledger/ledger.js';
 import { readTillDevice, writeTillDevice, type TillDevice } from './device-file.js';
@@ -27,9 +27,7 @@ export interface EnrollmentDeps {
 const businessName = z.looseObject({ business: z.looseObject({ name: z.string().min(1).max(120) }).optional() });
 
 function serverError(body: unknown, status: number): PaymeError {
-  const { code, message, field, ...details } = (typeof body === 'object' && body !== null ? body : {}) as ErrorBody;
-  if (typeof code === 'string' && typeof message === 'string') return new PaymeError(code, message, typeof field === 'string' ? field : undefined, details);
-  return new PaymeError('enrollment_failed', `The server refused the enrollment (HTTP ${status})`);
+  return errorFromWire(body, { code: 'enrollment_failed', message: `The server refused the enrollment (HTTP ${status})` });
 }
 
 function storeIdentity(ledger: EnrollmentDeps['ledger'], device: TillDevice): void {

@@ -1,17 +1,15 @@
 /**
- * Prices a cart from the catalog (DESIGN §3): line amount by unit, line and sale discounts in
- * basis points, VAT split per line on what was actually charged, and whole-shilling rounding of
- * the payable total. The money rules themselves live in @payme/shared; this applies them.
+ * Prices a cart from the catalog (DESIGN §3) with the one pricing rule of @payme/shared, the
+ * same function the cashier's screen previews the cart with, and adds the ledger's own checks.
  */
 import {
   PaymeError,
-  lineAmount,
   lineQuantityMax,
-  percentOf,
-  roundToShilling,
+  priceSale,
   sale_total_cents_max,
-  splitVat,
   uuidv7,
+  type PricedLine,
+  type PricingLine,
   type QuantityUnit,
   type SaleLinePayload,
   type StockPolicy,
@@ -70,62 +68,65 @@ export function productRows(ctx: LedgerContext, product_ids: readonly string[]):
 }
 
 /**
- * Prices every line. A price override, or a discount above the cashier's allowance, needs a
- * manager (`auth.requireManager`), who is recorded on the line.
+ * Prices the cart by the one rule in @payme/shared (`priceSale`), from the catalog rows, and
+ * checks what pricing does not: the product is on sale here, the quantity and the total are within
+ * their limits, and a price override or a discount above the cashier's allowance has a manager
+ * (`auth.requireManager`), who is recorded on the line.
  */
 export function priceCart(ctx: LedgerContext, cart: { lines: readonly CartLine[]; discount_bp?: number | undefined }, auth: CommandAuth): PricedCart {
   const allowance = cashierDiscountBpMax(ctx);
   const saleBp = cart.discount_bp ?? 0;
   const saleApprover = saleBp > allowance ? auth.requireManager('A sale discount above the cashier allowance') : undefined;
-  const products: ProductRow[] = [];
   const rows = productRows(ctx, cart.lines.map((line) => line.product_id));
-  const lines = cart.lines.map((line, index): SaleLinePayload => {
-    const field = `lines.${index}`;
-    const product = rows.get(line.product_id);
-    if (product === undefined || product.active !== 1) {
-      throw new PaymeError('not_found', `${field}.product_id: this product is not on sale at this till`, `${field}.product_id`);
-    }
-    const max = lineQuantityMax(product.unit);
-    if (line.quantity > max) {
-      throw new PaymeError('invalid_quantity', `${field}.quantity: may be at most ${max} ${product.unit}s`, `${field}.quantity`, { max });
-    }
-    products.push(product);
-    const unit_price = line.unit_price ?? product.unit_price;
-    const lineBp = line.discount_bp ?? 0;
+  const approvers: (string | undefined)[] = [];
+  const pricing = cart.lines.map((line, index): PricingLine<ProductRow> => {
+    const product = onSaleProduct(rows, line, `lines.${index}`);
     let approver: string | undefined = saleApprover;
-    if (unit_price !== product.unit_price) approver = auth.requireManager('A price override');
-    if (lineBp > allowance) approver = auth.requireManager('A line discount above the cashier allowance');
-    const amount = lineAmount(unit_price, line.quantity, product.unit);
-    const lineDiscount = percentOf(amount, lineBp);
-    // The sale discount is shared out per line, so each line's VAT is split on what it charged.
-    const discount = lineDiscount + percentOf(amount - lineDiscount, saleBp);
-    const gross = amount - discount;
-    const { net, vat } = splitVat(gross, product.vat_class);
-    const payload: SaleLinePayload = {
-      line_id: uuidv7(ctx.clock, ctx.random),
-      product_id: product.product_id,
-      name: product.name,
-      unit: product.unit,
-      quantity: line.quantity,
-      unit_price,
-      discount,
-      gross,
-      vat_class: product.vat_class,
-      vat,
-      net,
-    };
-    if (product.sku !== null) payload.sku = product.sku;
-    if (approver !== undefined && (unit_price !== product.unit_price || lineBp > 0 || saleBp > 0)) payload.override_approved_by = approver;
-    return payload;
+    const overridden = line.unit_price !== undefined && line.unit_price !== product.unit_price;
+    if (overridden) approver = auth.requireManager('A price override');
+    if ((line.discount_bp ?? 0) > allowance) approver = auth.requireManager('A line discount above the cashier allowance');
+    approvers.push(overridden || (line.discount_bp ?? 0) > 0 || saleBp > 0 ? approver : undefined);
+    return { product, quantity: line.quantity, unit_price: line.unit_price, discount_bp: line.discount_bp };
   });
-  const subtotal = lines.reduce((sum, line) => sum + line.gross + line.discount, 0);
-  const discount = lines.reduce((sum, line) => sum + line.discount, 0);
-  const vat_total = lines.reduce((sum, line) => sum + line.vat, 0);
-  const { payable, rounding } = roundToShilling(subtotal - discount);
-  if (payable > sale_total_cents_max) {
+  const priced = priceSale(pricing, saleBp);
+  if (priced.total > sale_total_cents_max) {
     throw new PaymeError('invalid_amount', `lines: the sale total may be at most ${sale_total_cents_max} cents`, 'lines');
   }
-  return { lines, products, subtotal, discount, vat_total, rounding, total: payable };
+  const lines = priced.lines.map((line, index) => saleLinePayload(ctx, line, approvers[index]));
+  return { lines, products: priced.lines.map((line) => line.product), subtotal: priced.subtotal, discount: priced.discount, vat_total: priced.vat_total, rounding: priced.rounding, total: priced.total };
+}
+
+function onSaleProduct(rows: ReadonlyMap<string, ProductRow>, line: CartLine, field: string): ProductRow {
+  const product = rows.get(line.product_id);
+  if (product === undefined || product.active !== 1) {
+    throw new PaymeError('not_found', `${field}.product_id: this product is not on sale at this till`, `${field}.product_id`);
+  }
+  const max = lineQuantityMax(product.unit);
+  if (line.quantity > max) {
+    throw new PaymeError('invalid_quantity', `${field}.quantity: may be at most ${max} ${product.unit}s`, `${field}.quantity`, { max });
+  }
+  return product;
+}
+
+/** A priced line as the sale event records it: its own id, the catalog's names, who approved its terms. */
+function saleLinePayload(ctx: LedgerContext, line: PricedLine<ProductRow>, approver: string | undefined): SaleLinePayload {
+  const { product } = line;
+  const payload: SaleLinePayload = {
+    line_id: uuidv7(ctx.clock, ctx.random),
+    product_id: product.product_id,
+    name: product.name,
+    unit: product.unit,
+    quantity: line.quantity,
+    unit_price: line.unit_price,
+    discount: line.discount,
+    gross: line.gross,
+    vat_class: product.vat_class,
+    vat: line.vat,
+    net: line.net,
+  };
+  if (product.sku !== null) payload.sku = product.sku;
+  if (approver !== undefined) payload.override_approved_by = approver;
+  return payload;
 }
 
 /**

@@ -3,7 +3,7 @@
  * Nothing here is durable: the journal and the acknowledgements live in the ledger, so a
  * restarted till rebuilds this from scratch and simply pushes again (the server deduplicates).
  */
-import { push_batch_events_max, push_body_bytes_max, type Clock, type EnrollResponse, type Random } from '@payme/shared';
+import { push_batch_events_max, push_body_bytes_max, type Clock, type EnrollResponse, type ErrorCode, type Random } from '@payme/shared';
 import type { Scheduler } from './scheduler.js';
 import type { SyncLedger } from './sync-ledger.js';
 import type { SyncTransport } from './transport.js';
@@ -35,10 +35,11 @@ export const default_sync_config: SyncAgentConfig = {
   backoff_cap_ms: 60_000,
 };
 
-export type SyncAlarmCode =
+/** The alarms the status strip shows, each an error code with the cashier's words for it. */
+export type SyncAlarmCode = Extract<
+  ErrorCode,
   | 'chain_conflict'
   | 'till_fenced'
-  | 'recovery_unavailable'
   | 'recovery_failed'
   | 'enrollment_needed'
   | 'enrollment_refused'
@@ -46,7 +47,8 @@ export type SyncAlarmCode =
   | 'feed_refused'
   | 'unauthorized'
   | 'server_answer_invalid'
-  | 'internal_error';
+  | 'internal'
+>;
 
 export interface SyncAlarm {
   code: SyncAlarmCode;
@@ -140,7 +142,7 @@ export class AgentState {
  */
 export function divergedHistory(deps: Pick<AgentDeps, 'ledger' | 'clock'>, state: AgentState, common_seq: number, reason: string): StepOutcome {
   const now = deps.clock.now();
-  if (deps.ledger.restoreState?.().restored_at != null) state.diverge({ code: 'chain_conflict', common_seq }, reason, now);
+  if (deps.ledger.restoreState().restored_at != null) state.diverge({ code: 'chain_conflict', common_seq }, reason, now);
   else state.treatAsClone(common_seq, reason, now);
   return { kind: 'diverged' };
 }
@@ -151,5 +153,5 @@ export type StepOutcome =
   | { kind: 'progress' }
   | { kind: 'retry'; delay_ms: number }
   | { kind: 'diverged' }
-  /** Needs a person (an enrollment code) or a ledger primitive; the loop waits and asks again. */
+  /** Needs a person (an enrollment code, a look at a refused history); the loop waits and asks again. */
   | { kind: 'blocked' };

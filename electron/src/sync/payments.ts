@@ -5,7 +5,7 @@
  * it answers, else from the ledger's feed-synced copy. The till never sees a Daraja secret.
  * This file is a process-edge adapter: it meets the real network through `fetch`.
  */
-import { PaymeError, errorBodySchema, paymentRecord, type PaymentRecord, type TillParsedInput } from '@payme/shared';
+import { PaymeError, errorBodySchema, errorFromWire, paymentRecord, type PaymentRecord, type TillParsedInput } from '@payme/shared';
 
 /** The server asks Daraja before it answers an STK request: give it time, but not forever. */
 export const stk_request_timeout_ms = 30_000;
@@ -46,9 +46,9 @@ export function paymentErrorFrom(status: number, body: unknown): PaymeError {
   if (status >= 500 || !parsed.success) {
     return unavailable('M-Pesa cannot be reached through the server right now', { status });
   }
-  const { code, message, field, ...details } = parsed.data;
-  if (code === 'mpesa_not_configured') return unavailable(message, { server_code: code });
-  return new PaymeError(code, message, field, { ...details, status });
+  if (parsed.data.code === 'mpesa_not_configured') return unavailable(parsed.data.message, { server_code: parsed.data.code });
+  const refusal = errorFromWire(parsed.data, { code: 'mpesa_unavailable', message: parsed.data.message });
+  return new PaymeError(refusal.code, refusal.message, refusal.field, { ...refusal.details, status });
 }
 
 function newerOf(a: PaymentRecord | undefined, b: PaymentRecord | undefined): PaymentRecord | undefined {

@@ -1,17 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncKit, pushUntilIdle, type SyncKit } from './test-doubles/sync-test-kit.js';
 import { takeBatch } from './push-step.js';
-import { ledgerForSync, type SyncLedger } from './sync-ledger.js';
+import { ledgerForSync } from './sync-ledger.js';
 import { SyncAgent } from './sync-agent.js';
 import { SeededRandom } from '@payme/shared';
 
 let kit: SyncKit;
 
-/** The agent's view of a ledger without the recovery primitive. */
-function withoutRecovery(base: SyncLedger): SyncLedger {
-  const { adoptRecoveredHistory: _adopt, ...rest } = base;
-  return rest;
-}
 afterEach(() => kit?.cleanup());
 
 function pushedSeqs(): number[][] {
@@ -168,9 +163,9 @@ describe('push', () => {
     expect(kit.agent.status().unsynced_count).toBe(4);
   });
 
-  it('409 chain_conflict on a ledger marked restored: recovery (and without the primitive, an alarm)', async () => {
+  it('409 chain_conflict on a ledger marked restored: the agent stops pushing and recovers', async () => {
     let restored = false;
-    kit = createSyncKit({ port: (base) => ({ ...withoutRecovery(base), restoreState: () => ({ restored_at: restored ? '2026-11-26T05:00:00.000Z' : null }) }) });
+    kit = createSyncKit({ port: (base) => ({ ...base, restoreState: () => ({ restored_at: restored ? '2026-11-26T05:00:00.000Z' : null }) }) });
     kit.sell(1);
     kit.transport.faults.push.push({ answer: { status: 409, body: { code: 'chain_conflict', message: 'seq 2 differs', seq: 2 }, headers: {} } });
     const realPush = kit.transport.push.bind(kit.transport);
@@ -181,10 +176,10 @@ describe('push', () => {
     expect(await kit.agent.pushStep()).toEqual({ kind: 'diverged' });
     expect(kit.agent.status().alarm).toEqual({ code: 'chain_conflict', message: 'seq 2 differs' });
     expect(kit.agent.detail().mode).toBe('recovering');
-    // Without the ledger's recovery primitive the agent says so and pushes nothing more.
+    // The next step asks the server for its copy instead of pushing again.
     const pushes = pushedSeqs().length;
-    expect(await kit.agent.pushStep()).toEqual({ kind: 'blocked' });
-    expect(kit.agent.status().alarm?.code).toBe('recovery_unavailable');
+    await kit.agent.pushStep();
+    expect(kit.transport.calls.at(-1)?.route).toBe('recover');
     expect(pushedSeqs().length).toBe(pushes);
   });
 

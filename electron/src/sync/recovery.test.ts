@@ -147,16 +147,6 @@ describe('recovery (till side)', () => {
     expect(kit.agent.detail().mode).toBe('syncing');
   });
 
-  it('without the ledger primitive for a fenced till, the agent says so', async () => {
-    kit = createSyncKit();
-    delete (kit.port as { moveToNewTill?: unknown }).moveToNewTill;
-    kit.sell(1);
-    kit.server.till(ids.till).fenced = true;
-    await kit.agent.pushStep();
-    expect(await kit.agent.pushStep()).toEqual({ kind: 'blocked' });
-    expect(kit.agent.status().alarm?.code).toBe('recovery_unavailable');
-  });
-
   it('re-enrollment survives a lost answer and a busy server', async () => {
     const moved: MoveToNewTillInput[] = [];
     kit = createSyncKit({ port: recordingPort([], moved), agent: { enrollmentCode: () => 'GOOD-CODE' } });

@@ -5,8 +5,7 @@
  * (the other half of a clone) re-enrolls as a new till and keeps its events.
  *
  * The journal surgery itself is one ledger transaction (`adoptRecoveredHistory`,
- * `moveToNewTill`). Without those primitives the agent stops pushing and says so: guessing
- * here could lose or double a sale.
+ * `moveToNewTill`); the agent only fetches what the server holds and hands it over.
  */
 import { PaymeError, enrollResponseSchema, recoverResponseSchema, type RecoverResponse } from '@payme/shared';
 import type { AgentDeps, AgentState, StepOutcome } from './agent-state.js';
@@ -83,10 +82,6 @@ export async function recoverStep(deps: AgentDeps, state: AgentState): Promise<S
     state.mode = 'syncing';
     return { kind: 'progress' };
   }
-  if (deps.ledger.adoptRecoveredHistory === undefined) {
-    state.raise('recovery_unavailable', 'This till\'s history differs from the server\'s and this version cannot repair it; selling continues, sync is paused', deps.clock.now());
-    return { kind: 'blocked' };
-  }
   const hint = Math.min(state.divergence.common_seq, deps.ledger.ackedSeq());
   const fetched = await fetchRecovery(deps, state, identity.till_id, identity.epoch, hint);
   if (!fetched.ok) return fetched.outcome;
@@ -105,16 +100,12 @@ export async function recoverStep(deps: AgentDeps, state: AgentState): Promise<S
   state.divergence = null;
   state.recover_attempt = 0;
   state.recoveries += 1;
-  state.clear('chain_conflict', 'recovery_unavailable', 'recovery_failed', 'server_answer_invalid');
+  state.clear('chain_conflict', 'recovery_failed', 'server_answer_invalid');
   return { kind: 'progress' };
 }
 
 async function reenrollStep(deps: AgentDeps, state: AgentState): Promise<StepOutcome> {
   const now = deps.clock.now();
-  if (deps.ledger.moveToNewTill === undefined) {
-    state.raise('recovery_unavailable', 'This till was fenced and this version cannot move its events to a new till; selling continues, sync is paused', now);
-    return { kind: 'blocked' };
-  }
   // Only when the host hands codes in by itself; otherwise an operator calls `SyncAgent.moveToNewTill(code)`.
   const code = deps.enrollmentCode === undefined ? null : await deps.enrollmentCode();
   if (code === null) {
@@ -135,8 +126,6 @@ export type MoveAttempt =
  */
 export async function enrollAndMove(deps: AgentDeps, state: AgentState, code: string): Promise<MoveAttempt> {
   const now = deps.clock.now();
-  const move = deps.ledger.moveToNewTill;
-  if (move === undefined) throw new PaymeError('recovery_unavailable', 'This version of the till ledger cannot move its events to a new till');
   let response;
   try {
     response = await deps.transport.enroll({ code, name: deps.tillName ?? 'Till' });
@@ -159,7 +148,7 @@ export async function enrollAndMove(deps: AgentDeps, state: AgentState, code: st
   // The token is stored first: should the till stop between the two, it can still authenticate
   // as the new till, and moving the events is a retry of a pure local transaction.
   await deps.onReenrolled?.(enrollment);
-  const moved = move({
+  const moved = deps.ledger.moveToNewTill({
     till_id: enrollment.till_id,
     epoch: enrollment.epoch,
     receipt_prefix: enrollment.receipt_prefix,
@@ -171,6 +160,6 @@ export async function enrollAndMove(deps: AgentDeps, state: AgentState, code: st
   state.divergence = null;
   state.recover_attempt = 0;
   state.recoveries += 1;
-  state.clear('till_fenced', 'enrollment_needed', 'enrollment_refused', 'recovery_unavailable');
+  state.clear('till_fenced', 'enrollment_needed', 'enrollment_refused');
   return { ok: true, till_id: enrollment.till_id, reappended: moved.reappended };
 }

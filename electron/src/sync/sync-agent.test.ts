@@ -57,7 +57,7 @@ describe('the running agent (loops on simulated time)', () => {
     });
     const outcome = await broken.pushStep();
     expect(outcome.kind).toBe('retry');
-    expect(broken.status().alarm).toEqual({ code: 'internal_error', message: 'Sync stopped on an unexpected error: database is closed' });
+    expect(broken.status().alarm).toEqual({ code: 'internal', message: 'Sync stopped on an unexpected error: database is closed' });
   });
 
   it('stop() ends both loops, including a sleeping one', async () => {

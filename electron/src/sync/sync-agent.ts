@@ -112,7 +112,7 @@ export class SyncAgent {
 
   /** A ledger put back from a backup recovers its history before anything else (DESIGN §5). */
   private recoverIfRestored(): void {
-    if (this.state.mode !== 'syncing' || this.deps.ledger.restoreState?.().restored_at == null || this.deps.ledger.identity() === null) return;
+    if (this.state.mode !== 'syncing' || this.deps.ledger.restoreState().restored_at == null || this.deps.ledger.identity() === null) return;
     this.state.diverge({ code: 'chain_conflict', common_seq: this.deps.ledger.ackedSeq() }, 'This till was restored from a backup; it fetches its history from the server before syncing', this.deps.clock.now());
   }
 
@@ -179,7 +179,7 @@ export class SyncAgent {
     try {
       return await run();
     } catch (error) {
-      this.state.raise('internal_error', `Sync stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`, this.deps.clock.now());
+      this.state.raise('internal', `Sync stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`, this.deps.clock.now());
       this.state[which] += 1;
       return { kind: 'retry', delay_ms: Math.min(this.deps.config.backoff_cap_ms, this.deps.config.backoff_base_ms * 2 ** Math.min(this.state[which], 16)) };
     }

@@ -24,20 +24,15 @@ describe('ledgerForSync (the agent\'s view of the real ledger)', () => {
     expect(port.feedCursor()).toBe('31');
     // The ledger's recovery primitive is passed through: a history that does not continue from
     // this till's is refused by it.
-    expect(() => port.adoptRecoveredHistory!({ epoch: 2, common_seq: 9, head: { seq: 9, hash: '0'.repeat(64) }, server_events: [], receipt_counter: 0 })).toThrow(/9/);
+    expect(() => port.adoptRecoveredHistory({ epoch: 2, common_seq: 9, head: { seq: 9, hash: '0'.repeat(64) }, server_events: [], receipt_counter: 0 })).toThrow(/9/);
   });
 
-  it('uses the re-enrollment primitive when the ledger has one, and leaves the optional ones out otherwise', () => {
+  it('hands the re-enrollment and restore primitives to the ledger', () => {
     till = createTestTill();
     const calls: string[] = [];
-    const port = ledgerForSync({ ...till.ledger, moveToNewTill: () => (calls.push('move'), { reappended: 2 }) });
-    port.moveToNewTill!({ till_id: '', epoch: 1, receipt_prefix: 'T', business_id: '', store_id: '', server_public_key: '' });
+    const port = ledgerForSync({ ...till.ledger, moveToNewTill: () => (calls.push('move'), { reappended: 2, till_id: ids.till, chain_base: 0 }) });
+    expect(port.moveToNewTill({ till_id: '', epoch: 1, receipt_prefix: 'T', business_id: '', store_id: '', server_public_key: '' }).reappended).toBe(2);
     expect(calls).toEqual(['move']);
-    const { adoptRecoveredHistory: _adopt, moveToNewTill: _move, restoreState: _restore, ...withoutRecovery } = till.ledger;
-    const bare = ledgerForSync(withoutRecovery);
-    expect(bare.adoptRecoveredHistory).toBeUndefined();
-    expect(bare.moveToNewTill).toBeUndefined();
-    expect(bare.restoreState).toBeUndefined();
-    expect(ledgerForSync(till.ledger).restoreState!()).toEqual({ restored_at: null, receipt_series: null });
+    expect(ledgerForSync(till.ledger).restoreState()).toEqual({ restored_at: null, receipt_series: null });
   });
 });

@@ -1,8 +1,7 @@
 /**
  * What the sync agent needs from the till ledger, as an interface (the agent only reads the
  * journal and records acknowledgements; selling never waits for it). `ledgerForSync` adapts the
- * real ledger. The recovery primitives (`adoptRecoveredHistory`, `moveToNewTill`) are optional
- * here: without one the agent raises a visible alarm instead of guessing (see recovery.ts).
+ * real ledger, recovery primitives (`adoptRecoveredHistory`, `moveToNewTill`) included.
  */
 import type { EventEnvelope, PaymeEvent } from '@payme/shared';
 import type { Ledger } from '../ledger/ledger.js';
@@ -58,26 +57,42 @@ export interface SyncLedger {
    * event ids and new seqs and hashes; acked_seq := head.seq; epoch := epoch; receipt counter
    * continues past `receipt_counter`. Returns how many events were re-appended.
    */
-  adoptRecoveredHistory?(input: AdoptRecoveredHistoryInput): { reappended: number };
+  adoptRecoveredHistory(input: AdoptRecoveredHistoryInput): { reappended: number };
   /**
    * DESIGN §5 fenced clone: becomes the newly enrolled till and re-appends its unacknowledged
    * events under the new till id (seq from 1), in one transaction. Returns how many.
    */
-  moveToNewTill?(input: MoveToNewTillInput): { reappended: number };
+  moveToNewTill(input: MoveToNewTillInput): { reappended: number };
   /**
    * Set after `payme-till restore` until the ledger recovered online (DESIGN §5): the agent
    * recovers before it pushes or pulls anything.
    */
-  restoreState?(): { restored_at: string | null };
+  restoreState(): { restored_at: string | null };
 }
 
-/** The ledger methods the adapter uses; the recovery primitives are picked up when present. */
-type LedgerLike = Pick<Ledger, 'identity' | 'pendingEvents' | 'eventsFrom' | 'markAcked' | 'ackedSeq' | 'unsyncedCount' | 'chainHead' | 'feedCursor' | 'applyServerBatch' | 'markQuarantined' | 'quarantinedCount' | 'quarantinedEvents'> &
-  Partial<Pick<SyncLedger, 'adoptRecoveredHistory' | 'moveToNewTill' | 'restoreState'>>;
+/** The ledger methods the adapter uses. */
+type LedgerLike = Pick<
+  Ledger,
+  | 'identity'
+  | 'pendingEvents'
+  | 'eventsFrom'
+  | 'markAcked'
+  | 'ackedSeq'
+  | 'unsyncedCount'
+  | 'chainHead'
+  | 'feedCursor'
+  | 'applyServerBatch'
+  | 'markQuarantined'
+  | 'quarantinedCount'
+  | 'quarantinedEvents'
+  | 'adoptRecoveredHistory'
+  | 'moveToNewTill'
+  | 'restoreState'
+>;
 
 /** Adapts the real ledger (a plain object of methods) to the agent's view of it. */
 export function ledgerForSync(ledger: LedgerLike): SyncLedger {
-  const port: SyncLedger = {
+  return {
     identity: () => ledger.identity(),
     pendingEvents: (limit) => ledger.pendingEvents(limit),
     eventsFrom: (from_seq, limit) => ledger.eventsFrom(from_seq, limit),
@@ -90,10 +105,8 @@ export function ledgerForSync(ledger: LedgerLike): SyncLedger {
     markQuarantined: (seq, reason) => ledger.markQuarantined(seq, reason),
     quarantinedCount: () => ledger.quarantinedCount(),
     quarantinedEvents: (limit) => ledger.quarantinedEvents(limit),
+    adoptRecoveredHistory: (input) => ledger.adoptRecoveredHistory(input),
+    moveToNewTill: (input) => ledger.moveToNewTill(input),
+    restoreState: () => ledger.restoreState(),
   };
-  const { adoptRecoveredHistory, moveToNewTill, restoreState } = ledger;
-  if (adoptRecoveredHistory) port.adoptRecoveredHistory = (input) => adoptRecoveredHistory(input);
-  if (moveToNewTill) port.moveToNewTill = (input) => moveToNewTill(input);
-  if (restoreState) port.restoreState = () => restoreState();
-  return port;
 }

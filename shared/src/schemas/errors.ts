@@ -4,45 +4,7 @@
  */
 import { z } from 'zod';
 
-export const error_codes = [
-  // input
-  'invalid_input',
-  'invalid_amount',
-  'invalid_quantity',
-  'invalid_discount',
-  'not_found',
-  // who may do it
-  'unauthorized',
-  'forbidden',
-  'approval_required',
-  'pin_invalid',
-  'pin_locked',
-  // business rules
-  'stock_insufficient',
-  'credit_limit_exceeded',
-  'sale_not_refundable',
-  'shift_not_open',
-  'shift_already_open',
-  // idempotency
-  'command_conflict',
-  'idempotency_key_reused',
-  // sync
-  'chain_conflict',
-  'seq_gap',
-  'till_fenced',
-  'enrollment_code_invalid',
-  // payments
-  'payment_transition_refused',
-  'payment_already_used',
-  'payment_failed',
-  'mpesa_unavailable',
-  // transport
-  'rate_limited',
-  'payload_too_large',
-  'offline',
-  'internal',
-] as const;
-export type ErrorCode = (typeof error_codes)[number];
+export { error_codes, isErrorCode, type ErrorCode } from '../error-codes.js';
 
 /** `{code, message, field?}` plus any details (issues, expected_seq, epoch, …), kept as they are. */
 export const errorBodySchema = z.looseObject({

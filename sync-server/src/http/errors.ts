@@ -4,7 +4,7 @@
  * answered as a bare 500 without internals. Bad input must never reach the 500 branch.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { PaymeError, isPaymeError, parseOrThrow, type ErrorBody } from '@payme/shared';
+import { PaymeError, isPaymeError, parseOrThrow, type ErrorBody, type ErrorCode } from '@payme/shared';
 import type { z } from 'zod';
 import { sqlState } from '../db/db.js';
 
@@ -12,7 +12,7 @@ import { sqlState } from '../db/db.js';
 export class HttpError extends PaymeError {
   constructor(
     readonly statusCode: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     field?: string,
     details: Record<string, unknown> = {},
@@ -22,12 +22,12 @@ export class HttpError extends PaymeError {
   }
 }
 
-export const badRequest = (code: string, message: string, field?: string, details?: Record<string, unknown>) =>
+export const badRequest = (code: ErrorCode, message: string, field?: string, details?: Record<string, unknown>) =>
   new HttpError(400, code, message, field, details);
-export const unauthorized = (code: string, message: string) => new HttpError(401, code, message);
-export const forbidden = (code: string, message: string) => new HttpError(403, code, message);
+export const unauthorized = (code: ErrorCode, message: string) => new HttpError(401, code, message);
+export const forbidden = (code: ErrorCode, message: string) => new HttpError(403, code, message);
 export const notFound = (what: string, field?: string) => new HttpError(404, 'not_found', `${what} not found`, field);
-export const conflict = (code: string, message: string, field?: string, details?: Record<string, unknown>) =>
+export const conflict = (code: ErrorCode, message: string, field?: string, details?: Record<string, unknown>) =>
   new HttpError(409, code, message, field, details);
 
 /**
@@ -46,7 +46,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
 }
 
 /** Statuses for PaymeErrors thrown without one (shared code does not know HTTP). */
-const status_by_code: Record<string, number> = {
+const status_by_code: Partial<Record<ErrorCode, number>> = {
   invalid_input: 400,
   not_found: 404,
   idempotency_key_reused: 409,
@@ -55,7 +55,7 @@ const status_by_code: Record<string, number> = {
 /** Data exceptions a value could still trigger in SQL despite validation: bad input, not a crash. */
 const bad_input_sqlstates = new Set(['22P02', '22001', '22003', '22007', '22008', '22021', '22P05', '54000']);
 
-function fastifyErrorCode(error: FastifyError): string {
+function fastifyErrorCode(error: FastifyError): ErrorCode {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'body_too_large';
@@ -79,9 +79,9 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   const fastifyError = error as FastifyError & { retryAfter?: unknown };
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const body: ErrorBody = { code: (fastifyError as { payme_code?: string }).payme_code ?? fastifyErrorCode(fastifyError), message: fastifyError.message || 'Bad request' };
+    const body: ErrorBody = { code: (fastifyError as { payme_code?: ErrorCode }).payme_code ?? fastifyErrorCode(fastifyError), message: fastifyError.message || 'Bad request' };
     // Every refusal names what to fix: the body, or the header that described it.
-    const field_by_code: Record<string, string> = { invalid_json: 'body', body_too_large: 'body', unsupported_media_type: 'content-type' };
+    const field_by_code: Partial<Record<ErrorCode, string>> = { invalid_json: 'body', body_too_large: 'body', unsupported_media_type: 'content-type' };
     const field = field_by_code[body.code];
     if (field !== undefined) body.field = field;
     return { status, body, internal: false };

@@ -3,7 +3,7 @@
  * change commit together or not at all; tills are woken after COMMIT, and a checkpoint is
  * signed when one is due.
  */
-import { isoAt } from '@payme/shared';
+import { isoAt, type ErrorCode } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { sqlState } from '../db/db.js';
 import type { ServerDeps } from '../deps.js';
@@ -23,7 +23,7 @@ export function appendAuditNow(deps: Pick<ServerDeps, 'audit' | 'clock'>, tx: Db
 }
 
 /** Unique indexes whose violation is the caller's mistake, with the field it names. */
-const unique_fields: Record<string, { field: string; code: string; message: string }> = {
+const unique_fields: Record<string, { field: string; code: ErrorCode; message: string }> = {
   products_barcode_per_business: { field: 'barcode', code: 'barcode_taken', message: 'Another product already has this barcode' },
   products_sku_per_business: { field: 'sku', code: 'sku_taken', message: 'Another product already has this SKU' },
   staff_email_per_business: { field: 'email', code: 'email_taken', message: 'Another staff member already uses this email' },

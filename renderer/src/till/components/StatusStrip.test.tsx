@@ -35,6 +35,22 @@ describe('the status strip', () => {
     expect(await screen.findByText('The till program is not answering')).toBeTruthy();
   });
 
+  it("shows the sync agent's alarm in the cashier's language, the agent's own words on hover", async () => {
+    const fake = new FakeTill();
+    fake.alarm = { code: 'till_fenced', message: 'Another PC is using this till identity; enroll this one as a new till' };
+    renderTill({ fake, language: 'sw' });
+    const alarm = await screen.findByRole('alert');
+    expect(alarm.textContent).toBe('Kompyuta nyingine imechukua till hii. Usawazishaji umesimama; mauzo yako salama kwenye kompyuta hii. Mwite mmiliki.');
+    expect(alarm.getAttribute('title')).toBe(fake.alarm.message);
+  });
+
+  it('shows an alarm code this version does not know in the words the agent sent', async () => {
+    const fake = new FakeTill();
+    fake.alarm = { code: 'something_newer', message: 'A newer till reports something' };
+    renderTill({ fake });
+    expect((await screen.findByRole('alert')).textContent).toBe('A newer till reports something');
+  });
+
   it('counts whole minutes and never goes negative', () => {
     expect(minutesSince('2026-11-26T10:00:00.000Z', Date.parse('2026-11-26T10:02:59.000Z'))).toBe(2);
     expect(minutesSince('2026-11-26T10:00:00.000Z', Date.parse('2026-11-26T09:59:00.000Z'))).toBe(0);

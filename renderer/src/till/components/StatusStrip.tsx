@@ -4,6 +4,7 @@
  * syncStatus; a failed poll says the till program is not answering rather than go stale.
  */
 import { useEffect, useState } from 'react';
+import { isErrorCode } from '@payme/shared';
 import { useDeps } from '../app-context.js';
 import { useT } from '../i18n/i18n.js';
 import { useApp, useStoreApis } from '../state/use-store.js';
@@ -54,7 +55,7 @@ export function StatusStrip() {
           <span data-testid="unsynced">{t.waiting_to_sync(sync.unsynced_count)}</span>
           {pending > 0 && <span>{t.mpesa_pending(pending)}</span>}
           {sync.quarantined_count > 0 && <span className="alarm">{t.quarantined(sync.quarantined_count)}</span>}
-          {sync.alarm !== null && <span className="alarm" role="alert">{sync.alarm.message}</span>}
+          {sync.alarm !== null && <span className="alarm" role="alert" title={sync.alarm.message}>{isErrorCode(sync.alarm.code) ? t.error_codes[sync.alarm.code] : sync.alarm.message}</span>}
         </>
       )}
     </footer>

@@ -1,5 +1,6 @@
 /** English words of the cashier app. Swahili (sw.ts) has exactly the same keys. */
 import { formatKes } from '@payme/shared';
+import { error_words_en } from './error-words.en.js';
 
 const shortcut = {
   F1: 'Help: this list',
@@ -119,7 +120,6 @@ export const en = {
   park_from_pay: 'Park a sale from the pay screen while M-Pesa is waiting.',
   parked_sales: 'Parked sales',
   parked_none: 'No parked sales.',
-  parked_still_waiting: 'M-Pesa has not answered for this sale yet. Wait a moment and try again.',
   parked_resumed: 'The parked sale is back in the cart: pay it again or another way.',
   parked_discounts_not_restored: 'Its discounts or price changes could not be restored on this PC: check the total before taking payment.',
 
@@ -267,17 +267,7 @@ export const en = {
 
   // errors
   error_unexpected: 'Something went wrong. Try again; if it happens again, call the manager.',
-  error_codes: {
-    offline: 'The till program is not answering.',
-    pin_invalid: 'Wrong PIN.',
-    pin_locked: 'This name is locked after five wrong PINs. Wait five minutes or ask a manager to unlock it.',
-    approval_required: 'A manager must approve this.',
-    stock_insufficient: 'Not enough in stock.',
-    credit_limit_exceeded: "This is over the customer's credit limit.",
-    shift_not_open: 'Open a shift first (F9).',
-    mpesa_unavailable: 'M-Pesa cannot be reached right now.',
-    forbidden: 'You are not allowed to do this.',
-  } as Partial<Record<string, string>>,
+  error_codes: error_words_en,
 };
 
 export type Messages = typeof en;

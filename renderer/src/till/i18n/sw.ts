@@ -5,6 +5,7 @@
  */
 import { formatKes } from '@payme/shared';
 import type { Messages } from './en.js';
+import { error_words_sw } from './error-words.sw.js';
 
 export const sw: Messages = {
   menu: 'Menyu',
@@ -118,7 +119,6 @@ export const sw: Messages = {
   park_from_pay: 'Weka mauzo kando kutoka skrini ya kulipa M-Pesa ikisubiri.',
   parked_sales: 'Mauzo yaliyowekwa kando',
   parked_none: 'Hakuna mauzo yaliyowekwa kando.',
-  parked_still_waiting: 'M-Pesa bado haijajibu kwa mauzo haya. Subiri kidogo ujaribu tena.',
   parked_resumed: 'Mauzo yamerudi kwenye kikapu: lipa tena au kwa njia nyingine.',
   parked_discounts_not_restored: 'Punguzo au mabadiliko ya bei hayakuweza kurejeshwa kwenye kompyuta hii: hakikisha jumla kabla ya kupokea malipo.',
 
@@ -258,15 +258,5 @@ export const sw: Messages = {
   till_unreachable: 'Programu ya till haijibu',
 
   error_unexpected: 'Kuna hitilafu. Jaribu tena; ikijirudia, mwite meneja.',
-  error_codes: {
-    offline: 'Programu ya till haijibu.',
-    pin_invalid: 'PIN si sahihi.',
-    pin_locked: 'Jina hili limefungwa baada ya PIN tano zisizo sahihi. Subiri dakika tano au mwombe meneja alifungue.',
-    approval_required: 'Meneja lazima aidhinishe hili.',
-    stock_insufficient: 'Hakuna ya kutosha stoo.',
-    credit_limit_exceeded: 'Hii inazidi kikomo cha deni cha mteja.',
-    shift_not_open: 'Fungua zamu kwanza (F9).',
-    mpesa_unavailable: 'M-Pesa haipatikani sasa hivi.',
-    forbidden: 'Huruhusiwi kufanya hili.',
-  },
+  error_codes: error_words_sw,
 };

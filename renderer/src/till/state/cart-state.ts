@@ -9,6 +9,16 @@ import { lineQuantityMax } from '@payme/shared';
 /** What the cart keeps of a product: enough to show and price the line. */
 export type CartProduct = Pick<ProductRecord, 'product_id' | 'name' | 'unit' | 'unit_price' | 'vat_class'> & { barcode?: string | undefined };
 
+/** The product as the till API answered it (search, barcode, favourites), as the cart keeps it. */
+export function toCartProduct(product: ProductRecord): CartProduct {
+  return { product_id: product.product_id, name: product.name, unit: product.unit, unit_price: product.unit_price, vat_class: product.vat_class, barcode: product.barcode };
+}
+
+/** A product added without a typed quantity: one piece, or 1 kg / 1 l of weighed goods, ready for `*` to correct. */
+export function defaultQuantity(product: Pick<ProductRecord, 'unit'>): number {
+  return product.unit === 'piece' ? 1 : 1000;
+}
+
 export interface CartLine {
   product: CartProduct;
   quantity: number;

@@ -11,6 +11,7 @@ import {
   PaymeError,
   SeededRandom,
   isoAt,
+  priceSale,
   schemaError,
   tillApi,
   uuidv7,
@@ -19,6 +20,7 @@ import {
   type PaymentRecord,
   type ParkedSaleRecord,
   type ProductRecord,
+  type SaleLinePayload,
   type SaleRecord,
   type ShiftRecord,
   type TenderKind,
@@ -31,13 +33,42 @@ import {
 import type { z } from 'zod';
 import { errorFromBody, type TillTransport } from '../transport/transport.js';
 import { fake_customers, fake_products, fake_staff, test_profile } from './fake-fixtures.js';
-import { priceFakeSale } from './fake-pricing.js';
 
 type Handlers = { [M in TillMethod]?: (input: TillParsedInput<M>) => TillOutput<M> };
 type PaymentOutcome = Pick<PaymentRecord, 'state'> & Partial<Pick<PaymentRecord, 'mpesa_receipt' | 'result_code' | 'cashier_message'>>;
 
 /** Cashiers may give up to 5 % discount alone (the ledger's `cashier_discount_bp_max`). */
 const cashier_discount_bp_max = 500;
+
+/** A sale priced as the ledger prices it: by shared's `priceSale`, from the fake's catalog. */
+function priceFakeSale(
+  products: readonly ProductRecord[],
+  lines: readonly { product_id: string; quantity: number; unit_price?: number | undefined; discount_bp?: number | undefined }[],
+  saleBp: number,
+) {
+  const priced = priceSale(
+    lines.map((line, index) => {
+      const product = products.find((p) => p.product_id === line.product_id);
+      if (product === undefined) throw new PaymeError('not_found', `lines.${index}.product_id: not on sale here`, `lines.${index}.product_id`);
+      return { ...line, product };
+    }),
+    saleBp,
+  );
+  const payloadLines = priced.lines.map(({ product, quantity, unit_price, discount, gross, vat, net }): Omit<SaleLinePayload, 'line_id'> => ({
+    product_id: product.product_id,
+    name: product.name,
+    ...(product.sku !== undefined ? { sku: product.sku } : {}),
+    unit: product.unit,
+    quantity,
+    unit_price,
+    discount,
+    gross,
+    vat_class: product.vat_class,
+    vat,
+    net,
+  }));
+  return { ...priced, lines: payloadLines };
+}
 
 export class FakeTill implements TillTransport {
   readonly clock = new ManualClock(Date.UTC(2026, 10, 26, 7, 0, 0));
@@ -56,6 +87,8 @@ export class FakeTill implements TillTransport {
   /** Enrollment codes the fake server accepts (each once), and whether it can be reached. */
   enrollmentCodes = new Set(['ABCD-EFGH-JKMN']);
   serverReachable = true;
+  /** What syncStatus reports as the sync agent's alarm. */
+  alarm: { code: string; message: string } | null = null;
   /** Set to make requestMpesaPayment fail as the till does when the server cannot be reached. */
   mpesaUnavailable = false;
   private receiptCounter = 0;
@@ -383,7 +416,7 @@ export class FakeTill implements TillTransport {
         voids_count: this.sales.filter((s) => s.status === 'voided').length,
       };
     },
-    syncStatus: () => ({ online: this.online, last_push_at: this.now(), last_pull_at: null, unsynced_count: this.unsynced, quarantined_count: 0, alarm: null }),
+    syncStatus: () => ({ online: this.online, last_push_at: this.now(), last_pull_at: null, unsynced_count: this.unsynced, quarantined_count: 0, alarm: this.alarm }),
   };
 
   private parkedPaymentState(sale: ParkedSaleRecord): Pick<ParkedSaleRecord, 'payment_state'> {

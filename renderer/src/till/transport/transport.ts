@@ -3,7 +3,7 @@
  * till API table in @payme/shared. Two transports carry it (IPC in Electron, HTTP in a browser);
  * nothing above this file asks which one it has.
  */
-import type { TillInput, TillMethod, TillOutput } from '@payme/shared';
+import { errorFromWire, type ErrorCode, type TillInput, type TillMethod, type TillOutput } from '@payme/shared';
 
 export interface TillTransport {
   call<M extends TillMethod>(method: M, input: TillInput<M>): Promise<TillOutput<M>>;
@@ -11,10 +11,10 @@ export interface TillTransport {
 
 /** A failure the till answered with `{code, message, field?}`, kept typed for the screens. */
 export class TillCallError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly field: string | undefined;
   readonly details: Readonly<Record<string, unknown>>;
-  constructor(code: string, message: string, field?: string, details: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, message: string, field?: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'TillCallError';
     this.code = code;
@@ -23,15 +23,13 @@ export class TillCallError extends Error {
   }
 }
 
-/** Turns whatever came back as an error body into a TillCallError (never loses the words). */
+/**
+ * Turns whatever came back as an error body into a TillCallError (never loses the words; a code
+ * this version does not know is `internal`, with the code it came with in `received_code`).
+ */
 export function errorFromBody(body: unknown, fallback: string): TillCallError {
-  if (typeof body === 'object' && body !== null) {
-    const { code, message, field, ...details } = body as Record<string, unknown>;
-    if (typeof code === 'string' && typeof message === 'string') {
-      return new TillCallError(code, message, typeof field === 'string' ? field : undefined, details);
-    }
-  }
-  return new TillCallError('internal', fallback);
+  const error = errorFromWire(body, { code: 'internal', message: fallback });
+  return new TillCallError(error.code, error.message, error.field, { ...error.details });
 }
 
 export function isTillCallError(value: unknown): value is TillCallError {

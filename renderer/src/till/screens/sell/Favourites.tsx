@@ -8,7 +8,7 @@ import { formatKes, type ProductRecord } from '@payme/shared';
 import { useDeps } from '../../app-context.js';
 import { useT } from '../../i18n/i18n.js';
 import { useCart } from '../../state/use-store.js';
-import { toCartProduct } from './SearchBox.js';
+import { defaultQuantity, toCartProduct } from '../../state/cart-state.js';
 
 const favourites_max = 12;
 
@@ -33,7 +33,7 @@ export function Favourites() {
       {products.map((product) => (
         <button key={product.product_id} type="button"
           onClick={() => {
-            dispatch({ type: 'add', product: toCartProduct(product), quantity: product.unit === 'piece' ? 1 : 1000 });
+            dispatch({ type: 'add', product: toCartProduct(product), quantity: defaultQuantity(product) });
             // The search box keeps the focus (UX 2): the next scan must land there, not on this button.
             document.getElementById('sell-search')?.focus();
           }}>

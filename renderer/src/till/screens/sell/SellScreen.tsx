@@ -72,7 +72,8 @@ export function SellScreen() {
     }
     // Still waiting: taking another tender now could charge the customer twice.
     if (record.payment_state === undefined || ['created', 'requested', 'unknown'].includes(record.payment_state)) {
-      throw new PaymeError('payment_pending', t.parked_still_waiting);
+      // The words are the code's own (error-words): nothing more to say in brackets.
+      throw new PaymeError('payment_pending', '');
     }
     // Failed, cancelled or expired: back into the cart, to pay again or another way.
     dispatch({ type: 'load', state: restored });
