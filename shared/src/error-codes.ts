@@ -102,6 +102,7 @@ export const error_codes = [
   // transport and the program itself
   'rate_limited',
   'offline',
+  'printer_unavailable',
   'not_available',
   'not_ready',
   'internal',

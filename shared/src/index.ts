@@ -10,4 +10,5 @@ export * from './hash-chain.js';
 export * from './fast-canonical-json.js';
 export * from './payment-state.js';
 export * from './secret-hash.js';
+export * from './till-bridge.js';
 export * from './schemas/index.js';

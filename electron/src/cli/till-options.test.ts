@@ -51,8 +51,12 @@ describe('Electron main options', () => {
       data_dir: '/srv/till',
       kiosk: true,
       printer: null,
+      escpos: null,
       renderer_dir: '/app/renderer',
     });
+    expect(parseMainOptions(['electron', '.', '--escpos', 'tcp://192.168.1.50:9100'], {}, defaults).escpos).toEqual({ kind: 'tcp', host: '192.168.1.50', port: 9100 });
+    expect(parseMainOptions(['electron', '.'], { PAYME_ESCPOS_PRINTER: '/dev/usb/lp0' }, defaults).escpos).toEqual({ kind: 'device', path: '/dev/usb/lp0' });
+    expect(() => parseMainOptions(['electron', '.', '--escpos', 'http://printer'], {}, defaults)).toThrow(/--escpos: give tcp:\/\/HOST:PORT/);
     expect(parseMainOptions(['electron', '.'], { PAYME_TILL_KIOSK: '1', PAYME_RECEIPT_PRINTER: 'EPSON TM-T20', PAYME_TILL_DATA: '/d' }, defaults)).toMatchObject({ kiosk: true, printer: 'EPSON TM-T20', data_dir: '/d' });
     expect(parseMainOptions(['electron', '.'], {}, defaults)).toMatchObject({ kiosk: false, data_dir: defaults.data_dir });
   });

@@ -1,10 +1,15 @@
+import type { TillBridgeMethod } from '@payme/shared';
 import type { DispatchResult } from './dispatch.js';
 
-/** The IPC channels between the till page's preload and Electron main; nothing else is exposed. */
+/**
+ * The IPC channels between the till page's preload and Electron main, one per member of the
+ * preload's contract (`TillBridge` in @payme/shared); nothing else is exposed.
+ */
 export const ipc_channels = {
   call: 'till:call',
   printReceipt: 'till:print-receipt',
-} as const;
+  printEscPos: 'till:print-escpos',
+} as const satisfies Record<TillBridgeMethod, string>;
 
 /**
  * What `till:call` resolves with: the output, or `{error: body}`. Electron flattens a thrown

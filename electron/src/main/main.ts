@@ -6,11 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { resolveAppFile } from '../host/app-files.js';
 import { tillSecurityHeaders, withTillHeaders } from '../host/csp.js';
-import { ipc_channels, ipcReply } from '../host/ipc-channels.js';
+import { wireIpcHandlers } from '../host/ipc-handlers.js';
 import { parseMainOptions, receiptPrintOptions } from '../host/main-options.js';
+import type { EscPosTarget } from '../host/escpos-printer.js';
 import { createQuitGuard } from '../host/quit-guard.js';
 import { default_renderer_dir } from '../host/renderer-files.js';
 import { openTillHost, type TillHost } from '../host/till-host.js';
@@ -47,17 +48,15 @@ function serveAppFiles(rendererDir: string): void {
   });
 }
 
-function wireIpc(host: TillHost, printer: string | null): void {
-  ipcMain.handle(ipc_channels.call, async (event, method: unknown, input: unknown) => {
-    if (!fromTillPage(event)) return { error: { code: 'forbidden', message: 'Only the till page may call the till' } };
-    return ipcReply(await host.call(String(method), input));
-  });
-  ipcMain.handle(ipc_channels.printReceipt, (event) => {
-    if (!fromTillPage(event)) return Promise.reject(new Error('Only the till page may print'));
-    return new Promise<void>((resolve, reject) => {
-      event.sender.print(receiptPrintOptions(printer), (success, reason) => (success ? resolve() : reject(new Error(`Receipt not printed: ${reason}`))));
+function wireIpc(host: TillHost, options: { printer: string | null; escpos: EscPosTarget | null }): void {
+  const printPage = (sender: WebContents) =>
+    new Promise<void>((resolve, reject) => {
+      sender.print(receiptPrintOptions(options.printer), (success, reason) => (success ? resolve() : reject(new Error(reason))));
     });
-  });
+  wireIpcHandlers(
+    { handle: (channel, handler) => ipcMain.handle(channel, (event, ...args) => handler({ fromTillPage: fromTillPage(event), printPage: () => printPage(event.sender) }, ...args)) },
+    { host, escpos: options.escpos },
+  );
 }
 
 async function start(): Promise<void> {
@@ -71,7 +70,7 @@ async function start(): Promise<void> {
   const backups = startTillBackups(host, { log: (line) => console.log(line) });
   lockDownSession();
   serveAppFiles(options.renderer_dir);
-  wireIpc(host, options.printer);
+  wireIpc(host, options);
 
   const guard = createQuitGuard({
     unsyncedCount: () => host.unsyncedCount(),

@@ -9,17 +9,15 @@ import { cryptoRandom, systemClock } from '@payme/shared';
 import { TillApp } from './TillApp.js';
 import { createTillClient } from './transport/till-client.js';
 import { pickTransport } from './transport/pick-transport.js';
+import { createIpcPrintHooks } from './transport/transport.ipc.js';
 import type { PrintHooks } from './app-context.js';
 import './styles.css';
 
 function start() {
   const { transport } = pickTransport(window);
   const till = createTillClient(transport);
-  const bridge = window.payme;
-  const print: PrintHooks = {
-    printReceipt: bridge?.printReceipt ?? (() => window.print()),
-    printEscPos: bridge?.printEscPos,
-  };
+  // In Electron the preload prints (silently, ESC/POS with the drawer kick); a browser opens its print dialog.
+  const print: PrintHooks = window.payme !== undefined ? createIpcPrintHooks(window.payme) : { printReceipt: () => window.print() };
   const root = document.getElementById('root');
   if (root === null) throw new Error('till.html has no #root element');
   createRoot(root).render(

@@ -102,6 +102,7 @@ export const error_words_en: Record<ErrorCode, string> = {
   // transport and the program itself
   rate_limited: 'Too many tries. Wait a minute and try again.',
   offline: 'The till program is not answering.',
+  printer_unavailable: 'The receipt printer did not print: check that it is on, has paper and is connected. The sale is saved.',
   not_available: 'This is not available on this till.',
   not_ready: 'The server is starting. Try again shortly.',
   internal: 'Something went wrong. Try again; if it happens again, call the manager.',

@@ -98,6 +98,7 @@ export const error_words_sw: Record<ErrorCode, string> = {
   // transport and the program itself
   rate_limited: 'Majaribio mengi mno. Subiri dakika moja ujaribu tena.',
   offline: 'Programu ya till haijibu.',
+  printer_unavailable: 'Printa ya risiti haikuchapisha: hakikisha imewashwa, ina karatasi na imeunganishwa. Mauzo yamehifadhiwa.',
   not_available: 'Hili halipatikani kwenye till hii.',
   not_ready: 'Seva inawaka. Jaribu tena baada ya muda mfupi.',
   internal: 'Kuna hitilafu. Jaribu tena; ikijirudia, mwite meneja.',

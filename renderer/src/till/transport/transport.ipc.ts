@@ -1,42 +1,41 @@
 /**
- * The Electron transport: the preload exposes `window.payme.call(method, input)` through
- * contextBridge; main answers with `ipcMain.handle`. Errors cross IPC as `{code, message, field?}`
- * bodies (Electron flattens thrown Error objects to a string, so main rejects with the body or
- * resolves `{error: body}`); both shapes are accepted here.
+ * The Electron transport: the preload exposes `window.payme` (shared's `TillBridge`) through
+ * contextBridge; main answers with `ipcMain.handle`. Refusals cross IPC as `{error: body}`
+ * values (Electron flattens thrown Error objects to a string; a rejection is read too).
  */
-import type { TillInput, TillMethod, TillOutput } from '@payme/shared';
+import { isBridgeError, type TillBridge, type TillInput, type TillMethod, type TillOutput } from '@payme/shared';
+import type { PrintHooks } from '../app-context.js';
 import { errorFromBody, type TillTransport } from './transport.js';
-
-/** What the Electron preload puts on `window.payme`. */
-export interface PaymeBridge {
-  call(method: string, input: unknown): Promise<unknown>;
-  /** Silent printing of the receipt view to the configured printer (webContents.print). */
-  printReceipt?: () => Promise<void>;
-  /** Raw ESC/POS bytes to a thermal printer, drawer kick included. */
-  printEscPos?: (bytes: Uint8Array) => Promise<void>;
-}
 
 declare global {
   interface Window {
-    payme?: PaymeBridge;
+    payme?: TillBridge;
   }
 }
 
-function isErrorEnvelope(value: unknown): value is { error: unknown } {
-  return typeof value === 'object' && value !== null && Object.keys(value).length === 1 && 'error' in value;
+async function answerOf(pending: Promise<unknown>, fallback: string): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await pending;
+  } catch (error) {
+    throw errorFromBody(error, 'The till program did not answer. Restart it if this happens again.');
+  }
+  if (isBridgeError(result)) throw errorFromBody(result.error, fallback);
+  return result;
 }
 
-export function createIpcTransport(bridge: PaymeBridge): TillTransport {
+export function createIpcTransport(bridge: TillBridge): TillTransport {
   return {
     async call<M extends TillMethod>(method: M, input: TillInput<M>): Promise<TillOutput<M>> {
-      let result: unknown;
-      try {
-        result = await bridge.call(method, input);
-      } catch (error) {
-        throw errorFromBody(error, 'The till program did not answer. Restart it if this happens again.');
-      }
-      if (isErrorEnvelope(result)) throw errorFromBody(result.error, 'The till answered with an error.');
-      return result as TillOutput<M>;
+      return (await answerOf(bridge.call(method, input), 'The till answered with an error.')) as TillOutput<M>;
     },
+  };
+}
+
+/** Receipt printing in Electron: silent, and raw ESC/POS with the drawer kick (UX 4). */
+export function createIpcPrintHooks(bridge: TillBridge): PrintHooks {
+  return {
+    printReceipt: async () => void (await answerOf(bridge.printReceipt(), 'The receipt was not printed.')),
+    printEscPos: async (bytes) => void (await answerOf(bridge.printEscPos(bytes), 'The receipt was not printed.')),
   };
 }

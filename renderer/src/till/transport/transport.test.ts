@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest';
 import { createHttpTransport } from './transport.http.js';
-import { createIpcTransport } from './transport.ipc.js';
+import { createIpcPrintHooks, createIpcTransport } from './transport.ipc.js';
+import type { TillBridge } from '@payme/shared';
 import { createTillClient } from './till-client.js';
 import { pickTransport } from './pick-transport.js';
 import { TillCallError } from './transport.js';
@@ -40,18 +41,34 @@ describe('the HTTP transport', () => {
   });
 });
 
+/** A preload stand-in: `call` as given, prints answering null. */
+function bridgeWith(call: TillBridge['call'], print: Partial<TillBridge> = {}): TillBridge {
+  return { call, printReceipt: async () => null, printEscPos: async () => null, ...print };
+}
+
 describe('the IPC transport', () => {
   it('calls window.payme.call and unwraps both error shapes main may use', async () => {
-    const bridge = { call: vi.fn(async (method: string) => (method === 'lock' ? { locked: true } : { error: { code: 'pin_invalid', message: 'pin: wrong PIN', field: 'pin' } })) };
+    const bridge = bridgeWith(vi.fn(async (method: string) => (method === 'lock' ? { locked: true } : { error: { code: 'pin_invalid', message: 'pin: wrong PIN', field: 'pin' } })));
     const transport = createIpcTransport(bridge);
     await expect(transport.call('lock', {})).resolves.toEqual({ locked: true });
     await expect(transport.call('login', { staff_id: product.product_id, pin: '1111' })).rejects.toMatchObject({ code: 'pin_invalid', field: 'pin' });
-    const rejecting = createIpcTransport({ call: async () => Promise.reject({ code: 'offline', message: 'gone' }) });
+    const rejecting = createIpcTransport(bridgeWith(async () => Promise.reject({ code: 'offline', message: 'gone' })));
     await expect(rejecting.call('lock', {})).rejects.toMatchObject({ code: 'offline', message: 'gone' });
   });
 
+  it('prints through the preload: ESC/POS bytes as sent, and a printer that failed as the error the screen shows', async () => {
+    const sent: Uint8Array[] = [];
+    const hooks = createIpcPrintHooks(bridgeWith(async () => null, {
+      printEscPos: async (bytes) => (sent.push(bytes), null),
+      printReceipt: async () => ({ error: { code: 'printer_unavailable', message: 'The receipt was not printed: out of paper' } }),
+    }));
+    await hooks.printEscPos!(new Uint8Array([0x1b, 0x40]));
+    expect(sent).toEqual([new Uint8Array([0x1b, 0x40])]);
+    await expect(hooks.printReceipt()).rejects.toMatchObject({ code: 'printer_unavailable', message: 'The receipt was not printed: out of paper' });
+  });
+
   it('the app picks IPC when the preload exposed window.payme, HTTP otherwise', () => {
-    expect(pickTransport({ payme: { call: async () => ({}) } }).kind).toBe('ipc');
+    expect(pickTransport({ payme: bridgeWith(async () => ({})) }).kind).toBe('ipc');
     expect(pickTransport({}).kind).toBe('http');
   });
 });
