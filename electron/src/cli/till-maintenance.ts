@@ -12,6 +12,7 @@ import { readTillDevice, writeTillDevice } from '../host/device-file.js';
 import { syncDirectory } from '../host/durable-file.js';
 import { readReplacedLedger, type ReplacedLedger } from './replaced-ledger.js';
 import { checkLedgerFile, writeCheckedBackup } from '../backup/ledger-backup.js';
+import { salvagedExtent, salvageLedgerFile, type SalvagedExtent } from '../backup/salvage.js';
 import { ledger_file_name } from '../host/till-host.js';
 import { createHttpTransport, createSyncAgent, ledgerForSync, realScheduler, type SyncAgent } from '../sync/index.js';
 
@@ -74,10 +75,19 @@ function agentFor(dataDir: string, ledger: Ledger, clock: Clock): SyncAgent {
   });
 }
 
-/** Pushes (recovering first when needed) until nothing is left or sync stops on something a person must fix. */
-async function syncNow(agent: SyncAgent): Promise<void> {
+/**
+ * Pushes (recovering first when needed) until nothing is left or sync stops on something a person
+ * must fix. `onRecovered` sees the ledger right after recovery adopted the server's history,
+ * before anything is pushed on top of it.
+ */
+async function syncNow(agent: SyncAgent, onRecovered?: () => void): Promise<void> {
+  let waiting = onRecovered !== undefined;
   for (let step = 0; step < sync_steps_max; step += 1) {
     const outcome = await agent.pushStep();
+    if (waiting && agent.detail().recoveries > 0) {
+      waiting = false;
+      onRecovered?.();
+    }
     if (outcome.kind === 'idle' || outcome.kind === 'blocked') return;
     if (outcome.kind === 'retry') await new Promise((resolve) => setTimeout(resolve, Math.min(outcome.delay_ms, 5_000)));
   }
@@ -99,10 +109,48 @@ export interface RestoreResult {
   imported: { events: number; unsynced_in_replaced: number; skipped: number } | null;
   /** Why the replaced ledger's events were not imported (only with --replace-unreadable). */
   not_imported_reason: string | null;
+  /** What the salvage of an unreadable replaced ledger (sqlite3 .recover) gave, or null when none was needed. */
+  salvage: { imported: boolean; file: string | null; note: string } | null;
+  /**
+   * What could not be recovered: the replaced ledger's events after the server's head that
+   * neither it (unreadable) nor its salvage gave back. `*_to` is null when nothing of the file
+   * could be read to say how far it went. Null when nothing is known lost.
+   */
+  unrecoverable: { server_head_seq: number; seq_from: number; seq_to: number | null; receipt_from: string; receipt_to: string | null } | null;
   online: boolean;
   recovered: boolean;
   receipt_series: string | null;
   unsynced_count: number;
+}
+
+/** Salvages an unreadable replaced ledger and reads the copy as a replaced ledger; the copy is kept beside it. */
+function salvageReplaced(target: string, till_id: string, now: number): { replaced: ReplacedLedger | null; salvage: NonNullable<RestoreResult['salvage']>; extent: SalvagedExtent | null } {
+  const copy = `${target}.salvaged-${now}`;
+  const salvaged = salvageLedgerFile(target, copy);
+  if (!salvaged.ok) return { replaced: null, salvage: { imported: false, file: null, note: salvaged.reason }, extent: null };
+  const replaced = readReplacedLedger(copy, till_id, now);
+  let prefix: string | null = null;
+  try {
+    prefix = readIdentityPrefix(copy);
+  } catch {
+    prefix = null;
+  }
+  const extent = salvagedExtent(copy, prefix ?? '');
+  const note = replaced.readable ? 'sqlite3 .recover salvaged the whole journal' : `sqlite3 .recover salvaged part of the file; its journal cannot be imported (${replaced.reason})`;
+  return { replaced: replaced.readable ? replaced : null, salvage: { imported: replaced.readable, file: copy, note }, extent };
+}
+
+function readIdentityPrefix(file: string): string | null {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT receipt_prefix FROM till_identity WHERE id = 1').pluck().get() as string | undefined) ?? null;
+  } finally {
+    db.close();
+  }
+}
+
+function receiptOf(prefix: string, counter: number): string {
+  return `${prefix}-${String(counter).padStart(6, '0')}`;
 }
 
 function moveDatabase(from: string, to: string): void {
@@ -130,11 +178,21 @@ export async function restoreLedger(options: RestoreOptions, clock: Clock = syst
     throw new PaymeError('invalid_input', `--from: the backup belongs to till ${backupTill}, this data folder to ${device.enrollment.till_id}`, 'from');
   }
   const target = ledgerPath(options.data_dir);
-  const replaced: ReplacedLedger | null = existsSync(target) ? readReplacedLedger(target, backupTill, clock.now()) : null;
+  let replaced: ReplacedLedger | null = existsSync(target) ? readReplacedLedger(target, backupTill, clock.now()) : null;
+  let salvage: RestoreResult['salvage'] = null;
+  let extent: SalvagedExtent | null = null;
+  if (replaced !== null && !replaced.readable) {
+    // Salvage what SQLite can still read before giving the file up: a whole journal is imported as if nothing were wrong.
+    const salvaged = salvageReplaced(target, backupTill, clock.now());
+    salvage = salvaged.salvage;
+    extent = salvaged.extent;
+    if (salvaged.replaced !== null) replaced = salvaged.replaced;
+    else if (!options.replace_unreadable && salvage.file !== null) rmSync(salvage.file, { force: true });
+  }
   if (replaced !== null && !replaced.readable && !options.replace_unreadable) {
     throw new PaymeError(
       'invalid_input',
-      `--replace-unreadable: the ledger in ${options.data_dir} cannot be read (${replaced.reason}), so the changes it holds that the server has not received cannot be imported; pass --replace-unreadable to keep that file aside and restore without them`,
+      `--replace-unreadable: the ledger in ${options.data_dir} cannot be read (${replaced.reason}${salvage === null ? '' : `; ${salvage.note}`}), so the changes it holds that the server has not received cannot be imported; pass --replace-unreadable to keep that file aside and restore without them`,
       'replace-unreadable',
       { reason: replaced.reason },
     );
@@ -195,9 +253,21 @@ export async function restoreLedger(options: RestoreOptions, clock: Clock = syst
   const ledger = openLedger({ path: target, clock, random: cryptoRandom });
   try {
     let recovered = false;
+    let unrecoverable: RestoreResult['unrecoverable'] = null;
     if (online) {
       const agent = agentFor(options.data_dir, ledger, clock);
-      await syncNow(agent);
+      const lostEvents = keptAs !== null && imported === null;
+      await syncNow(agent, () => {
+        if (!lostEvents) return;
+        // Right after recovery: acked_seq is the server's head, the receipt counter one past its highest.
+        const head = ledger.ackedSeq();
+        const prefix = ledger.identity()?.receipt_prefix ?? '';
+        const next = ledger.dangerousRawDb.prepare('SELECT receipt_next FROM sync_state WHERE id = 1').pluck().get() as number;
+        const seqTo = extent?.last_seq ?? null;
+        const receiptTo = extent?.last_receipt ?? null;
+        if (seqTo !== null && seqTo <= head) return;
+        unrecoverable = { server_head_seq: head, seq_from: head + 1, seq_to: seqTo, receipt_from: receiptOf(prefix, next), receipt_to: receiptTo !== null && receiptTo >= receiptOf(prefix, next) ? receiptTo : null };
+      });
       recovered = ledger.restoreState().restored_at === null;
     }
     return {
@@ -205,6 +275,8 @@ export async function restoreLedger(options: RestoreOptions, clock: Clock = syst
       replaced_kept_as: keptAs,
       imported,
       not_imported_reason: notImported,
+      salvage,
+      unrecoverable,
       online,
       recovered,
       receipt_series: ledger.restoreState().receipt_series,
