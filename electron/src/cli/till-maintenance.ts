@@ -129,11 +129,11 @@ function salvageReplaced(target: string, till_id: string, now: number): { replac
   const salvaged = salvageLedgerFile(target, copy);
   if (!salvaged.ok) return { replaced: null, salvage: { imported: false, file: null, note: salvaged.reason }, extent: null };
   const replaced = readReplacedLedger(copy, till_id, now);
-  let prefix: string | null = null;
+  let prefix: string | null;
   try {
     prefix = readIdentityPrefix(copy);
   } catch {
-    prefix = null;
+    prefix = null; // the identity's page was lost too
   }
   const extent = salvagedExtent(copy, prefix ?? '');
   const note = replaced.readable ? 'sqlite3 .recover salvaged the whole journal' : `sqlite3 .recover salvaged part of the file; its journal cannot be imported (${replaced.reason})`;
