@@ -12,7 +12,7 @@
  * PAYME_SQLITE3. Without it the restore says so and goes on without salvage.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 /** Larger salvage output than this is refused rather than held in memory. */
@@ -34,7 +34,15 @@ export function sqlite3Available(program = sqlite3Program()): boolean {
 export function salvageLedgerFile(damaged: string, to: string, program = sqlite3Program()): Salvage {
   if (existsSync(to)) return { ok: false, reason: `${to} already exists` };
   if (!sqlite3Available(program)) return { ok: false, reason: `the sqlite3 program (${program}) is not installed, so nothing could be salvaged (Debian: apt-get install sqlite3)` };
-  const recovered = spawnSync(program, ['-readonly', damaged, '.recover'], { maxBuffer: salvage_sql_bytes_max, timeout: salvage_timeout_ms });
+  // .recover cannot run on a read-only connection; it reads a scratch copy, so the damaged file stays as it is.
+  const scratch = `${to}.source`;
+  copyFileSync(damaged, scratch);
+  let recovered;
+  try {
+    recovered = spawnSync(program, [scratch, '.recover'], { maxBuffer: salvage_sql_bytes_max, timeout: salvage_timeout_ms });
+  } finally {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${scratch}${suffix}`, { force: true });
+  }
   if (recovered.status !== 0 || recovered.stdout.length === 0) {
     return { ok: false, reason: `sqlite3 .recover could not read it (${recovered.stderr.toString('utf8').trim() || `exit ${recovered.status ?? recovered.signal}`})` };
   }
