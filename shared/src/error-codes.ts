@@ -101,6 +101,7 @@ export const error_codes = [
   'master_key_invalid',
   // transport and the program itself
   'rate_limited',
+  'hasher_busy',
   'offline',
   'printer_unavailable',
   'not_available',

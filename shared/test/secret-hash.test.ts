@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashSecret, password_hash_cost, pin_hash_cost, SeededRandom, verifySecret } from '../src/index.js';
+import { scrypt } from '@noble/hashes/scrypt.js';
+import { createSecretHasher, hashSecret, parseSecretHash, password_hash_cost, pin_hash_cost, scryptMemoryBytes, SeededRandom, verifySecret, type ScryptDerive } from '../src/index.js';
 
 // Real scrypt cost is ~100 ms a hash; tests that only check the format use a cheap cost.
 const cheap = { log2N: 4, r: 8, p: 1 };
@@ -46,5 +47,37 @@ describe('staff PIN and password hashes', () => {
     ['non-numeric cost', 'scrypt$x$8$1$AAAA$AAAA'],
   ])('refuses a malformed stored hash (%s) without throwing', (_name, stored) => {
     expect(verifySecret('1234', stored)).toBe(false);
+  });
+});
+
+describe('a hasher with the scrypt step handed in (what the server and the till host use)', () => {
+  // The step as a platform hands it in, here noble's scrypt behind a promise.
+  const calls: number[] = [];
+  const derive: ScryptDerive = async (password, salt, cost, dkLen) => {
+    calls.push(cost.log2N);
+    return scrypt(password, salt, { N: 2 ** cost.log2N, r: cost.r, p: cost.p, dkLen });
+  };
+
+  it('writes exactly what hashSecret writes and verifies what it wrote', async () => {
+    const hasher = createSecretHasher(derive, new SeededRandom(11));
+    const stored = await hasher.hash('Ｐａｓｓ', cheap);
+    expect(stored).toBe(hashSecret('Ｐａｓｓ', new SeededRandom(11), cheap));
+    expect(await hasher.verify('Pass', stored)).toBe(true);
+    expect(await hasher.verify('Pass!', stored)).toBe(false);
+    expect(await hasher.verify('1234', hashSecret('1234', new SeededRandom(12), cheap))).toBe(true);
+  });
+
+  it('never runs the step for a malformed stored hash', async () => {
+    calls.length = 0;
+    const hasher = createSecretHasher(derive, new SeededRandom(13));
+    expect(await hasher.verify('1234', 'scrypt$40$8$1$AAAA$AAAA')).toBe(false);
+    expect(parseSecretHash('scrypt$4$8$1$sa!t$AAAA')).toBeNull();
+    expect(calls).toEqual([]);
+  });
+
+  it("gives Node's scrypt enough memory for the real password cost (its 32 MiB default is not)", () => {
+    const needed = 128 * password_hash_cost.r * (2 ** password_hash_cost.log2N + 2 + password_hash_cost.p);
+    expect(needed).toBeGreaterThan(32 * 1024 * 1024);
+    expect(scryptMemoryBytes(password_hash_cost)).toBeGreaterThanOrEqual(needed);
   });
 });

@@ -25,6 +25,7 @@ import { registerIngestRoutes } from './ingest/routes.js';
 import { registerFeedRoutes } from './feed/routes.js';
 import { installMpesa, type MpesaInstallOptions } from './mpesa/install.js';
 import { default_owner_view_dir, registerOwnerView } from './owner-view/owner-view.js';
+import { createWorkerSecretHasher, type ServerSecretHasher } from './auth/secret-hasher.js';
 
 export interface BuildAppOptions {
   db: Db;
@@ -38,6 +39,8 @@ export interface BuildAppOptions {
   mpesa?: MpesaInstallOptions;
   /** The built owner web view served at `/` (default `renderer/dist/owner`); null serves none. */
   ownerViewDir?: string | null;
+  /** Password and PIN hashing; left out, a worker pool sized by the config, closed with the app. */
+  hasher?: ServerSecretHasher;
 }
 
 const request_id_pattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -47,7 +50,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const signingKey = config.signing_key ?? generateSigningKey(options.random);
   const audit = new AuditService(signingKey, options.clock, new Map(Object.entries(config.retired_public_keys)), config.checkpoint_interval_ms);
   const feed = new FeedNotifier(options.db, randomToken(options.random, 12));
-  const deps: ServerDeps = { db: options.db, clock: options.clock, random: options.random, config: { ...config, signing_key: signingKey }, audit, feed };
+  const hasher = options.hasher ?? createWorkerSecretHasher(options.random, { threads: config.hash_threads, queue_max: config.hash_queue_max });
+  const deps: ServerDeps = { db: options.db, clock: options.clock, random: options.random, config: { ...config, signing_key: signingKey }, audit, feed, hasher };
 
   const app = Fastify({
     logger: loggerOptions(options.logger),
@@ -114,6 +118,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await audit.checkpointDue(options.db, true).catch((error: unknown) => app.log.error({ err: error }, 'final checkpoint failed'));
     }
     await feed.close();
+    // A hasher handed in belongs to the caller; the app's own pool stops with it.
+    if (options.hasher === undefined) await hasher.close();
   });
   return app;
 }

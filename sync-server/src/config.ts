@@ -4,6 +4,7 @@
  */
 import { password_hash_cost, pin_hash_cost, type SecretHashCost } from '@payme/shared';
 import type { SigningKey } from './audit/signing-key.js';
+import { default_hash_queue_max, default_hash_threads } from './auth/secret-hasher.js';
 
 export interface RateLimit {
   max: number;
@@ -23,6 +24,10 @@ export interface ServerConfig {
   trust_proxy: string | string[] | false;
   password_hash_cost: SecretHashCost;
   pin_hash_cost: SecretHashCost;
+  /** Threads that hash passwords and PINs (auth/secret-hasher.ts); the default leaves a core to the event loop. */
+  hash_threads: number;
+  /** Hashes that may wait for a thread; past it a sign-in is refused with 503 and Retry-After. */
+  hash_queue_max: number;
   checkpoint_interval_ms: number;
   /** Default JSON body limit; push and callbacks set their own. */
   body_limit_bytes: number;
@@ -40,6 +45,8 @@ export const default_config: ServerConfig = {
   trust_proxy: false,
   password_hash_cost,
   pin_hash_cost,
+  hash_threads: default_hash_threads,
+  hash_queue_max: default_hash_queue_max,
   checkpoint_interval_ms: 60_000,
   body_limit_bytes: 256 * 1024,
   rate_limits: {

@@ -1,5 +1,5 @@
 /** What every route module is handed (DESIGN: services get their dependencies, no singletons). */
-import type { Clock, Random } from '@payme/shared';
+import type { Clock, Random, SecretHasher } from '@payme/shared';
 import type { Db } from './db/db.js';
 import type { ServerConfig } from './config.js';
 import type { AuditService } from './audit/audit-log.js';
@@ -12,4 +12,6 @@ export interface ServerDeps {
   config: ServerConfig;
   audit: AuditService;
   feed: FeedNotifier;
+  /** Password and PIN hashing off the event loop (auth/secret-hasher.ts). */
+  hasher: SecretHasher;
 }

@@ -13,6 +13,7 @@ import { enrollTill, resumeEnrollment, type FetchLike } from './enrollment.js';
 import { createTillSession } from './till-session.js';
 import { readActiveStaffUntilLedgerHasAQuery, tillProfile } from './till-profile.js';
 import type { TillActivity } from '../update/update-policy.js';
+import { createPinChecks, type PinChecks } from './pin-checks.js';
 
 export const ledger_file_name = 'till.db';
 
@@ -26,6 +27,8 @@ export interface TillHostOptions {
   sync?: SyncStatusSource;
   payments?: MpesaPaymentSource;
   onInternalError?: (method: string, error: unknown) => void;
+  /** PIN checks run before the ledger's command, off the main thread; the ledger must have been opened with their `verifyPin`. */
+  pinChecks?: PinChecks;
 }
 
 export interface TillHost {
@@ -71,7 +74,14 @@ export function createTillHost(options: TillHostOptions): TillHost {
     dataDir,
     async call(method, input) {
       lastCallAt = options.clock.now();
-      const result = await dispatchTillCall(ledger, method, input, context);
+      // A check that failed to run ahead is simply run again, in place, by the ledger.
+      const release = (await options.pinChecks?.prepare(ledger, method, input).catch(() => undefined)) ?? (() => undefined);
+      let result: DispatchResult;
+      try {
+        result = await dispatchTillCall(ledger, method, input, context);
+      } finally {
+        release();
+      }
       if (result.ok && isCommandMethod(method)) for (const listener of writeListeners) listener(method);
       return result;
     },
@@ -101,8 +111,9 @@ export function openTillHost(
 ): TillHost {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const clock = extra.clock ?? systemClock;
-  const ledger = openLedger({ path: path.join(dataDir, ledger_file_name), clock, random: extra.random ?? cryptoRandom });
-  const options: TillHostOptions = { ledger, dataDir, clock, fetch: (url, init) => fetch(url, init) };
+  const pinChecks = createPinChecks();
+  const ledger = openLedger({ path: path.join(dataDir, ledger_file_name), clock, random: extra.random ?? cryptoRandom, verifyPin: pinChecks.verifyPin });
+  const options: TillHostOptions = { ledger, dataDir, clock, fetch: (url, init) => fetch(url, init), pinChecks };
   if (extra.onInternalError !== undefined) options.onInternalError = extra.onInternalError;
   if (extra.serverUrlHint !== undefined) options.serverUrlHint = extra.serverUrlHint;
   try {

@@ -2,7 +2,7 @@
  * What every ledger module is handed: the one writer connection, the injected clock and random
  * source (DESIGN §2), and a cache of prepared statements so a sale does not re-parse its SQL.
  */
-import type { Clock, Random } from '@payme/shared';
+import { verifySecret, type Clock, type Random } from '@payme/shared';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
@@ -11,10 +11,18 @@ export interface LedgerContext {
   readonly clock: Clock;
   readonly random: Random;
   readonly statements: Map<string, Statement>;
+  /**
+   * Checks a PIN against its stored slow hash. The ledger is synchronous, so by default this
+   * hashes in place; the till host hands in one that answers from checks it already ran off the
+   * main thread (host/pin-checks.ts).
+   */
+  readonly verifyPin: PinVerifier;
 }
 
-export function createContext(db: Db, clock: Clock, random: Random): LedgerContext {
-  return { db, clock, random, statements: new Map() };
+export type PinVerifier = (pin: string, pin_hash: string) => boolean;
+
+export function createContext(db: Db, clock: Clock, random: Random, verifyPin: PinVerifier = verifySecret): LedgerContext {
+  return { db, clock, random, statements: new Map(), verifyPin };
 }
 
 /** A prepared statement for this SQL text, prepared once per connection. */

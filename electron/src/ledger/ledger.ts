@@ -10,7 +10,7 @@ import { adjustStock, countStock, receiveStock } from './stock.js';
 import { closeShift, currentShift, openShift, payIn, payOut } from './shifts.js';
 import { applyServerBatch, type ServerBatchResult } from './feed.js';
 import { ackedSeq, chainHead, eventsFrom, feedCursor, pendingEvents, recordAck, unsyncedCount } from './outbox.js';
-import { createContext, type LedgerContext } from './context.js';
+import { createContext, type LedgerContext, type PinVerifier } from './context.js';
 import { getPayment, getSale, lookupBarcode, searchProducts, stockOnHand, todaySales } from './queries.js';
 import { favouriteProducts } from './favourites.js';
 import { readIdentity, writeIdentity, type TillIdentity } from './identity.js';
@@ -23,7 +23,7 @@ import { moveToNewTill, type MoveToNewTillResult } from './move-till.js';
 import { markRestored, restoreState, type RestoreState } from './restore.js';
 import { importReplacedEvents, type ImportReplacedResult } from './import-replaced.js';
 import { markQuarantined, quarantinedCount, quarantinedEvents, type QuarantineMark } from './quarantine.js';
-import { checkPin, requireActor, unlockStaffMember, verifyApproval } from './staff.js';
+import { checkPin, pinHashOf, requireActor, unlockStaffMember, verifyApproval } from './staff.js';
 import { openDatabase, type Db } from './db.js';
 import { IdleCheckpointer } from './idle-checkpoint.js';
 import type Database from 'better-sqlite3';
@@ -34,6 +34,8 @@ export interface OpenLedgerOptions {
   random: Random;
   /** Only the benchmark lowers this, to measure the fsync share. */
   synchronous?: 'FULL' | 'OFF';
+  /** How PINs are checked (context.ts); the till host passes its off-main-thread checks. */
+  verifyPin?: PinVerifier;
 }
 
 const quoteSaleInput = strictObject({
@@ -49,8 +51,8 @@ function bindQuery<R>(ctx: LedgerContext, run: (ctx: LedgerContext, raw: unknown
   return (input = {}) => run(ctx, input);
 }
 
-export function createLedger(db: Db, clock: Clock, random: Random) {
-  const ctx = createContext(db, clock, random);
+export function createLedger(db: Db, clock: Clock, random: Random, verifyPin?: PinVerifier) {
+  const ctx = createContext(db, clock, random, verifyPin);
   const checkpointer = new IdleCheckpointer(db);
   /** After any write (commands, sync, identity, recovery) the checkpoint waits for idle again. */
   const writing =
@@ -104,6 +106,8 @@ export function createLedger(db: Db, clock: Clock, random: Random) {
       const { staff_id, pin } = parseInput(tillApi.login.input, input);
       return { staff: checkPin(ctx, staff_id, pin, 'pin', 'staff_id') };
     },
+    /** The PIN hash a `login` or an approval by this staff member is checked against (null: none, or not active). */
+    pinHashOf: (staff_id: string): string | null => pinHashOf(ctx, staff_id),
     /** A manager (the actor, or by approval PIN) clears someone's PIN lockout. Not journaled. */
     unlockStaff(actor_id: string, input: unknown): { staff_id: string; unlocked: true } {
       const parsed = parseInput(tillApi.unlockStaff.input, input);
@@ -154,5 +158,5 @@ export type Ledger = ReturnType<typeof createLedger>;
 
 export function openLedger(options: OpenLedgerOptions): Ledger {
   const db = openDatabase({ path: options.path, synchronous: options.synchronous ?? 'FULL' });
-  return createLedger(db, options.clock, options.random);
+  return createLedger(db, options.clock, options.random, options.verifyPin);
 }

@@ -4,7 +4,7 @@
  * restart does not reset it; a manager can unlock. The slow hash runs outside any write
  * transaction, so a PIN check never holds the till's write lock for 100 ms.
  */
-import { PaymeError, pin_failures_max, pin_lockout_ms, verifySecret, type Role } from '@payme/shared';
+import { PaymeError, pin_failures_max, pin_lockout_ms, type Role } from '@payme/shared';
 import { sql, type LedgerContext } from './context.js';
 
 export interface StaffMember {
@@ -54,7 +54,7 @@ export function checkPin(ctx: LedgerContext, staff_id: string, pin: string, fiel
       locked_until_ms: row.locked_until_ms,
     });
   }
-  const matches = verifySecret(pin, row.pin_hash);
+  const matches = ctx.verifyPin(pin, row.pin_hash);
   const failures = ctx.db
     .transaction((): number => {
       if (matches) {
@@ -82,6 +82,12 @@ export function checkPin(ctx: LedgerContext, staff_id: string, pin: string, fiel
     throw new PaymeError('pin_invalid', 'Wrong PIN', field, { failures_left: pin_failures_max - failures });
   }
   return { staff_id: row.staff_id, name: row.name, role: row.role };
+}
+
+/** The stored PIN hash of an active staff member, or null: what the host checks a PIN against ahead of the command. */
+export function pinHashOf(ctx: LedgerContext, staff_id: string): string | null {
+  const row = staffRow(ctx, staff_id);
+  return row === undefined || row.active !== 1 ? null : row.pin_hash;
 }
 
 /** A manager's approval carried by a command: the PIN is right and the person is a manager. */

@@ -4,17 +4,36 @@
  * token, absolute expiry, logout, and changing one's own password. The bodies are shared's
  * (`owner-api.ts`), so the web view's forms refuse what the server refuses.
  */
-import type { FastifyInstance } from 'fastify';
-import { changePasswordBody, hashSecret, isoAt, loginBody, randomToken, verifySecret, type SessionResponse } from '@payme/shared';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { changePasswordBody, isoAt, loginBody, randomToken, type SessionResponse } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import { badRequest, parseInput, unauthorized } from '../http/errors.js';
 import { newSessionToken, session_cookie, tokenHash, type StaffPrincipal } from './principal.js';
+import { hasher_busy_retry_s, SecretHasherBusy } from './secret-hasher.js';
+
+/**
+ * Hashing off the event loop (deps.hasher); when its queue is full the sign-in is refused at once
+ * (503 `hasher_busy`, with Retry-After) instead of waiting behind a burst of other sign-ins.
+ */
+async function hashOrBusy<T>(reply: FastifyReply, hash: () => Promise<T>): Promise<T> {
+  try {
+    return await hash();
+  } catch (error) {
+    if (error instanceof SecretHasherBusy) void reply.header('retry-after', String(hasher_busy_retry_s));
+    throw error;
+  }
+}
 
 export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
-  const { db, clock, random, config } = deps;
+  const { db, clock, random, config, hasher } = deps;
   // Unknown emails still pay for one hash, so response time does not reveal who has an account.
-  let decoyHash: string | null = null;
-  const decoy = () => (decoyHash ??= hashSecret('decoy-password', random, config.password_hash_cost));
+  let decoyHash: Promise<string> | null = null;
+  const decoy = () => {
+    decoyHash ??= hasher.hash('decoy-password', config.password_hash_cost);
+    // A failed first attempt (a busy queue) must not stay the answer for every later one.
+    decoyHash.catch(() => (decoyHash = null));
+    return decoyHash;
+  };
 
   app.post('/v1/auth/login', { config: { access: 'public', rateLimit: config.rate_limits.login } }, async (request, reply) => {
     const body = parseInput(loginBody, request.body);
@@ -28,7 +47,7 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
       throw badRequest('business_required', 'This email belongs to several businesses; choose one', 'business_id');
     }
     const staff = candidates[0];
-    const ok = verifySecret(body.password, staff?.password_hash ?? decoy());
+    const ok = await hashOrBusy(reply, async () => hasher.verify(body.password, staff?.password_hash ?? (await decoy())));
     if (!staff || !staff.password_hash || !ok) throw unauthorized('invalid_credentials', 'Wrong email or password');
 
     const token = newSessionToken(random);
@@ -97,16 +116,16 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
     };
   });
 
-  app.post('/v1/auth/password', { config: { access: 'manager', rateLimit: config.rate_limits.login } }, async (request) => {
+  app.post('/v1/auth/password', { config: { access: 'manager', rateLimit: config.rate_limits.login } }, async (request, reply) => {
     const principal = request.principal as StaffPrincipal;
     const body = parseInput(changePasswordBody, request.body);
     const rows = await db.query<{ password_hash: string | null }>('SELECT password_hash FROM staff WHERE business_id = $1 AND id = $2', [principal.business_id, principal.staff_id]);
     const current = rows[0]?.password_hash ?? null;
-    if (current === null || !verifySecret(body.current_password, current)) {
+    if (current === null || !(await hashOrBusy(reply, () => hasher.verify(body.current_password, current)))) {
       throw badRequest('invalid_credentials', 'current_password: this is not your current password', 'current_password');
     }
     if (body.new_password === body.current_password) throw badRequest('invalid_input', 'new_password: choose a password other than the current one', 'new_password');
-    const passwordHash = hashSecret(body.new_password, random, config.password_hash_cost);
+    const passwordHash = await hashOrBusy(reply, () => hasher.hash(body.new_password, config.password_hash_cost));
     const now = clock.now();
     await db.transaction(async (tx) => {
       await tx.query('UPDATE staff SET password_hash = $3, updated_at = $4 WHERE business_id = $1 AND id = $2', [principal.business_id, principal.staff_id, passwordHash, isoAt(now)]);

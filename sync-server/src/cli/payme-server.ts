@@ -28,7 +28,7 @@ const usage = `usage: payme-server <command> [options]
   audit verify [--business ID] [--data DIR]             verify audit chains and signed checkpoints
   quarantine replay [--business ID] [--data DIR]       re-validate quarantined events and apply what passes now
   keys rotate [--data DIR]                              re-encrypt M-Pesa credentials under a new master key
-Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR,
+Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR, PAYME_HASH_THREADS=N,
   PAYME_OWNER_VIEW_DIR (the built owner web view served at /; default renderer/dist/owner)`;
 
 const default_port = 8787;
@@ -59,6 +59,15 @@ function ownerViewDir(): string {
   return fromEnv ? path.resolve(fromEnv) : default_owner_view_dir;
 }
 
+/** `PAYME_HASH_THREADS`: threads hashing passwords and PINs (default: cores − 1, at least 1). */
+function hashThreadsFromEnv(): { hash_threads?: number } {
+  const text = process.env.PAYME_HASH_THREADS;
+  if (text === undefined || text === '') return {};
+  const threads = Number(text);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) fail(`PAYME_HASH_THREADS must be a whole number from 1 to 64, not ${text}`);
+  return { hash_threads: threads };
+}
+
 async function serve(options: Common & { port: number; host: string }): Promise<void> {
   const db = await openFor(options);
   const key = await signingKey(options);
@@ -70,6 +79,7 @@ async function serve(options: Common & { port: number; host: string }): Promise<
       signing_key: key,
       cookie_secure: process.env.PAYME_COOKIE_SECURE === '1',
       trust_proxy: process.env.PAYME_TRUST_PROXY || false,
+      ...hashThreadsFromEnv(),
     },
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     checkpointTimer: true,

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { email as emailField, hashSecret, newPassword as passwordField, pin_digits_max, pin_digits_min, uuidv7 } from '@payme/shared';
+import { email as emailField, newPassword as passwordField, pin_digits_max, pin_digits_min, uuidv7 } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import type { Db } from '../db/db.js';
 import type { StaffPrincipal } from '../auth/principal.js';
@@ -91,7 +91,7 @@ async function assertAnotherOwner(tx: Db, businessId: string, staffId: string): 
 }
 
 export async function registerStaffRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
-  const { config, random } = deps;
+  const { config, random, hasher } = deps;
 
   app.get('/v1/staff', { config: { access: 'manager' } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
@@ -105,8 +105,8 @@ export async function registerStaffRoutes(app: FastifyInstance, deps: ServerDeps
     const email = body.email?.toLowerCase() ?? null;
     checkRoleRules(body.role, email, body.password);
     // Slow hashes are computed before the transaction so no row lock waits on scrypt.
-    const pinHash = body.pin === undefined ? null : hashSecret(body.pin, random, config.pin_hash_cost);
-    const passwordHash = body.password === undefined ? null : hashSecret(body.password, random, config.password_hash_cost);
+    const pinHash = body.pin === undefined ? null : await hasher.hash(body.pin, config.pin_hash_cost);
+    const passwordHash = body.password === undefined ? null : await hasher.hash(body.password, config.password_hash_cost);
     const created = await ownerWrite(deps, principal, async (tx, now) => {
       const at = new Date(now).toISOString();
       const rows = await tx.query<StaffRow>(
@@ -154,7 +154,7 @@ export async function registerStaffRoutes(app: FastifyInstance, deps: ServerDeps
     const principal = request.principal as StaffPrincipal;
     const { id } = parseInput(idParams, request.params, 'params');
     const body = parseInput(pinBody, request.body);
-    const pinHash = hashSecret(body.pin, random, config.pin_hash_cost);
+    const pinHash = await hasher.hash(body.pin, config.pin_hash_cost);
     return ownerWrite(deps, principal, async (tx, now) => {
       const rows = await tx.query<StaffRow>(`UPDATE staff SET pin_hash = $3, updated_at = $4 WHERE business_id = $1 AND id = $2 RETURNING ${staff_columns}`, [
         principal.business_id,
@@ -172,7 +172,7 @@ export async function registerStaffRoutes(app: FastifyInstance, deps: ServerDeps
     const principal = request.principal as StaffPrincipal;
     const { id } = parseInput(idParams, request.params, 'params');
     const body = parseInput(passwordBody, request.body);
-    const passwordHash = hashSecret(body.password, random, config.password_hash_cost);
+    const passwordHash = await hasher.hash(body.password, config.password_hash_cost);
     return ownerWrite(deps, principal, async (tx, now) => {
       const rows = await tx.query<StaffRow>(
         `UPDATE staff SET password_hash = $3, updated_at = $4 WHERE business_id = $1 AND id = $2 AND role <> 'cashier' RETURNING ${staff_columns}`,

@@ -101,6 +101,7 @@ export const error_words_en: Record<ErrorCode, string> = {
   master_key_invalid: 'The server is not set up correctly. Call support.',
   // transport and the program itself
   rate_limited: 'Too many tries. Wait a minute and try again.',
+  hasher_busy: 'The server is busy checking other sign-ins. Wait a moment and try again.',
   offline: 'The till program is not answering.',
   printer_unavailable: 'The receipt printer did not print: check that it is on, has paper and is connected. The sale is saved.',
   not_available: 'This is not available on this till.',

@@ -97,6 +97,7 @@ export const error_words_sw: Record<ErrorCode, string> = {
   master_key_invalid: 'Seva haijawekwa sawasawa. Piga simu kwa msaada.',
   // transport and the program itself
   rate_limited: 'Majaribio mengi mno. Subiri dakika moja ujaribu tena.',
+  hasher_busy: 'Seva inashughulikia kuingia kwa watu wengine. Subiri kidogo ujaribu tena.',
   offline: 'Programu ya till haijibu.',
   printer_unavailable: 'Printa ya risiti haikuchapisha: hakikisha imewashwa, ina karatasi na imeunganishwa. Mauzo yamehifadhiwa.',
   not_available: 'Hili halipatikani kwenye till hii.',
