@@ -58,7 +58,20 @@ export function addCents(...amounts: Cents[]): Cents {
 export function percentOf(amount: Cents, basisPoints: number): Cents {
   assertCents(amount);
   if (!Number.isSafeInteger(basisPoints)) throw new PaymeError('invalid_discount', 'discount must be whole basis points', 'discount_bp');
-  return divideRounded(multiplySafe(amount, basisPoints), 10_000);
+  const product = amount * basisPoints;
+  if (Number.isSafeInteger(product)) return divideRounded(product, 10_000);
+  // A line of up to 10,000 units at the unit-price limit is 10^12 cents, and times 10,000 bp it
+  // passes 2^53: the same half-up rule in exact integers, whose result fits again.
+  return divideRoundedBig(BigInt(amount) * BigInt(basisPoints), 10_000n);
+}
+
+function divideRoundedBig(numerator: bigint, denominator: bigint): number {
+  const magnitude = numerator < 0n ? -numerator : numerator;
+  const quotient = magnitude / denominator;
+  const rounded = (magnitude - quotient * denominator) * 2n >= denominator ? quotient + 1n : quotient;
+  const result = Number(numerator < 0n ? -rounded : rounded);
+  if (!Number.isSafeInteger(result)) throw new RangeError('amount out of range');
+  return result === 0 ? 0 : result;
 }
 
 /** The discount amount and what remains after a percentage discount (0–10,000 bp). */

@@ -194,6 +194,16 @@ describe('percentage discounts', () => {
     }
     expect(caught(() => percentOf(10.5, 100)).code).toBe('invalid_amount');
   });
+
+  it('takes a percentage of the largest line the limits allow, past 2^53 in between, by the same rule', () => {
+    // 10,000 units at KSh 1,000,000 less 1 cent: 999,999,990,000 cents; × 9,999 bp passes 2^53.
+    const amount = 10_000 * 99_999_999;
+    expect(amount * 9_999).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+    const exact = (BigInt(amount) * 9_999n * 2n + 10_000n) / 20_000n;
+    expect(percentOf(amount, 9_999)).toBe(Number(exact));
+    expect(percentOf(-amount, 9_999)).toBe(-Number(exact));
+    expect(applyPercentDiscount(amount, 10_000)).toEqual({ discount: amount, net: 0 });
+  });
 });
 
 describe('roundToShilling', () => {
