@@ -102,6 +102,7 @@ export const error_codes = [
   // transport and the program itself
   'rate_limited',
   'hasher_busy',
+  'login_throttled',
   'offline',
   'printer_unavailable',
   'not_available',

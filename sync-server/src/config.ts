@@ -5,6 +5,7 @@
 import { password_hash_cost, pin_hash_cost, type SecretHashCost } from '@payme/shared';
 import type { SigningKey } from './audit/signing-key.js';
 import { default_hash_queue_max, default_hash_threads } from './auth/secret-hasher.js';
+import { default_login_throttle, type LoginThrottlePolicy } from './auth/login-throttle.js';
 
 export interface RateLimit {
   max: number;
@@ -28,6 +29,8 @@ export interface ServerConfig {
   hash_threads: number;
   /** Hashes that may wait for a thread; past it a sign-in is refused with 503 and Retry-After. */
   hash_queue_max: number;
+  /** The per-account sign-in limit (auth/login-throttle.ts), beside the per-IP `rate_limits.login`. */
+  login_throttle: LoginThrottlePolicy;
   checkpoint_interval_ms: number;
   /** Default JSON body limit; push and callbacks set their own. */
   body_limit_bytes: number;
@@ -47,6 +50,7 @@ export const default_config: ServerConfig = {
   pin_hash_cost,
   hash_threads: default_hash_threads,
   hash_queue_max: default_hash_queue_max,
+  login_throttle: default_login_throttle,
   checkpoint_interval_ms: 60_000,
   body_limit_bytes: 256 * 1024,
   rate_limits: {

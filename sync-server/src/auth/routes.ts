@@ -4,25 +4,12 @@
  * token, absolute expiry, logout, and changing one's own password. The bodies are shared's
  * (`owner-api.ts`), so the web view's forms refuse what the server refuses.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { changePasswordBody, isoAt, loginBody, randomToken, type SessionResponse } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import { badRequest, parseInput, unauthorized } from '../http/errors.js';
 import { newSessionToken, session_cookie, tokenHash, type StaffPrincipal } from './principal.js';
-import { hasher_busy_retry_s, SecretHasherBusy } from './secret-hasher.js';
-
-/**
- * Hashing off the event loop (deps.hasher); when its queue is full the sign-in is refused at once
- * (503 `hasher_busy`, with Retry-After) instead of waiting behind a burst of other sign-ins.
- */
-async function hashOrBusy<T>(reply: FastifyReply, hash: () => Promise<T>): Promise<T> {
-  try {
-    return await hash();
-  } catch (error) {
-    if (error instanceof SecretHasherBusy) void reply.header('retry-after', String(hasher_busy_retry_s));
-    throw error;
-  }
-}
+import { createLoginThrottle } from './login-throttle.js';
 
 export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const { db, clock, random, config, hasher } = deps;
@@ -34,6 +21,28 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
     decoyHash.catch(() => (decoyHash = null));
     return decoyHash;
   };
+  const throttle = createLoginThrottle(db, clock, config.login_throttle);
+
+  /**
+   * One password check under the per-account limit (login-throttle.ts): refused at once while the
+   * account waits, counted as a failure unless the password is right. The hash runs off the event
+   * loop (deps.hasher); a full hash queue refuses it with 503 `hasher_busy` and Retry-After, and
+   * gives the attempt back. `stored` null (no such account) still costs one hash.
+   */
+  async function passwordMatches(email: string, password: string, stored: string | null): Promise<boolean> {
+    const attempt = await throttle.begin(email);
+    let matches: boolean;
+    try {
+      matches = stored !== null && (await hasher.verify(password, stored));
+      if (stored === null) await hasher.verify(password, await decoy());
+    } catch (error) {
+      // The refusal matters more than the count: one not given back costs a single free failure.
+      await attempt.abandoned().catch(() => undefined);
+      throw error;
+    }
+    if (matches) await attempt.succeeded();
+    return matches;
+  }
 
   app.post('/v1/auth/login', { config: { access: 'public', rateLimit: config.rate_limits.login } }, async (request, reply) => {
     const body = parseInput(loginBody, request.body);
@@ -47,8 +56,8 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
       throw badRequest('business_required', 'This email belongs to several businesses; choose one', 'business_id');
     }
     const staff = candidates[0];
-    const ok = await hashOrBusy(reply, async () => hasher.verify(body.password, staff?.password_hash ?? (await decoy())));
-    if (!staff || !staff.password_hash || !ok) throw unauthorized('invalid_credentials', 'Wrong email or password');
+    const ok = await passwordMatches(email, body.password, staff?.password_hash ?? null);
+    if (!staff || !ok) throw unauthorized('invalid_credentials', 'Wrong email or password');
 
     const token = newSessionToken(random);
     const csrfToken = randomToken(random, 24);
@@ -116,16 +125,20 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
     };
   });
 
-  app.post('/v1/auth/password', { config: { access: 'manager', rateLimit: config.rate_limits.login } }, async (request, reply) => {
+  app.post('/v1/auth/password', { config: { access: 'manager', rateLimit: config.rate_limits.login } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
     const body = parseInput(changePasswordBody, request.body);
-    const rows = await db.query<{ password_hash: string | null }>('SELECT password_hash FROM staff WHERE business_id = $1 AND id = $2', [principal.business_id, principal.staff_id]);
-    const current = rows[0]?.password_hash ?? null;
-    if (current === null || !(await hashOrBusy(reply, () => hasher.verify(body.current_password, current)))) {
+    const rows = await db.query<{ email: string | null; password_hash: string | null }>('SELECT email, password_hash FROM staff WHERE business_id = $1 AND id = $2', [
+      principal.business_id,
+      principal.staff_id,
+    ]);
+    const current = rows[0];
+    // The same per-account limit as the sign-in: a stolen session cannot guess the password either.
+    if (!current?.email || !(await passwordMatches(current.email, body.current_password, current.password_hash))) {
       throw badRequest('invalid_credentials', 'current_password: this is not your current password', 'current_password');
     }
     if (body.new_password === body.current_password) throw badRequest('invalid_input', 'new_password: choose a password other than the current one', 'new_password');
-    const passwordHash = await hashOrBusy(reply, () => hasher.hash(body.new_password, config.password_hash_cost));
+    const passwordHash = await hasher.hash(body.new_password, config.password_hash_cost);
     const now = clock.now();
     await db.transaction(async (tx) => {
       await tx.query('UPDATE staff SET password_hash = $3, updated_at = $4 WHERE business_id = $1 AND id = $2', [principal.business_id, principal.staff_id, passwordHash, isoAt(now)]);

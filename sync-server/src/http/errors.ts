@@ -93,5 +93,8 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const { status, body, internal } = errorResponse(error);
   if (internal) request.log.error({ err: error }, 'unhandled error');
   else request.log.info({ code: body.code, status }, 'request refused');
+  // A refusal that says when to come back (429, 503 hasher_busy) says it in the header too.
+  const retryAfter = body.retry_after_seconds;
+  if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(retryAfter));
   return reply.status(status).send(body);
 }

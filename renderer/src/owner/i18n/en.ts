@@ -43,6 +43,8 @@ export const en = {
     signed_out: 'You have been signed out. Sign in again.',
     logged_out: 'You have logged out.',
     rate_limited: 'Too many tries. Wait a minute and try again.',
+    throttled: (minutes: number) =>
+      minutes <= 1 ? 'Too many wrong passwords for this account. Wait a minute and try again.' : `Too many wrong passwords for this account. Wait ${minutes} minutes and try again.`,
   },
   password: {
     title: 'Change your password',

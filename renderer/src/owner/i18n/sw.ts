@@ -49,6 +49,8 @@ export const sw: Messages = {
     signed_out: 'Umetolewa. Ingia tena.',
     logged_out: 'Umetoka.',
     rate_limited: 'Umejaribu mara nyingi mno. Subiri dakika moja ujaribu tena.',
+    throttled: (minutes: number) =>
+      minutes <= 1 ? 'Nenosiri lisilo sahihi mara nyingi mno kwa akaunti hii. Subiri dakika moja ujaribu tena.' : `Nenosiri lisilo sahihi mara nyingi mno kwa akaunti hii. Subiri dakika ${minutes} ujaribu tena.`,
   },
   password: {
     title: 'Badilisha nenosiri lako',

@@ -86,6 +86,7 @@ export const error_words_en: Record<ErrorCode, string> = {
   payment_already_used: 'This payment already paid another sale.',
   payment_failed: 'The M-Pesa payment did not go through.',
   payment_pending: 'M-Pesa has not answered for this sale yet. Wait a moment and try again.',
+  login_throttled: 'Too many wrong passwords for this account. Wait a few minutes and try again.',
   payment_not_reversible: 'This M-Pesa payment cannot be reversed.',
   reversal_exists: 'This M-Pesa payment is already being reversed.',
   receipt_pending: 'Paid — the M-Pesa receipt number is still to follow.',

@@ -82,6 +82,7 @@ export const error_words_sw: Record<ErrorCode, string> = {
   payment_already_used: 'Malipo haya yamekwisha lipia mauzo mengine.',
   payment_failed: 'Malipo ya M-Pesa hayakufanikiwa.',
   payment_pending: 'M-Pesa bado haijajibu kwa mauzo haya. Subiri kidogo ujaribu tena.',
+  login_throttled: 'Nywila zisizo sahihi nyingi mno kwa akaunti hii. Subiri dakika chache ujaribu tena.',
   payment_not_reversible: 'Malipo haya ya M-Pesa hayawezi kurudishwa.',
   reversal_exists: 'Malipo haya ya M-Pesa tayari yanarudishwa.',
   receipt_pending: 'Imelipwa — nambari ya risiti ya M-Pesa itafuata.',

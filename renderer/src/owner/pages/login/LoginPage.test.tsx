@@ -35,6 +35,18 @@ describe('signing in to the owner view', () => {
     expect(server.sent('POST /v1/auth/login').at(-1)?.body).toEqual({ email: 'owner@duka.example', password: 'right-password' });
   });
 
+  it("says how long an account must wait after too many wrong passwords, from the server's answer", async () => {
+    const server = new FakeOwnerServer();
+    server.on('GET /v1/auth/session', () => ({ status: 401, body: { code: 'unauthenticated', message: 'Sign in first' } }));
+    server.on('POST /v1/auth/login', () => ({ status: 429, body: { code: 'login_throttled', message: 'Too many wrong passwords for this account; try again in 8 minutes', retry_after_seconds: 480 } }));
+    renderOwner({ server });
+    await screen.findByRole('heading', { name: 'Sign in to your shop' });
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'owner@duka.example' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-guess' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('Too many wrong passwords for this account. Wait 8 minutes and try again.')).toBeTruthy();
+  });
+
   it('a session the server refuses mid-use shows the sign-in with the reason, and forgets the data', async () => {
     const server = new FakeOwnerServer();
     const view = renderOwner({ server });

@@ -35,6 +35,8 @@ export function LoginPage() {
       } catch (error) {
         if (isOwnerApiError(error) && error.code === 'invalid_credentials') throw new WordsError(t.login.wrong);
         if (isOwnerApiError(error) && error.code === 'business_required') throw new WordsError(t.login.several);
+        // The per-account wait can be up to 15 minutes: say how long, from the server's Retry-After.
+        if (isOwnerApiError(error) && error.code === 'login_throttled') throw new WordsError(t.login.throttled(Math.ceil(Number(error.details.retry_after_seconds ?? 60) / 60)));
         if (isOwnerApiError(error) && error.status === 429) throw new WordsError(t.login.rate_limited);
         throw error;
       }
