@@ -35,6 +35,11 @@ export interface ServerConfig {
   /** Default JSON body limit; push and callbacks set their own. */
   body_limit_bytes: number;
   rate_limits: { login: RateLimit; enroll: RateLimit; push: RateLimit; payment: RateLimit };
+  /**
+   * BENCHMARKS ONLY: pushes skip the rollup step, so the owner's reports go wrong. server-ingest
+   * turns it on and off to measure what the rollups cost; nothing else may.
+   */
+  bench_skip_rollups: boolean;
 }
 
 export type ServerConfigInput = Partial<Omit<ServerConfig, 'rate_limits'>> & { rate_limits?: Partial<ServerConfig['rate_limits']> };
@@ -59,6 +64,7 @@ export const default_config: ServerConfig = {
     push: { max: 600, timeWindow: 60_000 },
     payment: { max: 60, timeWindow: 60_000 },
   },
+  bench_skip_rollups: false,
 };
 
 export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {

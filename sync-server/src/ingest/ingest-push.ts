@@ -19,6 +19,7 @@ import { loadProjectionState } from './load-state.js';
 import { checkEvent, type CheckedEvent, type FoldVerdict } from './project-events.js';
 import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
 import { parsePushRequest, type PushedEvent } from './push-request.js';
+import { appliedEvents, rollupStatementsFor } from '../reports/rollup-step.js';
 import { jsonDepthExceeds, storableText, unstorablePath, event_depth_max } from './storable-json.js';
 
 export interface PushResult {
@@ -42,6 +43,8 @@ export interface PushCaller {
 export interface IngestDeps {
   db: Db;
   clock: Clock;
+  /** `bench_skip_rollups`: the server-ingest benchmark's switch (reports/rollup-step.ts). */
+  config?: { bench_skip_rollups?: boolean };
 }
 
 interface TillRow {
@@ -216,21 +219,26 @@ async function applyPush(
     // One payment pays at most one sale: a reused payment id is refused, a reused typed code flagged.
     const fold = await foldCheckingPaymentReuse(tx, state, inputs, receivedAt);
     const verdicts = chainVerdicts(plan, fold.verdicts);
+    const skipRollups = deps.config?.bench_skip_rollups === true;
+    const rollups = await rollupStatementsFor(tx, scope, appliedEvents(inputs, fold.verdicts), skipRollups);
 
-    await storeEvents(tx, caller, request.epoch, plan.fresh, verdicts, checked, receivedAt);
+    await storeEvents(tx, caller, request.epoch, plan.fresh, verdicts, checked, receivedAt, !skipRollups);
     // The till row is ours already; the shared rows (levels, balances, then the business) last.
-    await tx.query('UPDATE tills SET acked_seq = $3, head_hash = $4 WHERE business_id = $1 AND id = $2', [
-      caller.business_id,
-      caller.till_id,
-      last.seq,
-      last.hash,
-    ]);
+    // What the till said about its outbox counts what is left once this push is acknowledged.
+    const outboxDepth = request.outbox_depth === undefined ? null : Math.max(0, request.outbox_depth - request.events.length);
+    await tx.query(
+      `UPDATE tills SET acked_seq = $3, head_hash = $4, last_push_at = $5,
+              outbox_depth = COALESCE($6, outbox_depth), outbox_reported_at = CASE WHEN $6::bigint IS NULL THEN outbox_reported_at ELSE $5 END,
+              app_version = COALESCE($7, app_version)
+        WHERE business_id = $1 AND id = $2`,
+      [caller.business_id, caller.till_id, last.seq, last.hash, receivedAt, outboxDepth, request.app_version ?? null],
+    );
     // Hashing work for the audit entries before the shared rows' locks are taken.
     const audit = prepareAuditEntries(caller.business_id, auditEntries(caller, plan.fresh, verdicts, receivedAt));
     const tillState = { till_id: caller.till_id, acked_seq: last.seq, head_hash: last.hash, epoch: till.epoch };
     // Projections, then levels, anomalies, audit chain and feed: the shared rows' locks last and
     // short. This also COMMITs on PostgreSQL (push-tail.ts): no query may follow it here.
-    await finishPush(tx, scope, fold.rows, receivedAt, now, audit, tillState);
+    await finishPush(tx, scope, fold.rows, receivedAt, now, audit, tillState, rollups);
     for (const verdict of verdicts) {
       const reason = reasonText(verdict);
       results.push({ seq: verdict.seq, event_id: verdict.event_id, status: verdict.status, ...(reason === undefined ? {} : { reason }) });
@@ -247,6 +255,7 @@ async function storeEvents(
   verdicts: readonly ChainVerdict[],
   checked: ReadonlyMap<number, { storable: boolean }>,
   receivedAt: string,
+  rolledUp: boolean,
 ): Promise<void> {
   const rows = fresh.map((event, index) => {
     const storable = checked.get(event.seq)?.storable ?? true;
@@ -263,6 +272,9 @@ async function storeEvents(
       prev_hash: event.prev_hash,
       hash: event.hash,
       status: verdict?.status ?? 'quarantined',
+      // Folded into the rollups in this transaction (reports/rollup-step.ts); with the bench's
+      // switch off, left for the catch-up fold like a previous release's events.
+      rolled_up: rolledUp && verdict?.status === 'applied',
       duplicate_of_till: verdict?.status === 'duplicate' ? verdict.copy_of : null,
       envelope: storable ? event.raw : null,
       // JSON.stringify escapes NUL and lone surrogates, so the text form is storable.
@@ -271,10 +283,10 @@ async function storeEvents(
     };
   });
   await tx.query(
-    `INSERT INTO till_events (business_id, till_id, seq, event_id, type, v, epoch, prev_hash, hash, status, duplicate_of_till, envelope, envelope_text, received_at)
-     SELECT $1, x.till_id, x.seq, x.event_id, x.type, x.v, x.epoch, x.prev_hash, x.hash, x.status, x.duplicate_of_till, x.envelope, x.envelope_text, x.received_at
+    `INSERT INTO till_events (business_id, till_id, seq, event_id, type, v, epoch, prev_hash, hash, status, rolled_up, duplicate_of_till, envelope, envelope_text, received_at)
+     SELECT $1, x.till_id, x.seq, x.event_id, x.type, x.v, x.epoch, x.prev_hash, x.hash, x.status, x.rolled_up, x.duplicate_of_till, x.envelope, x.envelope_text, x.received_at
        FROM json_to_recordset($2::json) AS x(till_id uuid, seq bigint, event_id uuid, type text, v integer, epoch integer,
-            prev_hash text, hash text, status text, duplicate_of_till uuid, envelope json, envelope_text text, received_at timestamptz)`,
+            prev_hash text, hash text, status text, rolled_up boolean, duplicate_of_till uuid, envelope json, envelope_text text, received_at timestamptz)`,
     [caller.business_id, JSON.stringify(rows)],
   );
   const quarantined = verdicts.flatMap((verdict) =>

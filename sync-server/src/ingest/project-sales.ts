@@ -47,13 +47,16 @@ export function projectSaleCompleted(ctx: FoldContext, event: EventOf<'sale_comp
     event_id: meta.event_id,
     occurred_at: meta.occurred_at,
     received_at: meta.received_at,
+    sold_at: meta.occurred_at,
+    completed_event_id: meta.event_id,
+    parked_event_id: null,
   };
   const pending = ctx.rows.sales.get(sale.sale_id);
   if (pending !== undefined) {
     // Parked earlier in this same push: the insert carries the completed sale.
-    ctx.rows.sales.set(sale.sale_id, { ...row, payment_id: pending.payment_id });
+    ctx.rows.sales.set(sale.sale_id, { ...row, payment_id: pending.payment_id, parked_event_id: pending.parked_event_id });
   } else if (known !== undefined) {
-    const { payment_id: _keepParkedPayment, ...completed } = row;
+    const { payment_id: _keepParkedPayment, parked_event_id: _keepParkedEvent, ...completed } = row;
     ctx.rows.sale_updates.set(sale.sale_id, completed);
   } else {
     ctx.rows.sales.set(sale.sale_id, row);
@@ -137,6 +140,9 @@ export function projectSaleParked(ctx: FoldContext, event: EventOf<'sale_parked'
     event_id: meta.event_id,
     occurred_at: meta.occurred_at,
     received_at: meta.received_at,
+    sold_at: meta.occurred_at,
+    completed_event_id: null,
+    parked_event_id: meta.event_id,
   });
   ctx.state.sales.set(parked.sale_id, { status: 'parked', customer_id: parked.customer_id ?? null, credit_cents: 0, lines: [] });
   return null;

@@ -87,6 +87,10 @@ export interface SaleRow {
   event_id: string;
   occurred_at: string;
   received_at: string;
+  /** The till's time of the sale: its completion, or its parking while never completed. */
+  sold_at: string;
+  completed_event_id: string | null;
+  parked_event_id: string | null;
 }
 
 export interface SaleLineRow {

@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import {
+  appVersion,
+  outboxDepth,
   boundedArray,
   boundedInt,
   hash,
@@ -31,6 +33,8 @@ export const pushRequestSchema = strictObject({
   till_id: uuid,
   epoch: boundedInt(1, epoch_max),
   events: boundedArray(chainLinkSchema, 1, push_batch_events_max),
+  outbox_depth: outboxDepth.optional(),
+  app_version: appVersion.optional(),
 });
 
 /** One pushed event: the raw envelope exactly as received, and the fields that chain it. */
@@ -47,6 +51,9 @@ export interface PushRequest {
   till_id: string;
   epoch: number;
   events: PushedEvent[];
+  /** Till health, when the till reports it (shared's pushRequestSchema). */
+  outbox_depth?: number;
+  app_version?: string;
 }
 
 /** Parses a push body, throwing `invalid_input` naming the field (`events.3.seq`). */
@@ -66,6 +73,8 @@ export function parsePushRequest(body: unknown): PushRequest {
   return {
     till_id: parsed.till_id,
     epoch: parsed.epoch,
+    ...(parsed.outbox_depth === undefined ? {} : { outbox_depth: parsed.outbox_depth }),
+    ...(parsed.app_version === undefined ? {} : { app_version: parsed.app_version }),
     events: parsed.events.map((event, index) => ({
       seq: event.seq,
       event_id: event.event_id,

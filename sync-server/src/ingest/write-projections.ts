@@ -11,6 +11,7 @@
 import type { Db } from '../db/db.js';
 import type { AnomalyRow, ProjectionRows } from './projection-state.js';
 import { oversoldAnomalies } from './stock-anomalies.js';
+import type { RollupStatement } from '../reports/rollup-write.js';
 
 /** One statement made of data-modifying CTEs, each with its own JSON parameter. */
 class WriteBatch {
@@ -50,7 +51,8 @@ class WriteBatch {
 
 const sale_columns = `sale_id uuid, store_id uuid, till_id uuid, status text, receipt_no text, shift_id uuid, customer_id uuid,
   cashier_id uuid, payment_id uuid, subtotal_cents bigint, discount_cents bigint, vat_cents bigint, rounding_cents bigint,
-  total_cents bigint, credit_cents bigint, close_reason text, event_id uuid, occurred_at timestamptz, received_at timestamptz`;
+  total_cents bigint, credit_cents bigint, close_reason text, event_id uuid, occurred_at timestamptz, received_at timestamptz,
+  sold_at timestamptz, completed_event_id uuid, parked_event_id uuid`;
 
 const shift_columns = `shift_id uuid, store_id uuid, till_id uuid, status text, opened_by uuid, float_cents bigint, opened_at timestamptz,
   paid_in_cents bigint, paid_out_cents bigint, closed_by uuid, closed_at timestamptz, counted jsonb, expected jsonb, variance jsonb,
@@ -66,7 +68,8 @@ function writeSales(batch: WriteBatch, rows: ProjectionRows): void {
               discount_cents = COALESCE(x.discount_cents, s.discount_cents), vat_cents = COALESCE(x.vat_cents, s.vat_cents),
               rounding_cents = COALESCE(x.rounding_cents, s.rounding_cents), total_cents = COALESCE(x.total_cents, s.total_cents),
               credit_cents = COALESCE(x.credit_cents, s.credit_cents), close_reason = COALESCE(x.close_reason, s.close_reason),
-              event_id = x.event_id, occurred_at = x.occurred_at, received_at = x.received_at
+              event_id = x.event_id, occurred_at = x.occurred_at, received_at = x.received_at,
+              sold_at = COALESCE(x.sold_at, s.sold_at), completed_event_id = COALESCE(x.completed_event_id, s.completed_event_id)
          FROM json_to_recordset($rows::json) AS x(${sale_columns})
         WHERE s.business_id = $1 AND s.sale_id = x.sale_id`,
       [...rows.sale_updates.values()],
@@ -199,7 +202,12 @@ export interface WrittenState {
  * Every plain insert and update of a push in one statement (customer changes that the feed must
  * read back first). Returns the customers for the feed.
  */
-export async function writePlainRows(tx: Db, scope: { business_id: string }, rows: ProjectionRows): Promise<FeedCustomer[]> {
+export async function writePlainRows(
+  tx: Db,
+  scope: { business_id: string },
+  rows: ProjectionRows,
+  rollups: readonly RollupStatement[] = [],
+): Promise<FeedCustomer[]> {
   const businessId = scope.business_id;
   const batch = new WriteBatch(businessId);
   const customers = await writeCustomers(tx, batch, businessId, rows);
@@ -226,6 +234,8 @@ export async function writePlainRows(tx: Db, scope: { business_id: string }, row
     'event_id uuid, entry_no integer, customer_id uuid, delta_cents bigint, kind text, ref_id uuid, reason text, till_id uuid, occurred_at timestamptz',
     rows.credit_entries,
   );
+  // The rollups of the applied events (reports/rollup-step.ts), in the same statement.
+  for (const rollup of rollups) batch.add(rollup.statement, rollup.rows);
   await batch.run(tx);
   return customers;
 }
@@ -258,9 +268,9 @@ export async function writeProjections(
   scope: { business_id: string; store_id: string },
   rows: ProjectionRows,
   receivedAt: string,
-  options: { deferAnomalies?: boolean } = {},
+  options: { deferAnomalies?: boolean; rollups?: readonly RollupStatement[] } = {},
 ): Promise<WrittenState> {
-  const customers = await writePlainRows(tx, scope, rows);
+  const customers = await writePlainRows(tx, scope, rows, options.rollups);
   const { stock_levels, balances, anomalies } = await writeSharedRows(tx, scope, rows, receivedAt);
   if (options.deferAnomalies) return { customers, stock_levels, balances, anomalies };
   await insertAnomalies(tx, scope.business_id, anomalies);

@@ -17,6 +17,7 @@ import { loadProjectionState } from '../ingest/load-state.js';
 import { checkEvent, type FoldInput } from '../ingest/project-events.js';
 import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
 import { writeProjections } from '../ingest/write-projections.js';
+import { appliedEvents, rollupStatementsFor } from '../reports/rollup-step.js';
 
 export interface ReplaySummary {
   businesses: number;
@@ -88,7 +89,9 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
       const valid = inputs.flatMap((input) => (input.checked.ok ? [input.checked.event] : []));
       // The same payment-reuse rule as a push: a sale refused for a reused payment stays refused.
       const fold = await foldCheckingPaymentReuse(tx, await loadProjectionState(tx, scope, valid), inputs, at);
-      const written = await writeProjections(tx, scope, fold.rows, at);
+      // Replayed events reach the reports exactly as pushed ones do.
+      const rollups = await rollupStatementsFor(tx, scope, appliedEvents(inputs, fold.verdicts));
+      const written = await writeProjections(tx, scope, fold.rows, at, { rollups });
       for (const customer of written.customers) feed.push({ kind: 'customer', entity_id: customer.id, data: customer });
       for (const [productId, onHand] of written.stock_levels) {
         feed.push({ kind: 'stock_level', entity_id: `${storeId}:${productId}`, data: { store_id: storeId, product_id: productId, on_hand: onHand } });
@@ -125,7 +128,7 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
 
 async function markApplied(tx: Db, businessId: string, tillId: string, seq: number, at: string): Promise<void> {
   await tx.query('UPDATE quarantined_events SET replayed_at = $4 WHERE business_id = $1 AND till_id = $2 AND seq = $3', [businessId, tillId, seq, at]);
-  await tx.query("UPDATE till_events SET status = 'applied' WHERE business_id = $1 AND till_id = $2 AND seq = $3", [businessId, tillId, seq]);
+  await tx.query("UPDATE till_events SET status = 'applied', rolled_up = true WHERE business_id = $1 AND till_id = $2 AND seq = $3", [businessId, tillId, seq]);
 }
 
 function groupByTill(rows: readonly OpenRow[]): Map<string, OpenRow[]> {
