@@ -36,17 +36,18 @@ export async function createEnrollmentCode(
   storeId: string,
   createdBy: string | null,
   ttlMs: number = deps.config.enrollment_code_ttl_ms,
-): Promise<{ code: string; expires_at: string; store_id: string }> {
+): Promise<{ code_id: string; code: string; expires_at: string; store_id: string }> {
   const store = await tx.query('SELECT 1 FROM stores WHERE business_id = $1 AND id = $2', [businessId, storeId]);
   if (store.length === 0) throw notFound('store', 'store_id');
   const code = newEnrollmentCode(deps.random);
   const now = deps.clock.now();
   const expiresAt = isoAt(now + ttlMs);
+  const codeId = uuidv7(deps.clock, deps.random);
   await tx.query(
-    `INSERT INTO enrollment_codes (code_hash, business_id, store_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [enrollmentCodeHash(code), businessId, storeId, createdBy, isoAt(now), expiresAt],
+    `INSERT INTO enrollment_codes (code_hash, code_id, business_id, store_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [enrollmentCodeHash(code), codeId, businessId, storeId, createdBy, isoAt(now), expiresAt],
   );
-  return { code, expires_at: expiresAt, store_id: storeId };
+  return { code_id: codeId, code, expires_at: expiresAt, store_id: storeId };
 }
 
 export interface EnrolledTill {
@@ -66,13 +67,14 @@ export interface EnrolledTill {
 export async function enrollTill(deps: ServerDeps, code: string, name: string): Promise<EnrolledTill> {
   const { db, clock, random, audit } = deps;
   const result = await db.transaction(async (tx) => {
-    const rows = await tx.query<{ business_id: string; store_id: string; expires_at: Date; used_at: Date | null; code_hash: string }>(
-      `SELECT code_hash, business_id::text AS business_id, store_id::text AS store_id, expires_at, used_at
+    const rows = await tx.query<{ business_id: string; store_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null; code_hash: string }>(
+      `SELECT code_hash, business_id::text AS business_id, store_id::text AS store_id, expires_at, used_at, revoked_at
          FROM enrollment_codes WHERE code_hash = $1 FOR UPDATE`,
       [enrollmentCodeHash(code)],
     );
     const found = rows[0];
     if (!found) throw badRequest('enrollment_code_invalid', 'This enrollment code is not valid; ask the owner for a new one', 'code');
+    if (found.revoked_at !== null) throw badRequest('enrollment_code_revoked', 'The owner revoked this enrollment code; ask for a new one', 'code');
     if (found.used_at !== null) throw badRequest('enrollment_code_used', 'This enrollment code was already used; ask the owner for a new one', 'code');
     const now = clock.now();
     if (new Date(found.expires_at).getTime() <= now) {

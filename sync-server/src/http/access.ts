@@ -101,9 +101,21 @@ async function authenticate(request: FastifyRequest, deps: ServerDeps): Promise<
   if (!sent) return null;
   const hash = tokenHash(sent.token);
   if (sent.token.startsWith(session_token_prefix)) {
-    const rows = await deps.db.query<{ business_id: string; staff_id: string; csrf_token: string; expires_at: Date; role: string; active: boolean }>(
-      `SELECT s.business_id::text AS business_id, s.staff_id::text AS staff_id, s.csrf_token, s.expires_at, st.role, st.active
+    const rows = await deps.db.query<{
+      business_id: string;
+      staff_id: string;
+      csrf_token: string;
+      expires_at: Date;
+      role: string;
+      active: boolean;
+      business_name: string;
+      time_zone: string;
+      business_day_cutoff: string;
+    }>(
+      `SELECT s.business_id::text AS business_id, s.staff_id::text AS staff_id, s.csrf_token, s.expires_at, st.role, st.active,
+              b.name AS business_name, b.time_zone, b.business_day_cutoff
          FROM sessions s JOIN staff st ON st.business_id = s.business_id AND st.id = s.staff_id
+         JOIN businesses b ON b.id = s.business_id
         WHERE s.token_hash = $1`,
       [hash],
     );
@@ -113,18 +125,27 @@ async function authenticate(request: FastifyRequest, deps: ServerDeps): Promise<
     }
     if (new Date(row.expires_at).getTime() <= deps.clock.now()) throw unauthorized('session_expired', 'The session has expired; sign in again');
     return {
-      principal: { kind: 'staff', business_id: row.business_id, staff_id: row.staff_id, role: row.role, session_token_hash: hash, via_cookie: sent.via_cookie },
+      principal: {
+        kind: 'staff',
+        business_id: row.business_id,
+        staff_id: row.staff_id,
+        role: row.role,
+        business: { name: row.business_name, time_zone: row.time_zone, business_day_cutoff: row.business_day_cutoff },
+        session_token_hash: hash,
+        via_cookie: sent.via_cookie,
+      },
       csrf_token: row.csrf_token,
     };
   }
   if (sent.token.startsWith(device_token_prefix) && !sent.via_cookie) {
-    const rows = await deps.db.query<{ id: string; business_id: string; store_id: string; epoch: number; fenced: boolean }>(
-      `SELECT id::text AS id, business_id::text AS business_id, store_id::text AS store_id, epoch, fenced
+    const rows = await deps.db.query<{ id: string; business_id: string; store_id: string; epoch: number; fenced: boolean; retired: boolean }>(
+      `SELECT id::text AS id, business_id::text AS business_id, store_id::text AS store_id, epoch, fenced, retired_at IS NOT NULL AS retired
          FROM tills WHERE device_token_hash = $1`,
       [hash],
     );
     const till = rows[0];
     if (!till) throw unauthorized('invalid_token', 'This device token is not valid; enroll the till again');
+    if (till.retired) throw unauthorized('till_retired', 'The owner retired this till; enroll it again with a new code to use it');
     return {
       principal: { kind: 'device', business_id: till.business_id, store_id: till.store_id, till_id: till.id, epoch: till.epoch, fenced: till.fenced },
       csrf_token: null,

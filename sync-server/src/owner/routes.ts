@@ -6,6 +6,7 @@ import { registerStaffRoutes } from './staff.js';
 import { registerCustomerRoutes } from './customers.js';
 import { registerSettingRoutes } from './settings.js';
 import { registerStoreRoutes } from './stores.js';
+import { registerTillRoutes } from './tills.js';
 
 export async function registerOwnerRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   await registerProductRoutes(app, deps);
@@ -13,4 +14,5 @@ export async function registerOwnerRoutes(app: FastifyInstance, deps: ServerDeps
   await registerCustomerRoutes(app, deps);
   await registerSettingRoutes(app, deps);
   await registerStoreRoutes(app, deps);
+  await registerTillRoutes(app, deps);
 }

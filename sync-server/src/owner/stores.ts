@@ -1,4 +1,4 @@
-/** Stores (owner writes) and the list of tills (managers see till health). */
+/** Stores (owner writes); the tills and their health are in tills.ts. */
 import type { FastifyInstance } from 'fastify';
 import { uuidv7 } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
@@ -26,15 +26,5 @@ export async function registerStoreRoutes(app: FastifyInstance, deps: ServerDeps
       return { audit: { kind: 'store.created', subject: id, data: created }, feed: { kind: 'store', entity_id: id, data: created }, response: created };
     });
     return reply.status(201).send(store);
-  });
-
-  app.get('/v1/tills', { config: { access: 'manager' } }, async (request) => {
-    const principal = request.principal as StaffPrincipal;
-    const rows = await deps.db.query(
-      `SELECT id::text AS id, store_id::text AS store_id, name, receipt_prefix, epoch, acked_seq, head_hash, fenced, created_at
-         FROM tills WHERE business_id = $1 ORDER BY receipt_prefix`,
-      [principal.business_id],
-    );
-    return { tills: rows };
   });
 }
