@@ -20,6 +20,8 @@ import { loadKeyring } from '../mpesa/master-key.js';
 import { rotateMasterKey } from '../mpesa/keys-rotate.js';
 import { replayQuarantine } from '../quarantine/replay.js';
 import { build_owner_view_hint, default_owner_view_dir, ownerViewBuilt } from '../owner-view/owner-view.js';
+import { foldPendingEvents, rebuildRollups } from '../reports/rollup-catch-up.js';
+import { resetPassword } from '../auth/password-reset.js';
 
 const usage = `usage: payme-server <command> [options]
   serve [--port 8787] [--host 127.0.0.1] [--data DIR]   run the server (PGlite in DIR unless DATABASE_URL)
@@ -28,6 +30,8 @@ const usage = `usage: payme-server <command> [options]
   audit verify [--business ID] [--data DIR]             verify audit chains and signed checkpoints
   quarantine replay [--business ID] [--data DIR]       re-validate quarantined events and apply what passes now
   keys rotate [--data DIR]                              re-encrypt M-Pesa credentials under a new master key
+  rollups rebuild [--business ID] [--data DIR]         recompute the owner's report rollups from the till events
+  reset-password --email E [--business ID] [--data DIR] give an owner or manager a new password (printed once)
 Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR, PAYME_HASH_THREADS=N,
   PAYME_OWNER_VIEW_DIR (the built owner web view served at /; default renderer/dist/owner)`;
 
@@ -68,8 +72,14 @@ function hashThreadsFromEnv(): { hash_threads?: number } {
   return { hash_threads: threads };
 }
 
+/** Rollups of events the previous release ingested (or all events, after the first migration). */
+export const rollup_catch_up_interval_ms = 60_000;
+
 async function serve(options: Common & { port: number; host: string }): Promise<void> {
   const db = await openFor(options);
+  // Reports must not show a silent gap: what the rollups lack is folded before the first request.
+  const folded = await foldPendingEvents(db, { onPage: (progress) => process.stderr.write(`payme-server: rollups: folded ${progress.events} events so far\n`) });
+  if (folded.events > 0) process.stderr.write(`payme-server: rollups: folded ${folded.events} events the rollups lacked\n`);
   const key = await signingKey(options);
   const app = await buildApp({
     db,
@@ -86,10 +96,16 @@ async function serve(options: Common & { port: number; host: string }): Promise<
     mpesa: { keyring: await loadKeyring({ env: process.env, data_dir: options.data }, cryptoRandom), start_worker: true },
     ownerViewDir: ownerViewDir(),
   });
+  // A server of the previous release may still be ingesting beside this one during an upgrade.
+  const catchUp = setInterval(() => {
+    foldPendingEvents(db).catch((error: unknown) => app.log.error({ err: error }, 'rollup catch-up failed'));
+  }, rollup_catch_up_interval_ms);
+  catchUp.unref();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(catchUp);
     app.log.info({ signal }, 'shutting down');
     // In-flight requests finish; new ones get 503; then the database closes.
     await app.close();
@@ -202,6 +218,45 @@ async function auditVerify(options: Common & { business?: string }): Promise<num
   }
 }
 
+const uuid_text = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function rollupsRebuild(options: Common & { business?: string }): Promise<number> {
+  if (options.business !== undefined && !uuid_text.test(options.business)) fail('--business must be a business id (a lowercase UUID)');
+  const db = await openFor(options);
+  try {
+    const ids = options.business
+      ? (await db.query<{ id: string }>('SELECT id::text AS id FROM businesses WHERE id = $1', [options.business])).map((row) => row.id)
+      : (await db.query<{ id: string }>('SELECT id::text AS id FROM businesses ORDER BY created_at, id')).map((row) => row.id);
+    if (options.business && ids.length === 0) fail(`no business ${options.business}`, 1);
+    for (const id of ids) {
+      const started = Date.now();
+      const progress = await rebuildRollups(db, id, (page) => process.stderr.write(`payme-server: rollups of ${id}: ${page.events} events folded\n`));
+      process.stdout.write(`${JSON.stringify({ business_id: id, events: progress.events, seconds: (Date.now() - started) / 1000 })}\n`);
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function passwordReset(options: Common & { email: string; business?: string }): Promise<number> {
+  if (options.business !== undefined && !uuid_text.test(options.business)) fail('--business must be a business id (a lowercase UUID)');
+  const db = await openFor(options);
+  try {
+    const key = await signingKey(options);
+    const audit = new AuditService(key, systemClock);
+    const config = resolveConfig({ signing_key: key });
+    const reset = await resetPassword({ db, clock: systemClock, random: cryptoRandom, audit, password_hash_cost: config.password_hash_cost }, options.email, options.business).catch(
+      (error: unknown) => fail(error instanceof Error ? error.message : String(error), 1),
+    );
+    await audit.maybeCheckpoint(db, reset.business_id);
+    process.stdout.write(`${JSON.stringify({ ...reset, note: 'Give this password to its owner; they can change it after signing in.' })}\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -213,6 +268,7 @@ export async function main(argv: string[]): Promise<number> {
       demo: { type: 'boolean' },
       json: { type: 'boolean' },
       business: { type: 'string' },
+      email: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -258,6 +314,14 @@ export async function main(argv: string[]): Promise<number> {
         await db.close();
       }
       return 0;
+    }
+    case 'rollups': {
+      if (sub !== 'rebuild') fail(`unknown rollups command ${sub ?? ''}\n${usage}`);
+      return rollupsRebuild({ data, ...(values.business ? { business: values.business } : {}) });
+    }
+    case 'reset-password': {
+      if (!values.email) fail(`reset-password needs --email\n${usage}`);
+      return passwordReset({ data, email: values.email, ...(values.business ? { business: values.business } : {}) });
     }
     case 'audit':
       if (sub !== 'verify') fail(`unknown audit command ${sub ?? ''}\n${usage}`);
