@@ -181,8 +181,8 @@ export const saleListItemSchema = z.object({
   cashier_name: z.string().nullable(),
   customer_id: uuid.nullable(),
   customer_name: z.string().nullable(),
-  /** The till's time of the sale (completion; parking for a sale never completed). */
-  occurred_at: iso,
+  /** The till's time of the sale: its completion (its parking, for a sale never completed). */
+  sold_at: iso,
   business_day: businessDay,
   total_cents: cents,
   discount_cents: cents,

@@ -229,8 +229,17 @@ export class AuditService {
     return written;
   }
 
-  verify(db: Db, businessId: string): Promise<AuditVerifyResult> {
-    return verifyAudit(db, businessId, this.publicKeys);
+  /** Verifies, and remembers the outcome (a failed verification is an alarm for the owner). */
+  async verify(db: Db, businessId: string): Promise<AuditVerifyResult> {
+    const result = await verifyAudit(db, businessId, this.publicKeys);
+    await db.query(
+      `INSERT INTO audit_last_verification (business_id, verified_at, ok, first_broken_seq, message)
+       SELECT id, $2, $3, $4, $5 FROM businesses WHERE id = $1
+       ON CONFLICT (business_id) DO UPDATE SET verified_at = excluded.verified_at, ok = excluded.ok,
+         first_broken_seq = excluded.first_broken_seq, message = excluded.message`,
+      [businessId, isoAt(this.clock.now()), result.ok, result.ok ? null : result.broken_seq, result.ok ? null : result.message],
+    );
+    return result;
   }
 
   private writeCheckpoint(db: Db, businessId: string, force: boolean): Promise<Checkpoint | null> {

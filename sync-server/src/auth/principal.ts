@@ -16,6 +16,8 @@ export interface StaffPrincipal {
   business_id: string;
   staff_id: string;
   role: 'owner' | 'manager';
+  /** The business's name and calendar, read with the session (reports need them on every call). */
+  business: { name: string; time_zone: string; business_day_cutoff: string };
   session_token_hash: string;
   /** Present when the session came from the cookie: unsafe methods must echo it. */
   via_cookie: boolean;
