@@ -23,6 +23,7 @@ import { registerOwnerRoutes } from './owner/routes.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { registerIngestRoutes } from './ingest/routes.js';
 import { registerFeedRoutes } from './feed/routes.js';
+import { registerReportRoutes } from './reports/routes.js';
 import { installMpesa, type MpesaInstallOptions } from './mpesa/install.js';
 import { default_owner_view_dir, registerOwnerView } from './owner-view/owner-view.js';
 import { createWorkerSecretHasher, type ServerSecretHasher } from './auth/secret-hasher.js';
@@ -98,6 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerAuditRoutes(app, deps);
   await registerIngestRoutes(app, deps);
   await registerFeedRoutes(app, deps);
+  await registerReportRoutes(app, deps);
   if (options.mpesa) await installMpesa(app, deps, options.mpesa);
   await registerOwnerView(app, options.ownerViewDir === undefined ? default_owner_view_dir : options.ownerViewDir);
 

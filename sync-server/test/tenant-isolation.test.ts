@@ -102,6 +102,7 @@ function fillParams(url: string, b: TestBusiness, customerId = '00000000-0000-40
     if (name === 'till_id') return b.till.id;
     if (name === 'business_id') return b.business_id;
     if (name === 'store_id') return b.store_id;
+    if (name === 'customer_id') return customerId;
     if (url.startsWith('/v1/staff')) return b.cashier.id;
     if (url.startsWith('/v1/customers')) return customerId;
     if (url.startsWith('/v1/tills')) return b.till.id;

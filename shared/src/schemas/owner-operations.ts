@@ -371,7 +371,7 @@ export const productTillsResponseSchema = z.object({
 
 /** The header row of each export, in order; money columns are integer cents. */
 export const export_columns = {
-  sales: ['sale_id', 'receipt_no', 'status', 'business_day', 'occurred_at', 'store_id', 'till_id', 'cashier_id', 'customer_id', 'subtotal_cents', 'discount_cents', 'vat_cents', 'rounding_cents', 'total_cents', 'cash_cents', 'mpesa_cents', 'credit_cents', 'refunded_cents'],
+  sales: ['sale_id', 'receipt_no', 'status', 'business_day', 'sold_at', 'store_id', 'till_id', 'cashier_id', 'customer_id', 'subtotal_cents', 'discount_cents', 'vat_cents', 'rounding_cents', 'total_cents', 'cash_cents', 'mpesa_cents', 'credit_cents', 'refunded_cents'],
   'sale-lines': ['sale_id', 'receipt_no', 'status', 'business_day', 'line_no', 'product_id', 'name', 'unit', 'quantity', 'unit_price_cents', 'discount_cents', 'gross_cents', 'vat_class', 'vat_cents', 'net_cents'],
   stock: ['store_id', 'store_name', 'product_id', 'name', 'sku', 'unit', 'on_hand', 'reorder_level', 'low'],
   'credit-book': ['customer_id', 'name', 'phone', 'credit_limit_cents', 'balance_cents', 'over_limit', 'oldest_unpaid_day', 'days_0_30_cents', 'days_31_60_cents', 'days_61_90_cents', 'days_91_plus_cents'],

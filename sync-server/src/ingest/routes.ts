@@ -1,6 +1,7 @@
 /**
  * Till ingest routes: push and recover (device tokens), and the owner's views of what ingest set
- * aside: anomalies (applied, flagged) and quarantined events (kept, not applied).
+ * aside: quarantined events (kept, not applied). Anomalies (applied, flagged) are listed and
+ * acknowledged with the reports (reports/routes.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { push_body_bytes_max } from '@payme/shared';
@@ -41,17 +42,6 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: ServerDep
     const response = await recoverTill(deps, principal, request.body);
     deps.feed.notifyFeed(principal.business_id);
     return response;
-  });
-
-  app.get('/v1/anomalies', { config: { access: 'owner' } }, async (request) => {
-    const principal = request.principal as StaffPrincipal;
-    const query = parseInput(listQuery, request.query);
-    const anomalies = await deps.db.query(
-      `SELECT event_id::text AS event_id, anomaly_no, kind, till_id::text AS till_id, subject, details, detected_at
-         FROM anomalies WHERE business_id = $1 ORDER BY detected_at DESC, event_id, anomaly_no LIMIT $2 OFFSET $3`,
-      [principal.business_id, query.limit, query.offset],
-    );
-    return { anomalies };
   });
 
   app.get('/v1/quarantine', { config: { access: 'owner' } }, async (request) => {

@@ -102,12 +102,13 @@ export async function registerMpesaRoutes(app: FastifyInstance, deps: ServerDeps
     return account ? maskedAccount(account) : {};
   });
 
-  app.get('/v1/mpesa/unmatched', { config: { access: 'owner' } }, async (request) => {
+  // Managers resolve the queue too (DESIGN §12); the M-Pesa account and its credentials stay the owner's.
+  app.get('/v1/mpesa/unmatched', { config: { access: 'manager' } }, async (request) => {
     const query = parseInput(unmatchedQuery, request.query, 'query');
     return { items: await listUnmatched(deps.db, principalOf(request).business_id, query) };
   });
 
-  app.post('/v1/mpesa/unmatched/:item_id/resolve', { config: { access: 'owner' } }, async (request, reply) => {
+  app.post('/v1/mpesa/unmatched/:item_id/resolve', { config: { access: 'manager' } }, async (request, reply) => {
     const principal = principalOf(request) as StaffPrincipal;
     const { item_id } = parseInput(strictObject({ item_id: uuid }), request.params, 'path');
     const input = parseInput(resolveInputSchema, request.body);

@@ -1,7 +1,7 @@
 /** Catalog: products with price, cost, VAT class, unit, stock policy and barcode (owner writes). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { barcode_chars_max, sku_chars_max, unit_price_cents_max, uuidv7 } from '@payme/shared';
+import { barcode_chars_max, sku_chars_max, stock_delta_max, unit_price_cents_max, uuidv7 } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import type { Db } from '../db/db.js';
 import type { StaffPrincipal } from '../auth/principal.js';
@@ -34,6 +34,13 @@ const productFields = {
   unit: z.enum(['piece', 'gram', 'millilitre'], { error: 'must be piece, gram or millilitre' }),
   stock_policy: z.enum(['block', 'allow_with_override'], { error: 'must be block or allow_with_override' }),
   active: z.boolean({ error: 'must be true or false' }),
+  /** At or below this on hand the product is low (in its unit); null: no reorder level. */
+  reorder_level: z
+    .number({ error: 'must be a whole number in the product\'s unit' })
+    .int({ error: 'must be a whole number in the product\'s unit' })
+    .min(0, { error: 'may not be negative' })
+    .max(stock_delta_max, { error: `may be at most ${stock_delta_max}` })
+    .nullable(),
 };
 
 export const productCreateBody = strictBody({
@@ -46,6 +53,7 @@ export const productCreateBody = strictBody({
   vat_class: productFields.vat_class.optional(),
   unit: productFields.unit.optional(),
   stock_policy: productFields.stock_policy.optional(),
+  reorder_level: productFields.reorder_level.optional(),
 });
 
 export const productPatchBody = strictBody({
@@ -58,6 +66,7 @@ export const productPatchBody = strictBody({
   unit: productFields.unit.optional(),
   stock_policy: productFields.stock_policy.optional(),
   active: productFields.active.optional(),
+  reorder_level: productFields.reorder_level.optional(),
 });
 
 export interface Product {
@@ -71,14 +80,15 @@ export interface Product {
   unit: 'piece' | 'gram' | 'millilitre';
   stock_policy: 'block' | 'allow_with_override';
   active: boolean;
+  reorder_level: number | null;
   updated_at: string;
 }
 
-const product_columns = `id::text AS id, name, sku, barcode, price_cents, cost_cents, vat_class, unit, stock_policy, active, updated_at`;
+const product_columns = `id::text AS id, name, sku, barcode, price_cents, cost_cents, vat_class, unit, stock_policy, active, reorder_level, updated_at`;
 const products_table: OwnerTable = { name: 'products', columns: product_columns, noun: 'product' };
 
-function toProduct(row: Omit<Product, 'updated_at'> & { updated_at: Date | string }): Product {
-  return { ...row, updated_at: new Date(row.updated_at).toISOString() };
+function toProduct(row: Omit<Product, 'updated_at' | 'reorder_level'> & { updated_at: Date | string; reorder_level: number | string | null }): Product {
+  return { ...row, reorder_level: row.reorder_level === null ? null : Number(row.reorder_level), updated_at: new Date(row.updated_at).toISOString() };
 }
 
 async function loadProduct(db: Db, businessId: string, id: string): Promise<Product | null> {
@@ -86,11 +96,11 @@ async function loadProduct(db: Db, businessId: string, id: string): Promise<Prod
   return rows[0] ? toProduct(rows[0]) : null;
 }
 
-export async function insertProduct(tx: Db, businessId: string, product: Omit<Product, 'updated_at'>, at: string): Promise<Product> {
+export async function insertProduct(tx: Db, businessId: string, product: Omit<Product, 'updated_at' | 'reorder_level'> & { reorder_level?: number | null }, at: string): Promise<Product> {
   const rows = await tx.query<Product>(
-    `INSERT INTO products (id, business_id, name, sku, barcode, price_cents, cost_cents, vat_class, unit, stock_policy, active, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${product_columns}`,
-    [product.id, businessId, product.name, product.sku, product.barcode, product.price_cents, product.cost_cents, product.vat_class, product.unit, product.stock_policy, product.active, at],
+    `INSERT INTO products (id, business_id, name, sku, barcode, price_cents, cost_cents, vat_class, unit, stock_policy, active, reorder_level, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $12, $12) RETURNING ${product_columns}`,
+    [product.id, businessId, product.name, product.sku, product.barcode, product.price_cents, product.cost_cents, product.vat_class, product.unit, product.stock_policy, product.active, at, product.reorder_level ?? null],
   );
   return toProduct(rows[0] as Product);
 }
@@ -128,6 +138,7 @@ export async function registerProductRoutes(app: FastifyInstance, deps: ServerDe
           unit: body.unit ?? 'piece',
           stock_policy: body.stock_policy ?? 'allow_with_override',
           active: true,
+          reorder_level: body.reorder_level ?? null,
         },
         new Date(now).toISOString(),
       );
@@ -147,9 +158,9 @@ export async function registerProductRoutes(app: FastifyInstance, deps: ServerDe
       const next = { ...toProduct(old), ...body };
       const rows = await tx.query<Product>(
         `UPDATE products SET name = $3, sku = $4, barcode = $5, price_cents = $6, cost_cents = $7, vat_class = $8, unit = $9,
-                stock_policy = $10, active = $11, updated_at = $12
+                stock_policy = $10, active = $11, updated_at = $12, reorder_level = $13
           WHERE business_id = $1 AND id = $2 RETURNING ${product_columns}`,
-        [principal.business_id, id, next.name, next.sku, next.barcode, next.price_cents, next.cost_cents, next.vat_class, next.unit, next.stock_policy, next.active, new Date(now).toISOString()],
+        [principal.business_id, id, next.name, next.sku, next.barcode, next.price_cents, next.cost_cents, next.vat_class, next.unit, next.stock_policy, next.active, new Date(now).toISOString(), next.reorder_level],
       );
       const updated = toProduct(rows[0] as Product);
       const changed = Object.fromEntries(fields.map((field) => [field, { from: toProduct(old)[field], to: updated[field] }]));

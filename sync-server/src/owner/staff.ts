@@ -93,7 +93,8 @@ async function assertAnotherOwner(tx: Db, businessId: string, staffId: string): 
 export async function registerStaffRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const { config, random, hasher } = deps;
 
-  app.get('/v1/staff', { config: { access: 'manager' } }, async (request) => {
+  // Owner only (DESIGN §12): managers see no staff records.
+  app.get('/v1/staff', { config: { access: 'owner' } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
     const rows = await listPage<StaffRow>(deps.db, staff_table, principal.business_id, request.query);
     return { staff: rows.map(toStaff) };

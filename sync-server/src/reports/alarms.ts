@@ -8,6 +8,7 @@
 import { isoAt, setting_defaults, type Alarm } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { formatKes } from '@payme/shared';
+import { money_kinds } from '../mpesa/unmatched-queue.js';
 
 /** Shift variances older than this stop being alarms (the Z-report keeps them). */
 export const alarm_variance_days = 7;
@@ -40,7 +41,7 @@ const alarms_sql = `WITH cfg AS (
           AND abs(s.variance_cents) > cfg.variance_cents
         ORDER BY s.closed_at DESC LIMIT ${alarms_listed_per_kind_max}) x) AS variances,
     (SELECT json_build_object('n', count(*), 'amount', COALESCE(sum(amount_cents), 0), 'since', min(created_at))
-       FROM mpesa_unmatched WHERE business_id = $1 AND resolved_at IS NULL AND amount_cents IS NOT NULL) AS unmatched`;
+       FROM mpesa_unmatched WHERE business_id = $1 AND resolved_at IS NULL AND amount_cents IS NOT NULL AND kind = ANY($5::text[])) AS unmatched`;
 
 interface AlarmRow {
   silent_tills: { id: string; name: string; last_seen: string; outbox_depth: number | null }[];
@@ -54,7 +55,7 @@ interface AlarmRow {
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
 
 export async function alarms(db: Db, businessId: string, now: number): Promise<{ as_of: string; alarms: Alarm[] }> {
-  const rows = await db.query<AlarmRow>(alarms_sql, [businessId, isoAt(now), setting_defaults.alarm_till_silent_minutes, setting_defaults.alarm_cash_variance_cents]);
+  const rows = await db.query<AlarmRow>(alarms_sql, [businessId, isoAt(now), setting_defaults.alarm_till_silent_minutes, setting_defaults.alarm_cash_variance_cents, [...money_kinds]]);
   const row = rows[0] as AlarmRow;
   const out: Alarm[] = [];
   if (row.audit) {

@@ -9,6 +9,8 @@
 import { mpesa_resolutions, type MpesaReconciliationResponse } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { periodEndSql, periodStartSql } from './business-day.js';
+// Money kinds take every resolution; anything else (not money) is only dismissed (unmatched-resolve.ts).
+import { money_kinds, type UnmatchedKind } from '../mpesa/unmatched-queue.js';
 
 const day_bounds = `b AS (SELECT id, time_zone, business_day_cutoff FROM businesses WHERE id = $1),
 d AS (SELECT ${periodStartSql('$2')} AS day_start, ${periodEndSql('$2')} AS day_end FROM b)`;
@@ -53,8 +55,6 @@ SELECT
      FROM payments p CROSS JOIN d
     WHERE p.business_id = $1 AND p.created_at >= d.day_start AND p.created_at < d.day_end AND p.state IN ('created', 'requested', 'unknown')) AS pending`;
 
-/** Money kinds take every resolution; anything else (not money) is only dismissed (unmatched-resolve.ts). */
-const money_kinds = new Set(['c2b_unmatched', 'c2b_ambiguous', 'late_success']);
 
 interface ReconciliationRow {
   payments: { source: 'stk' | 'c2b'; id: string; mpesa_receipt: string | null; amount_cents: number | string; received_at: string; state: string; sale_id: string | null; receipt_no: string | null }[];
@@ -92,7 +92,7 @@ export async function mpesaReconciliation(db: Db, businessId: string, day: strin
     difference_cents: received.amount_cents - expected.amount_cents,
     payments,
     queue: row.queue.map((item) => {
-      const isMoney = item.amount_cents !== null && money_kinds.has(item.kind);
+      const isMoney = item.amount_cents !== null && money_kinds.has(item.kind as UnmatchedKind);
       return {
         item_id: item.item_id,
         kind: item.kind,

@@ -115,18 +115,24 @@ export const rollup_tables = ['sales_rollup_hourly', 'sales_rollup_daily', 'prod
 
 /** Recomputes one business's rollups from its events. */
 export async function rebuildRollups(db: Db, businessId: string, onPage?: (progress: FoldProgress) => void): Promise<FoldProgress> {
-  return db.transaction(async (tx) => {
-    // Every push locks its till row first: holding them all keeps the business's pushes out.
-    await tx.query('SELECT id FROM tills WHERE business_id = $1 ORDER BY id FOR UPDATE', [businessId]);
-    for (const table of rollup_tables) await tx.query(`DELETE FROM ${table} WHERE business_id = $1`, [businessId]);
-    await tx.query("UPDATE till_events SET rolled_up = false WHERE business_id = $1 AND status = 'applied' AND rolled_up", [businessId]);
-    const progress: FoldProgress = { events: 0, pages: 0 };
-    for (;;) {
-      const folded = await foldPage(tx, businessId, true);
-      progress.events += folded;
-      if (folded === 0) return progress;
-      progress.pages += 1;
-      onPage?.(progress);
-    }
-  });
+  return db.transaction((tx) => rebuildRollupsIn(tx, businessId, onPage));
+}
+
+/**
+ * The rebuild inside the caller's transaction: also what a change of the business's time zone or
+ * day cutoff runs, so no report ever mixes days cut two ways.
+ */
+export async function rebuildRollupsIn(tx: Db, businessId: string, onPage?: (progress: FoldProgress) => void): Promise<FoldProgress> {
+  // Every push locks its till row first: holding them all keeps the business's pushes out.
+  await tx.query('SELECT id FROM tills WHERE business_id = $1 ORDER BY id FOR UPDATE', [businessId]);
+  for (const table of rollup_tables) await tx.query(`DELETE FROM ${table} WHERE business_id = $1`, [businessId]);
+  await tx.query("UPDATE till_events SET rolled_up = false WHERE business_id = $1 AND status = 'applied' AND rolled_up", [businessId]);
+  const progress: FoldProgress = { events: 0, pages: 0 };
+  for (;;) {
+    const folded = await foldPage(tx, businessId, true);
+    progress.events += folded;
+    if (folded === 0) return progress;
+    progress.pages += 1;
+    onPage?.(progress);
+  }
 }

@@ -27,7 +27,7 @@ export interface NewStaff {
   pin?: string;
 }
 
-export type NewProduct = Omit<Product, 'id' | 'updated_at' | 'active'> & { id?: string };
+export type NewProduct = Omit<Product, 'id' | 'updated_at' | 'active' | 'reorder_level'> & { id?: string; reorder_level?: number | null };
 
 export async function createBusiness(
   tx: Db,
