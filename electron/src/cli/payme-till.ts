@@ -10,6 +10,7 @@ import { buildHttpHost, listenOnLoopback } from '../host/http-host.js';
 import { build_renderer_hint, default_renderer_dir, rendererBuilt } from '../host/renderer-files.js';
 import { openTillHost } from '../host/till-host.js';
 import { startTillSync } from '../host/till-sync.js';
+import { repositoryReleaseVersion } from '../host/release-version.js';
 import { startTillBackups } from '../backup/till-backups.js';
 import { parseTillCommand, till_usage, type ServeOptions } from './till-options.js';
 import { backupLedger, moveTillToNewIdentity, restoreLedger } from './till-maintenance.js';
@@ -22,7 +23,7 @@ function say(line: string): void {
 
 async function serve(options: ServeOptions): Promise<void> {
   const host = openTillHost(options.data_dir, { serverUrlHint: options.server_url, onInternalError: (method, error) => say(`payme-till: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) });
-  const sync = startTillSync(host);
+  const sync = startTillSync(host, { appVersion: repositoryReleaseVersion() });
   const backups = startTillBackups(host, { log: say });
   const device = host.device();
   if (device === null && options.enroll_code !== null) {

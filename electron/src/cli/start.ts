@@ -15,6 +15,7 @@ import { rendererBuilt, default_renderer_dir } from '../host/renderer-files.js';
 import { readJsonFile, writeFileDurably } from '../host/durable-file.js';
 import { openTillHost } from '../host/till-host.js';
 import { startTillSync } from '../host/till-sync.js';
+import { repositoryReleaseVersion } from '../host/release-version.js';
 import { startChild, waitForHealthy, type Child } from './child-processes.js';
 import { configureDemoMpesa, receiveOpeningStock, type OpeningStockResult, type TillCall } from './demo-setup.js';
 import { demoInitSchema, demoPaths, demoSummary, findElectronBinary, parseInitOutput, parseStartOptions, start_usage, workspaceBin, type DemoInit, type StartOptions } from './demo-plan.js';
@@ -91,7 +92,7 @@ async function startSimulator(options: StartOptions): Promise<string | null> {
  */
 async function prepareTill(options: StartOptions, serverUrl: string, logins: DemoInit): Promise<OpeningStockResult> {
   const host = openTillHost(demoPaths(options.demo_dir).till_data);
-  const sync = startTillSync(host);
+  const sync = startTillSync(host, { appVersion: repositoryReleaseVersion() });
   try {
     if (host.device() === null) {
       const result = await host.call('enroll', { server_url: serverUrl, code: logins.enrollment_code, name: 'Till 1' });

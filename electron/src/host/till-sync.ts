@@ -14,7 +14,8 @@ export interface TillSync {
   stop(): Promise<void>;
 }
 
-export function startTillSync(host: TillHost): TillSync {
+/** `appVersion`: this build's version, reported to the server for the owner's till page. */
+export function startTillSync(host: TillHost, options: { appVersion?: string | undefined } = {}): TillSync {
   let agent: SyncAgent | null = null;
   host.whenEnrolled((device) => {
     if (agent !== null) return;
@@ -26,6 +27,7 @@ export function startTillSync(host: TillHost): TillSync {
       clock: systemClock,
       random: cryptoRandom,
       scheduler: realScheduler,
+      ...(options.appVersion === undefined ? {} : { appVersion: options.appVersion }),
       ...(device.enrollment.name === undefined ? {} : { tillName: device.enrollment.name }),
       onReenrolled: (enrollment) => {
         const current = readTillDevice(host.dataDir) ?? device;

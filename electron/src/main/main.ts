@@ -66,7 +66,7 @@ async function start(): Promise<void> {
     renderer_dir: process.env.PAYME_TILL_RENDERER ?? (app.isPackaged ? path.join(import.meta.dirname, 'renderer') : default_renderer_dir),
   });
   const host = openTillHost(options.data_dir, { onInternalError: (method, error) => console.error(`till ${method} failed`, error) });
-  const sync: TillSync = startTillSync(host);
+  const sync: TillSync = startTillSync(host, { appVersion: app.getVersion() });
   const backups = startTillBackups(host, { log: (line) => console.log(line) });
   lockDownSession();
   serveAppFiles(options.renderer_dir);

@@ -3,10 +3,10 @@
  * Nothing here is durable: the journal and the acknowledgements live in the ledger, so a
  * restarted till rebuilds this from scratch and simply pushes again (the server deduplicates).
  */
-import { push_batch_events_max, push_body_bytes_max, type Clock, type EnrollResponse, type ErrorCode, type Random } from '@payme/shared';
+import { appVersion, outboxDepth, push_batch_events_max, push_body_bytes_max, type Clock, type EnrollResponse, type ErrorCode, type Random } from '@payme/shared';
 import type { Scheduler } from './scheduler.js';
 import type { SyncLedger } from './sync-ledger.js';
-import type { SyncTransport } from './transport.js';
+import type { SyncTransport, TillHealth } from './transport.js';
 import type { BackoffConfig } from './backoff.js';
 
 export interface SyncAgentConfig extends BackoffConfig {
@@ -82,6 +82,21 @@ export interface AgentDeps {
   tillName?: string;
   /** Called after a re-enrollment so the host stores the new device token. */
   onReenrolled?: (enrollment: EnrollResponse) => void | Promise<void>;
+  /** This build's version, reported with every push and pull (the owner's till page). */
+  appVersion?: string;
+}
+
+/**
+ * The till's health for a push or pull: its outbox depth and version. A value the server would
+ * refuse is left out rather than sent, so a strange version string never stops the till syncing.
+ */
+export function tillHealth(deps: Pick<AgentDeps, 'ledger' | 'appVersion'>): TillHealth {
+  const depth = deps.ledger.unsyncedCount();
+  const version = deps.appVersion !== undefined && appVersion.safeParse(deps.appVersion).success ? deps.appVersion : undefined;
+  return {
+    ...(outboxDepth.safeParse(depth).success ? { outbox_depth: depth } : {}),
+    ...(version === undefined ? {} : { app_version: version }),
+  };
 }
 
 export class AgentState {

@@ -6,7 +6,7 @@
  */
 import { PaymeError } from '@payme/shared';
 import { feedPageSchema, ledgerChanges } from './feed-scope.js';
-import { divergedHistory, type AgentDeps, type AgentState, type StepOutcome } from './agent-state.js';
+import { divergedHistory, tillHealth, type AgentDeps, type AgentState, type StepOutcome } from './agent-state.js';
 import { backoff, retryAfterAnswer } from './push-step.js';
 
 export async function pullStep(deps: AgentDeps, state: AgentState, wait_seconds: number): Promise<StepOutcome> {
@@ -15,7 +15,7 @@ export async function pullStep(deps: AgentDeps, state: AgentState, wait_seconds:
   const cursor = deps.ledger.feedCursor();
   let response;
   try {
-    response = await deps.transport.pull(cursor, wait_seconds);
+    response = await deps.transport.pull(cursor, wait_seconds, tillHealth(deps));
   } catch {
     state.online = false;
     return backoff(deps, state, 'pull_attempt');

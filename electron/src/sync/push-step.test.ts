@@ -29,6 +29,30 @@ describe('push', () => {
     expect(status.alarm).toBeNull();
   });
 
+  it("reports the till's outbox depth and version with each push and pull; a version the server would refuse is left out", async () => {
+    kit = createSyncKit({ config: { push_batch_events: 2 }, agent: { appVersion: '1.4.2' } });
+    kit.sell(2); // + shift_opened = 3 events
+    await pushUntilIdle(kit.agent);
+    const pushes = kit.transport.calls.filter((call) => call.route === 'push').map((call) => call.body as { outbox_depth?: number; app_version?: string });
+    expect(pushes.map((body) => [body.outbox_depth, body.app_version])).toEqual([[3, '1.4.2'], [1, '1.4.2']]);
+    const seenHealth: unknown[] = [];
+    const inner = kit.transport.pull.bind(kit.transport);
+    kit.transport.pull = (after, wait, health) => {
+      seenHealth.push(health);
+      return inner(after, wait, health);
+    };
+    await kit.agent.pullStep(0);
+    expect(seenHealth).toEqual([{ outbox_depth: 0, app_version: '1.4.2' }]);
+
+    kit.cleanup();
+    kit = createSyncKit({ agent: { appVersion: 'dev build' } });
+    kit.sell(1);
+    await pushUntilIdle(kit.agent);
+    const body = kit.transport.calls.find((call) => call.route === 'push')?.body as Record<string, unknown>;
+    expect(body).toMatchObject({ outbox_depth: 2 });
+    expect(body).not.toHaveProperty('app_version');
+  });
+
   it('an empty outbox sends nothing', async () => {
     kit = createSyncKit();
     await pushUntilIdle(kit.agent);

@@ -11,7 +11,7 @@ import {
   type PaymeEvent,
 } from '@payme/shared';
 import { retryAfterMs, retryDelayMs } from './backoff.js';
-import { divergedHistory, type AgentDeps, type AgentState, type StepOutcome } from './agent-state.js';
+import { divergedHistory, tillHealth, type AgentDeps, type AgentState, type StepOutcome } from './agent-state.js';
 
 const encoder = new TextEncoder();
 /** Room for `{"till_id":…,"epoch":…,"events":[]}` around the events. */
@@ -71,7 +71,7 @@ export async function pushStep(deps: AgentDeps, state: AgentState): Promise<Step
 
   let response;
   try {
-    response = await deps.transport.push({ till_id: identity.till_id, epoch: identity.epoch, events: events as EventEnvelope[] });
+    response = await deps.transport.push({ till_id: identity.till_id, epoch: identity.epoch, events: events as EventEnvelope[], ...tillHealth(deps) });
   } catch {
     state.online = false;
     return backoff(deps, state, 'push_attempt');

@@ -26,6 +26,8 @@ export interface SyncAgentOptions {
   enrollmentCode?: () => string | null | Promise<string | null>;
   tillName?: string;
   onReenrolled?: (enrollment: EnrollResponse) => void | Promise<void>;
+  /** This build's version, reported to the server with pushes and pulls. */
+  appVersion?: string;
 }
 
 /** The till API's `syncStatus` output (shared/src/schemas/till-api.ts). */

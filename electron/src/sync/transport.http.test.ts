@@ -45,6 +45,9 @@ describe('HTTP transport', () => {
     token = 'device-token-2';
     await transport.pull('17', 99);
     expect(seen[1]).toMatchObject({ method: 'GET', url: '/v1/sync/pull?after=17&wait=30', authorization: 'Bearer device-token-2' });
+    await transport.pull('18', 0, { outbox_depth: 4, app_version: '1.4.2' });
+    expect(seen.at(-1)).toMatchObject({ url: '/v1/sync/pull?after=18&wait=0&outbox_depth=4&app_version=1.4.2' });
+    seen.splice(2, 1);
     await transport.recover({ till_id: 'x', last_common_seq: 3 });
     expect(seen[2]).toMatchObject({ url: '/v1/sync/recover', body: '{"till_id":"x","last_common_seq":3}' });
     await transport.enroll({ code: 'ABC123', name: 'Till' });

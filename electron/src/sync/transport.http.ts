@@ -4,7 +4,7 @@
  * This file is a process-edge adapter: it is the one place the sync agent meets the real network.
  */
 import { long_poll_wait_seconds_max, type EnrollRequest, type PushRequest, type RecoverRequest } from '@payme/shared';
-import { SyncNetworkError, type SyncTransport, type TransportResponse } from './transport.js';
+import { SyncNetworkError, type SyncTransport, type TillHealth, type TransportResponse } from './transport.js';
 
 /** A request that is not a long-poll gets this long before it counts as lost. */
 export const request_timeout_ms = 30_000;
@@ -65,9 +65,11 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
 
   return {
     push: (body: PushRequest) => request('POST', '/v1/sync/push', body, timeoutMs),
-    pull: (after: string, wait_seconds: number) => {
+    pull: (after: string, wait_seconds: number, health: TillHealth = {}) => {
       const wait = Math.max(0, Math.min(long_poll_wait_seconds_max, Math.floor(wait_seconds)));
       const query = new URLSearchParams({ after, wait: String(wait) });
+      if (health.outbox_depth !== undefined) query.set('outbox_depth', String(health.outbox_depth));
+      if (health.app_version !== undefined) query.set('app_version', health.app_version);
       return request('GET', `/v1/sync/pull?${query.toString()}`, undefined, wait * 1000 + long_poll_margin_ms);
     },
     recover: (body: RecoverRequest) => request('POST', '/v1/sync/recover', body, timeoutMs),

@@ -6,6 +6,12 @@
  */
 import type { EnrollRequest, PushRequest, RecoverRequest } from '@payme/shared';
 
+/** What the till says about itself on a push or pull, for the owner's till page (issue 13). */
+export interface TillHealth {
+  outbox_depth?: number;
+  app_version?: string;
+}
+
 export interface TransportResponse {
   status: number;
   body: unknown;
@@ -15,8 +21,11 @@ export interface TransportResponse {
 
 export interface SyncTransport {
   push(body: PushRequest): Promise<TransportResponse>;
-  /** `GET /v1/sync/pull?after=<cursor>&wait=<seconds>` (long-poll when wait > 0). */
-  pull(after: string, wait_seconds: number): Promise<TransportResponse>;
+  /**
+   * `GET /v1/sync/pull?after=<cursor>&wait=<seconds>` (long-poll when wait > 0), with the till's
+   * health (`outbox_depth`, `app_version`) when given.
+   */
+  pull(after: string, wait_seconds: number, health?: TillHealth): Promise<TransportResponse>;
   recover(body: RecoverRequest): Promise<TransportResponse>;
   enroll(body: EnrollRequest): Promise<TransportResponse>;
 }

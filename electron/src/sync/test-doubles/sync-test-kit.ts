@@ -36,8 +36,8 @@ export class FaultyTransport implements SyncTransport {
   push(body: Parameters<SyncTransport['push']>[0]) {
     return this.call('push', body, () => this.inner.push(body));
   }
-  pull(after: string, wait: number) {
-    return this.call('pull', after, () => this.inner.pull(after, wait));
+  pull(after: string, wait: number, health?: Parameters<SyncTransport['pull']>[2]) {
+    return this.call('pull', after, () => this.inner.pull(after, wait, health));
   }
   recover(body: Parameters<SyncTransport['recover']>[0]) {
     return this.call('recover', body, () => this.inner.recover(body));
