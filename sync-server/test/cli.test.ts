@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySecret } from '@payme/shared';
 import { openDb } from '../src/db/db.js';
 
 const bin = fileURLToPath(new URL('../bin/payme-server.mjs', import.meta.url));
@@ -63,5 +64,24 @@ describe('payme-server CLI (PGlite data directory)', { timeout: 180_000 }, () =>
     const bad = run(['frobnicate']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/usage: payme-server/);
+  });
+
+  it('reset-password prints a new password for an owner (an unknown email is named); rollups rebuild reports each business', async () => {
+    const reset = run(['reset-password', '--email', String(demo.owner_email), '--data', dir]);
+    expect(reset.code, reset.stderr).toBe(0);
+    const answer = JSON.parse(reset.stdout.trim()) as { password: string; email: string; business_id: string };
+    expect(answer).toMatchObject({ email: demo.owner_email, business_id: demo.business_id });
+    const db = await openDb({ dataDir: path.join(dir, 'pglite') });
+    const rows = await db.query<{ password_hash: string }>('SELECT password_hash FROM staff WHERE business_id = $1 AND email = $2', [demo.business_id, demo.owner_email]);
+    await db.close();
+    expect(verifySecret(answer.password, rows[0]!.password_hash)).toBe(true);
+    expect(verifySecret(String(demo.owner_password), rows[0]!.password_hash)).toBe(false);
+    const unknown = run(['reset-password', '--email', 'nobody@example.test', '--data', dir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/email: no active owner or manager/);
+
+    const rebuild = run(['rollups', 'rebuild', '--data', dir]);
+    expect(rebuild.code, rebuild.stderr).toBe(0);
+    expect(JSON.parse(rebuild.stdout.trim().split('\n')[0]!)).toMatchObject({ business_id: demo.business_id });
   });
 });

@@ -96,6 +96,18 @@ for (const target of testDatabases()) {
       expect(await everyRollupRow(t, business.business_id)).toEqual(running);
     });
 
+    it('a sale whose till clock says year 9999 counts on the day the server received it, and the rebuild agrees', async () => {
+      const { business, till } = await t.newBusinessWithTill();
+      const odd = till.event('sale_completed', till.salePayload([[business.products[0]!, 1]]), { occurred_at: '9999-12-31T23:59:59.999Z' });
+      expect((await t.push(business, [odd])).json().results[0].status).toBe('applied');
+      const received = await t.db.query<{ day: string }>("SELECT ((received_at AT TIME ZONE 'Africa/Nairobi'))::date::text AS day FROM till_events WHERE business_id = $1", [business.business_id]);
+      const figures = await dailyFigures(t, business.business_id);
+      expect(figures.map((row) => [row.day, row.tender, row.sale_count])).toEqual([[received[0]!.day, '', 1], [received[0]!.day, 'cash', 0]]);
+      const running = await everyRollupRow(t, business.business_id);
+      await rebuildRollups(t.db, business.business_id);
+      expect(await everyRollupRow(t, business.business_id)).toEqual(running);
+    });
+
     it('quarantine replay folds what it applies', async () => {
       const { business, till } = await t.newBusinessWithTill();
       const customerId = till.id();

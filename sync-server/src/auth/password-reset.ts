@@ -16,14 +16,14 @@ export interface PasswordReset {
   password: string;
 }
 
-/** Generated passwords: 16 characters of the token alphabet, far past the 10-character minimum. */
-export const reset_password_bytes = 12;
+/** Generated passwords: 16 characters of a 64-letter alphabet (96 bits), past the 10-character minimum. */
+export const reset_password_chars = 16;
 
 export async function resetPassword(
   deps: { db: Db; clock: Clock; random: Random; audit: AuditService; password_hash_cost: SecretHashCost },
   email: string,
   businessId: string | undefined,
-  password: string = randomToken(deps.random, reset_password_bytes),
+  password: string = randomToken(deps.random, reset_password_chars),
 ): Promise<PasswordReset> {
   const normalized = email.trim().toLowerCase();
   const rows = await deps.db.query<{ id: string; business_id: string }>(

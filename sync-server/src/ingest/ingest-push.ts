@@ -220,7 +220,7 @@ async function applyPush(
     const fold = await foldCheckingPaymentReuse(tx, state, inputs, receivedAt);
     const verdicts = chainVerdicts(plan, fold.verdicts);
     const skipRollups = deps.config?.bench_skip_rollups === true;
-    const rollups = await rollupStatementsFor(tx, scope, appliedEvents(inputs, fold.verdicts), skipRollups);
+    const rollups = await rollupStatementsFor(tx, scope, appliedEvents(inputs, fold.verdicts), () => receivedAt, skipRollups);
 
     await storeEvents(tx, caller, request.epoch, plan.fresh, verdicts, checked, receivedAt, !skipRollups);
     // The till row is ours already; the shared rows (levels, balances, then the business) last.

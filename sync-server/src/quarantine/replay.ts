@@ -33,6 +33,7 @@ interface OpenRow {
   event_id: string;
   hash: string;
   envelope: Record<string, unknown> | null;
+  received_at: Date | string;
 }
 
 /**
@@ -65,7 +66,7 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
   return db.transaction(async (tx) => {
     // The open rows' locks keep two replays apart: the second waits, then finds them replayed.
     const open = await tx.query<OpenRow>(
-      `SELECT q.till_id::text AS till_id, t.store_id::text AS store_id, q.seq, q.event_id::text AS event_id, e.hash, e.envelope
+      `SELECT q.till_id::text AS till_id, t.store_id::text AS store_id, q.seq, q.event_id::text AS event_id, e.hash, e.envelope, e.received_at
          FROM quarantined_events q
          JOIN till_events e ON e.business_id = q.business_id AND e.till_id = q.till_id AND e.seq = q.seq
          JOIN tills t ON t.business_id = q.business_id AND t.id = q.till_id
@@ -90,7 +91,9 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
       // The same payment-reuse rule as a push: a sale refused for a reused payment stays refused.
       const fold = await foldCheckingPaymentReuse(tx, await loadProjectionState(tx, scope, valid), inputs, at);
       // Replayed events reach the reports exactly as pushed ones do.
-      const rollups = await rollupStatementsFor(tx, scope, appliedEvents(inputs, fold.verdicts));
+      // (placed by the till's time, or by when the server first stored them, as a rebuild does).
+      const storedAt = new Map(rows.map((row) => [Number(row.seq), isoAt(new Date(row.received_at).getTime())]));
+      const rollups = await rollupStatementsFor(tx, scope, appliedEvents(inputs, fold.verdicts), (event) => storedAt.get(event.seq) ?? at);
       const written = await writeProjections(tx, scope, fold.rows, at, { rollups });
       for (const customer of written.customers) feed.push({ kind: 'customer', entity_id: customer.id, data: customer });
       for (const [productId, onHand] of written.stock_levels) {

@@ -26,6 +26,7 @@ interface PendingRow {
   store_id: string;
   seq: number;
   envelope: Record<string, unknown> | null;
+  received_at: Date | string;
 }
 
 export interface FoldProgress {
@@ -33,7 +34,7 @@ export interface FoldProgress {
   pages: number;
 }
 
-const select_pending = (forRebuild: boolean) => `SELECT e.business_id::text AS business_id, e.till_id::text AS till_id, t.store_id::text AS store_id, e.seq, e.envelope
+const select_pending = (forRebuild: boolean) => `SELECT e.business_id::text AS business_id, e.till_id::text AS till_id, t.store_id::text AS store_id, e.seq, e.envelope, e.received_at
     FROM till_events e JOIN tills t ON t.business_id = e.business_id AND t.id = e.till_id
    WHERE e.status = 'applied' AND NOT e.rolled_up AND ($1::uuid IS NULL OR e.business_id = $1::uuid)
    ORDER BY e.business_id, e.till_id, e.seq
@@ -85,7 +86,7 @@ async function foldPage(tx: Db, businessId: string | null, forRebuild: boolean):
       // An applied event always passed its schema; one that no longer does (a later release
       // dropped a version it shipped, which it must not) is marked and left out, never a crash.
       const parsed = row.envelope === null ? null : safeParseEvent(row.envelope);
-      if (parsed?.success) events.push({ event: upcastEvent(parsed.data), till_id: row.till_id, store_id: row.store_id });
+      if (parsed?.success) events.push({ event: upcastEvent(parsed.data), till_id: row.till_id, store_id: row.store_id, received_at: new Date(row.received_at).toISOString() });
     }
     await writeRollups(tx, business, foldRollups(events, await loadRollupContext(tx, business, events)));
     await backfillSales(tx, business, events);

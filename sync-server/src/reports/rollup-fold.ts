@@ -17,12 +17,29 @@
  * Other events change no report figure.
  */
 import { lineAmount, type PaymeEvent, type QuantityUnit } from '@payme/shared';
-import type { BusinessClock } from './business-day.js';
+import type { BusinessClock, DayAndHour } from './business-day.js';
 
 export interface RolledEvent {
   event: PaymeEvent;
   till_id: string;
   store_id: string;
+  /** When the server stored the event: where it counts when the till's own time is absurd. */
+  received_at: string;
+}
+
+/** Business days a report can name (shared's businessDay); a till time outside them is a broken clock. */
+const first_business_day = '2000-01-01';
+const last_business_day = '9999-12-31';
+
+/**
+ * Where an event counts: its business day and hour by the till's time (DESIGN §3: till clocks are
+ * data), unless that time falls outside the days a report can name (a till clock at year 9999 or
+ * 1970), when the server's receive time places it instead, so its money is still counted.
+ */
+export function placeOf(clock: BusinessClock, rolled: Pick<RolledEvent, 'event' | 'received_at'>): DayAndHour {
+  const own = clock.at(rolled.event.occurred_at);
+  if (own.business_day >= first_business_day && own.business_day <= last_business_day && own.business_day.length === 10) return own;
+  return clock.at(rolled.received_at);
 }
 
 /** A stored sale as a void or refund needs it (amounts as the sale was completed). */
@@ -244,9 +261,10 @@ export function foldRollups(events: readonly RolledEvent[], context: RollupConte
   const builder = new DeltaBuilder(context);
   const batchSales = new Map<string, StoredSale>();
   const saleOf = (saleId: string) => batchSales.get(saleId) ?? context.sales.get(saleId);
-  for (const { event, till_id, store_id } of events) {
+  for (const rolled of events) {
+    const { event, till_id, store_id } = rolled;
     if (event.type !== 'sale_completed' && event.type !== 'sale_voided' && event.type !== 'sale_refunded') continue;
-    const place: Place = { ...context.clock.at(event.occurred_at), store_id, till_id, cashier_id: event.actor_id };
+    const place: Place = { ...placeOf(context.clock, rolled), store_id, till_id, cashier_id: event.actor_id };
     if (event.type === 'sale_completed') {
       const sale = storedFromEvent(event);
       batchSales.set(sale.sale_id, sale);

@@ -17,10 +17,11 @@ export async function rollupStatementsFor(
   tx: Db,
   scope: { business_id: string; store_id: string; till_id: string },
   applied: readonly PaymeEvent[],
+  receivedAt: (event: PaymeEvent) => string,
   skip = false,
 ): Promise<RollupStatement[]> {
   if (skip || !applied.some((event) => folded_types.has(event.type))) return [];
-  const events: RolledEvent[] = applied.map((event) => ({ event, till_id: scope.till_id, store_id: scope.store_id }));
+  const events: RolledEvent[] = applied.map((event) => ({ event, till_id: scope.till_id, store_id: scope.store_id, received_at: receivedAt(event) }));
   return rollupStatements(foldRollups(events, await loadRollupContext(tx, scope.business_id, events)));
 }
 
