@@ -3,7 +3,7 @@
  * through the one fold (rollup-fold.ts):
  * - `foldPendingEvents`: folds every applied event not yet folded (`till_events.rolled_up`
  *   false): the events a server of the previous release ingested, and on the first start after
- *   migration 009, the whole history. The server runs it on start and then every minute; a
+ *   migration 010, the whole history. The server runs it on start and then every minute; a
  *   page of events is one transaction, claimed with SKIP LOCKED so two instances share the work.
  * - `rebuildRollups` (`payme-server rollups rebuild`): throws a business's rollups away and folds
  *   all its events again, in one transaction holding its tills' rows, so no push of that

@@ -5,7 +5,7 @@
  * (rollup-context.ts). The push's finishing step, the fold on start and `rollups rebuild` all
  * run this one function, so they cannot disagree.
  *
- * What counts where (every measure lands on exactly one row, see 009_owner_reports.sql):
+ * What counts where (every measure lands on exactly one row, see 010_owner_reports.sql):
  * - a completed sale adds, on its day and hour, at its till, for its cashier: one sale, its
  *   subtotal (gross), discount and rounding, and per line its VAT, cost and (un)costed amounts,
  *   to the sale row (`tender` ''); each tender's amount to that tender's row; each line to its

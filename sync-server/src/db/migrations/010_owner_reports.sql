@@ -1,4 +1,4 @@
--- 009: the owner web view (DESIGN §12). Expand-only: new tables, nullable columns and indexes, so
+-- 010: the owner web view (DESIGN §12). Expand-only: new tables, nullable columns and indexes, so
 -- release N−1 keeps running on this schema (it ingests without rollups; see rolled_up below).
 
 -- Rollups: derived from the till events, kept by the push's finishing step inside the ingest
