@@ -11,5 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     // The built cashier app (rebuilt when stale) and a scratch folder for the till scenarios.
     globalSetup: ['src/harness/global-setup.ts'],
+    // Every fast-check property prints its seed (shared/test/fast-check-seed.ts).
+    setupFiles: ['../shared/test/fast-check-seed.ts'],
   },
 });

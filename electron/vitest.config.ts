@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Tests run the ledger with its event schema check on (see src/ledger/outbox.ts).
     env: { PAYME_LEDGER_CHECK_EVENTS: '1' },
+    // Every fast-check property prints its seed (shared/test/fast-check-seed.ts).
+    setupFiles: ['../shared/test/fast-check-seed.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Crash and concurrency tests spawn processes; two cores are shared with other suites.

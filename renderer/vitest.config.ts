@@ -8,7 +8,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
     environment: 'jsdom',
-    setupFiles: ['src/till/testing/setup-tests.ts'],
+    // setup-tests.ts unmounts after each test; fast-check-seed.ts: every property prints its seed.
+    setupFiles: ['src/till/testing/setup-tests.ts', '../shared/test/fast-check-seed.ts'],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.{ts,tsx}'],

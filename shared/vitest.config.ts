@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    // Every fast-check property prints its seed (test/fast-check-seed.ts).
+    setupFiles: ['test/fast-check-seed.ts'],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],

@@ -30,16 +30,7 @@ export function recordMpesaClaim(ctx: LedgerContext, actor_id: string, raw: unkn
     if (input.phone !== undefined) payload.phone = input.phone;
     return {
       event: { type: 'mpesa_claim_recorded', payload },
-      apply: (appended) => {
-        sql(ctx, 'INSERT INTO mpesa_claims (claim_id, code, seq, amount, sale_id) VALUES (?, ?, ?, ?, ?)').run(
-          input.claim_id,
-          input.code,
-          appended.seq,
-          input.amount,
-          input.sale_id ?? null,
-        );
-        return { claim_id: input.claim_id, status: duplicate ? ('duplicate' as const) : matched ? ('matched' as const) : ('recorded' as const) };
-      },
+      result: () => ({ claim_id: input.claim_id, status: duplicate ? ('duplicate' as const) : matched ? ('matched' as const) : ('recorded' as const) }),
     };
   });
 }

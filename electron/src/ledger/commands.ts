@@ -8,6 +8,7 @@ import { PaymeError, type EventPayload, type EventType } from '@payme/shared';
 import { immediateTransaction, sql, type LedgerContext } from './context.js';
 import { fastCanonicalJson, sha256HexNative } from './event-hash.js';
 import { appendEvent, type AppendedEvent } from './outbox.js';
+import { projectEvent } from './projector.js';
 import { commandAuth, requireActor, verifyApproval, type CommandAuth } from './staff.js';
 
 export interface CommandInput {
@@ -16,11 +17,15 @@ export interface CommandInput {
   approval?: { manager_id: string; pin: string } | undefined;
 }
 
-/** What a command's body decides: the event to append and the result once it has its seq. */
+/**
+ * What a command's body decides once its rules hold: the event to append, and its answer. The
+ * command writes nothing itself: the event's effects are applied by the projector, the one
+ * writer that recovery and import use too (Actual Budget's `applyMessages`).
+ */
 export interface CommandOutcome<T extends EventType, R> {
   event: { type: T; payload: EventPayload<T>; approver_id?: string | undefined };
-  /** Writes the command's effects (rows that reference the event's seq) and returns the result. */
-  apply: (appended: AppendedEvent) => R;
+  /** The command's answer, read after the event's effects were applied (it may read the ledger, never write). */
+  result: (appended: AppendedEvent) => R;
 }
 
 /**
@@ -59,7 +64,8 @@ export function replayOf<R>(stored: StoredCommand, command_id: string, input_has
 /**
  * Runs `body` in one IMMEDIATE transaction (so two processes on one file serialize), unless the
  * command id was seen before. `body` reads and checks state and throws a PaymeError to refuse;
- * nothing it did is kept then, because the whole transaction rolls back. A replay is answered
+ * nothing is kept then, because the whole transaction rolls back. Otherwise its event is
+ * appended and projected, and the answer is recorded with the command id. A replay is answered
  * before the approving PIN is checked again, so a retry never counts as a wrong PIN.
  */
 export function runCommand<T extends EventType, R>(
@@ -89,7 +95,8 @@ export function runCommand<T extends EventType, R>(
       approver_id: outcome.event.approver_id,
       command_id: input.command_id,
     });
-    const result = outcome.apply(appended);
+    projectEvent(ctx, appended.event, appended.seq, appended.payload_json);
+    const result = outcome.result(appended);
     sql(ctx, 'INSERT INTO commands (command_id, name, input_hash, result, seq) VALUES (?, ?, ?, ?, ?)').run(
       input.command_id,
       name,

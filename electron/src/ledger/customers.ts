@@ -4,11 +4,10 @@
  * the same transaction. Setting or raising a credit limit is a manager's decision.
  */
 import { PaymeError, type CustomerRecord, type TillOutput } from '@payme/shared';
-import { addCreditEntry } from './balances.js';
 import { runCommand } from './commands.js';
 import { sql, type LedgerContext } from './context.js';
 import { parseCommandInput } from './inputs.js';
-import { addShiftEntry, requireOpenShift } from './shifts.js';
+import { requireOpenShift } from './shifts.js';
 import { customerRow, type CustomerRow } from './tenders.js';
 
 export function customerRecord(row: CustomerRow): CustomerRecord {
@@ -36,15 +35,7 @@ export function createCustomer(ctx: LedgerContext, actor_id: string, raw: unknow
     if (input.phone !== undefined) payload.phone = input.phone;
     return {
       event: { type: 'customer_created', payload, approver_id },
-      apply: () => {
-        sql(ctx, 'INSERT INTO customers (customer_id, name, phone, credit_limit) VALUES (?, ?, ?, ?)').run(
-          input.customer_id,
-          input.name,
-          input.phone ?? null,
-          input.credit_limit,
-        );
-        return customerRecord(requireCustomer(ctx, input.customer_id));
-      },
+      result: () => customerRecord(requireCustomer(ctx, input.customer_id)),
     };
   });
 }
@@ -64,15 +55,7 @@ export function updateCustomer(ctx: LedgerContext, actor_id: string, raw: unknow
     if (input.credit_limit !== undefined) payload.credit_limit = input.credit_limit;
     return {
       event: { type: 'customer_updated', payload, approver_id },
-      apply: () => {
-        sql(ctx, 'UPDATE customers SET name = ?, phone = ?, credit_limit = ? WHERE customer_id = ?').run(
-          input.name ?? current.name,
-          input.phone === undefined ? current.phone : input.phone,
-          input.credit_limit ?? current.credit_limit,
-          input.customer_id,
-        );
-        return customerRecord(requireCustomer(ctx, input.customer_id));
-      },
+      result: () => customerRecord(requireCustomer(ctx, input.customer_id)),
     };
   });
 }
@@ -84,7 +67,7 @@ export function recordCreditPayment(ctx: LedgerContext, actor_id: string, raw: u
   }
   return runCommand(ctx, 'recordCreditPayment', { ...input, actor_id }, () => {
     requireCustomer(ctx, input.customer_id);
-    const shift = requireOpenShift(ctx);
+    requireOpenShift(ctx);
     const payload: { entry_id: string; customer_id: string; amount: number; tender: 'cash' | 'mpesa'; payment_id?: string; mpesa_receipt?: string } = {
       entry_id: input.entry_id,
       customer_id: input.customer_id,
@@ -95,18 +78,7 @@ export function recordCreditPayment(ctx: LedgerContext, actor_id: string, raw: u
     if (input.mpesa_receipt !== undefined) payload.mpesa_receipt = input.mpesa_receipt;
     return {
       event: { type: 'credit_payment_recorded', payload },
-      apply: (appended) => {
-        addShiftEntry(ctx, appended.seq, shift.shift_id, input.tender, 'credit_payment', input.amount);
-        const balance = addCreditEntry(ctx, {
-          seq: appended.seq,
-          customer_id: input.customer_id,
-          delta: -input.amount,
-          kind: 'payment',
-          entry_id: input.entry_id,
-          occurred_at: appended.occurred_at,
-        });
-        return { entry_id: input.entry_id, customer_id: input.customer_id, balance };
-      },
+      result: () => ({ entry_id: input.entry_id, customer_id: input.customer_id, balance: requireCustomer(ctx, input.customer_id).balance }),
     };
   });
 }
@@ -119,18 +91,7 @@ export function adjustCredit(ctx: LedgerContext, actor_id: string, raw: unknown)
     const payload = { entry_id: input.entry_id, customer_id: input.customer_id, delta: input.delta, reason: input.reason, reason_code: input.reason_code };
     return {
       event: { type: 'credit_adjusted', payload, approver_id },
-      apply: (appended) => {
-        const balance = addCreditEntry(ctx, {
-          seq: appended.seq,
-          customer_id: input.customer_id,
-          delta: input.delta,
-          kind: 'adjustment',
-          entry_id: input.entry_id,
-          occurred_at: appended.occurred_at,
-          reason: input.reason,
-        });
-        return { entry_id: input.entry_id, customer_id: input.customer_id, balance };
-      },
+      result: () => ({ entry_id: input.entry_id, customer_id: input.customer_id, balance: requireCustomer(ctx, input.customer_id).balance }),
     };
   });
 }

@@ -5,7 +5,7 @@
  * with the shared `verifyChain`.
  */
 import { createHash } from 'node:crypto';
-import { fastCanonicalJson } from '@payme/shared';
+import { fastCanonicalJson, type EventEnvelope } from '@payme/shared';
 
 export { fastCanonicalJson };
 
@@ -13,8 +13,19 @@ export function sha256HexNative(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The chain hash of a record, identical to `recordHash` from @payme/shared. */
-export function fastRecordHash(record: Readonly<Record<string, unknown>>): string {
-  const { hash: _ignored, ...rest } = record;
-  return sha256HexNative(fastCanonicalJson(rest));
+/**
+ * The event's RFC 8785 canonical JSON, written out by hand around its payload's: the envelope's
+ * keys in their canonical order (the till writes the hash key in only once it is known). Every
+ * other member is a UUID, a timestamp, a hex hash, an event type or an integer, whose canonical
+ * form is JSON.stringify's. `event-hash.test.ts` checks it byte for
+ * byte against shared's `canonicalJson`, and its digest against `recordHash`.
+ */
+export function canonicalEnvelope(event: Omit<EventEnvelope, 'payload' | 'hash'>, payload_json: string, hash?: string): string {
+  const q = JSON.stringify;
+  const approver = event.approver_id === undefined ? '' : `,"approver_id":${q(event.approver_id)}`;
+  const hashed = hash === undefined ? '' : `,"hash":${q(hash)}`;
+  return (
+    `{"actor_id":${q(event.actor_id)}${approver},"event_id":${q(event.event_id)}${hashed},"occurred_at":${q(event.occurred_at)},` +
+    `"payload":${payload_json},"prev_hash":${q(event.prev_hash)},"seq":${event.seq},"till_id":${q(event.till_id)},"type":${q(event.type)},"v":${event.v}}`
+  );
 }

@@ -141,7 +141,7 @@ export function importReplacedEvents(ctx: LedgerContext, raw: unknown): ImportRe
           hash: event.hash,
           envelope: JSON.stringify(event),
         });
-        projectEvent(ctx, { ...event, seq });
+        projectEvent(ctx, event, seq);
         if (row.command !== null && commandTaken.get(row.command_id) === undefined) {
           addCommand.run(row.command_id, row.command.name, row.command.input_hash, row.command.result, seq);
         }

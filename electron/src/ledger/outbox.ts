@@ -16,14 +16,19 @@ import {
 } from '@payme/shared';
 import { PaymeError } from '@payme/shared';
 import { sql, type LedgerContext } from './context.js';
-import { fastRecordHash } from './event-hash.js';
+import { canonicalEnvelope, fastCanonicalJson, sha256HexNative } from './event-hash.js';
 import { requireIdentity } from './identity.js';
 
 export interface AppendedEvent {
+  /** The local journal seq (chain seq + chain_base). */
   seq: number;
   event_id: string;
   hash: string;
   occurred_at: string;
+  /** The event as appended (chain seq), what the projector applies. */
+  event: PaymeEvent;
+  /** The payload's canonical JSON, the one serialisation the envelope, its hash and the sale row share. */
+  payload_json: string;
 }
 
 export interface NewEvent<T extends EventType> {
@@ -71,45 +76,45 @@ export const event_schema_checks = {
 };
 
 /**
- * Builds and appends the next event. Must run inside the command's transaction. Under
- * `event_schema_checks` the event is validated with the shared schema before it is written.
+ * Builds and appends the next event. Must run inside the command's transaction. The payload is
+ * serialised once: its canonical JSON makes the hashed envelope, the stored envelope and (for a
+ * sale) the sale row. Under `event_schema_checks` the event is validated with the shared schema
+ * before it is written.
  */
 export function appendEvent<T extends EventType>(ctx: LedgerContext, event: NewEvent<T>): AppendedEvent {
   const identity = requireIdentity(ctx);
   const head = localHead(ctx);
-  const occurred_at = isoAt(ctx.clock.now());
-  const unhashed: Record<string, unknown> = {
+  const unhashed = {
     event_id: uuidv7(ctx.clock, ctx.random),
     till_id: identity.till_id,
     seq: head.seq + 1 - head.base,
     type: event.type,
     v: current_event_version,
-    occurred_at,
+    occurred_at: isoAt(ctx.clock.now()),
     actor_id: event.actor_id,
-    payload: event.payload,
+    ...(event.approver_id === undefined ? {} : { approver_id: event.approver_id }),
     prev_hash: head.hash,
   };
-  if (event.approver_id !== undefined) unhashed['approver_id'] = event.approver_id;
-  const hash = fastRecordHash(unhashed);
-  const envelope = { ...unhashed, hash };
+  const payload_json = fastCanonicalJson(event.payload);
+  const hash = sha256HexNative(canonicalEnvelope(unhashed, payload_json));
+  const envelope = { ...unhashed, payload: event.payload, hash } as PaymeEvent;
   if (event_schema_checks.enabled) parseEvent(envelope);
   const seq = head.seq + 1;
-  const event_id = unhashed['event_id'] as string;
   sql(
     ctx,
     `INSERT INTO outbox (seq, event_id, type, occurred_at, command_id, prev_hash, hash, envelope)
      VALUES (@seq, @event_id, @type, @occurred_at, @command_id, @prev_hash, @hash, @envelope)`,
   ).run({
     seq,
-    event_id,
+    event_id: unhashed.event_id,
     type: event.type,
-    occurred_at,
+    occurred_at: unhashed.occurred_at,
     command_id: event.command_id,
     prev_hash: head.hash,
     hash,
-    envelope: JSON.stringify(envelope),
+    envelope: canonicalEnvelope(unhashed, payload_json, hash),
   });
-  return { seq, event_id, hash, occurred_at };
+  return { seq, event_id: unhashed.event_id, hash, occurred_at: unhashed.occurred_at, event: envelope, payload_json };
 }
 
 /** Events with chain seq >= `fromSeq`, at most `limit`, as stored (a `seq_gap` asks to resend from there). */

@@ -123,7 +123,7 @@ export function adoptRecoveredHistory(ctx: LedgerContext, raw: unknown): { reapp
       for (const event of serverEvents) {
         writeRow(event, event.event_id);
         ensureNamedCustomer(ctx, event);
-        if (!own.some((mine) => mine.event_id === event.event_id && !reappendedIds.has(mine.event_id))) projectEvent(ctx, { ...event, seq: base + event.seq });
+        if (!own.some((mine) => mine.event_id === event.event_id && !reappendedIds.has(mine.event_id))) projectEvent(ctx, event, base + event.seq);
       }
       const commandOf = sql(ctx, 'SELECT command_id FROM commands WHERE seq = ?');
       let prev = input.head.hash;

@@ -6,11 +6,11 @@
  * the drawer, or an M-Pesa reversal request the server carries out.
  */
 import { PaymeError, divideRounded, type SaleCompletedPayload, type TillOutput } from '@payme/shared';
-import { addCreditEntry, addStockMovement } from './balances.js';
 import { runCommand } from './commands.js';
 import { sql, type LedgerContext } from './context.js';
 import { parseCommandInput } from './inputs.js';
-import { addShiftEntry, requireOpenShift } from './shifts.js';
+import { tenderSum } from './projector-sales.js';
+import { requireOpenShift } from './shifts.js';
 
 interface SaleRow {
   sale_id: string;
@@ -26,10 +26,6 @@ function requireSale(ctx: LedgerContext, sale_id: string): { row: SaleRow; sale:
   return { row, sale: JSON.parse(row.payload) as SaleCompletedPayload };
 }
 
-function tenderTotal(sale: SaleCompletedPayload, kind: string): number {
-  return sale.tenders.filter((tender) => tender.kind === kind).reduce((sum, tender) => sum + tender.amount, 0);
-}
-
 export function voidSale(ctx: LedgerContext, actor_id: string, raw: unknown): TillOutput<'voidSale'> {
   const input = parseCommandInput('voidSale', raw);
   return runCommand(ctx, 'voidSale', { ...input, actor_id }, (auth) => {
@@ -37,32 +33,14 @@ export function voidSale(ctx: LedgerContext, actor_id: string, raw: unknown): Ti
     if (sql(ctx, 'SELECT 1 FROM refunds WHERE sale_id = ?').get(input.sale_id) !== undefined) {
       throw new PaymeError('sale_not_refundable', 'sale_id: this sale was already partly refunded; refund the rest instead', 'sale_id');
     }
-    if (tenderTotal(sale, 'mpesa') > 0) {
+    if (tenderSum(sale, 'mpesa') > 0) {
       throw new PaymeError('sale_not_refundable', 'sale_id: an M-Pesa sale is refunded, not voided', 'sale_id');
     }
     const approver_id = auth.requireManager('Voiding a sale');
-    const shift = requireOpenShift(ctx);
+    requireOpenShift(ctx);
     return {
       event: { type: 'sale_voided', payload: { sale_id: input.sale_id, reason: input.reason }, approver_id },
-      apply: (appended) => {
-        sql(ctx, 'UPDATE sales SET voided_seq = ? WHERE sale_id = ?').run(appended.seq, input.sale_id);
-        for (const line of sale.lines) addStockMovement(ctx, appended.seq, line.product_id, line.quantity, 'void');
-        for (const kind of ['cash', 'credit'] as const) addShiftEntry(ctx, appended.seq, shift.shift_id, kind, 'void', -tenderTotal(sale, kind));
-        const credit = tenderTotal(sale, 'credit');
-        if (credit > 0 && sale.customer_id !== undefined) {
-          addCreditEntry(ctx, {
-            seq: appended.seq,
-            customer_id: sale.customer_id,
-            delta: -credit,
-            kind: 'void',
-            entry_id: appended.event_id,
-            occurred_at: appended.occurred_at,
-            ref_id: input.sale_id,
-            reason: input.reason,
-          });
-        }
-        return { sale_id: input.sale_id, voided: true as const };
-      },
+      result: () => ({ sale_id: input.sale_id, voided: true as const }),
     };
   });
 }
@@ -86,7 +64,7 @@ export function refundSale(ctx: LedgerContext, actor_id: string, raw: unknown): 
       throw new PaymeError('invalid_input', 'refund_id: this refund was already recorded', 'refund_id');
     }
     const approver_id = auth.requireManager('A refund');
-    const shift = requireOpenShift(ctx);
+    requireOpenShift(ctx);
     const seen = new Set<string>();
     const lines = input.lines.map((wanted, index) => {
       const field = `lines.${index}`;
@@ -123,39 +101,7 @@ export function refundSale(ctx: LedgerContext, actor_id: string, raw: unknown): 
     };
     return {
       event: { type: 'sale_refunded', payload, approver_id },
-      apply: (appended) => {
-        sql(ctx, 'INSERT INTO refunds (refund_id, sale_id, seq, tender, total, payload) VALUES (?, ?, ?, ?, ?, ?)').run(
-          input.refund_id,
-          input.sale_id,
-          appended.seq,
-          input.tender,
-          total,
-          JSON.stringify(payload),
-        );
-        for (const line of lines) {
-          sql(ctx, 'UPDATE sale_lines SET refunded_quantity = refunded_quantity + ?, refunded_amount = refunded_amount + ? WHERE line_id = ?').run(
-            line.quantity,
-            line.amount,
-            line.line_id,
-          );
-          addStockMovement(ctx, appended.seq, line.product_id, line.quantity, 'refund');
-        }
-        const drawerTender = input.tender === 'mpesa_reversal' ? 'mpesa' : input.tender;
-        addShiftEntry(ctx, appended.seq, shift.shift_id, drawerTender, 'refund', -total);
-        if (input.tender === 'credit' && sale.customer_id !== undefined && total > 0) {
-          addCreditEntry(ctx, {
-            seq: appended.seq,
-            customer_id: sale.customer_id,
-            delta: -total,
-            kind: 'refund',
-            entry_id: appended.event_id,
-            occurred_at: appended.occurred_at,
-            ref_id: input.sale_id,
-            reason: input.reason,
-          });
-        }
-        return { refund_id: input.refund_id, sale_id: input.sale_id, total, tenders: payload.tenders };
-      },
+      result: () => ({ refund_id: input.refund_id, sale_id: input.sale_id, total, tenders: payload.tenders }),
     };
   });
 }
@@ -179,12 +125,12 @@ function refundTotals(ctx: LedgerContext, sale_id: string): Record<RefundTender 
  * in cash or by M-Pesa (an M-Pesa sale may be refunded in cash, DESIGN §7).
  */
 function checkRefundTender(sale: SaleCompletedPayload, tender: RefundTender, total: number, before: Record<RefundTender, number>): void {
-  const paidCash = tenderTotal(sale, 'cash');
-  const paidMpesa = tenderTotal(sale, 'mpesa');
+  const paidCash = tenderSum(sale, 'cash');
+  const paidMpesa = tenderSum(sale, 'mpesa');
   const cashOrMpesaLeft = paidCash + paidMpesa - before.cash - before.mpesa_reversal;
   const left =
     tender === 'credit'
-      ? tenderTotal(sale, 'credit') - before.credit
+      ? tenderSum(sale, 'credit') - before.credit
       : tender === 'mpesa_reversal'
         ? Math.min(paidMpesa - before.mpesa_reversal, cashOrMpesaLeft)
         : cashOrMpesaLeft;

@@ -12,18 +12,19 @@ import {
   type TillOutput,
   type TillParsedInput,
 } from '@payme/shared';
-import { addCreditEntry, addStockMovements, valueRows } from './balances.js';
 import { runCommand } from './commands.js';
 import { sql, type LedgerContext } from './context.js';
 import { requireIdentity } from './identity.js';
 import { parseCommandInput } from './inputs.js';
 import { priceCart, type PricedCart } from './pricing.js';
-import { addShiftEntry, openShiftRow, requireOpenShift } from './shifts.js';
-import { businessDayOf } from './settings.js';
+import { openShiftRow, requireOpenShift } from './shifts.js';
 import type { CommandAuth } from './staff.js';
-import { checkTenders, customerRow, type CustomerRow } from './tenders.js';
+import { checkTenders, customerRow, type CheckedTenders, type CustomerRow } from './tenders.js';
 
 type StockOverride = NonNullable<SaleCompletedPayload['stock_overrides']>[number];
+
+/** Receipt counters print with at least this many digits (`T3-000123`). */
+const receipt_digits = 6;
 
 /**
  * The stock check runs inside the sale's transaction (the old app checked before it and
@@ -65,18 +66,16 @@ function optionalCustomer(ctx: LedgerContext, customer_id: string | undefined): 
 /**
  * The next receipt number: the till's prefix and gapless counter, or, after a forced offline
  * restore and until it has recovered, the restore's own series (DESIGN §5), so a number issued
- * after the backup was taken is never issued twice.
+ * after the backup was taken is never issued twice. The projector moves the counter on.
  */
-function receiptNumber(ctx: LedgerContext, prefix: string): { receipt_no: string; next: number; column: 'receipt_next' | 'receipt_series_next' } {
+function nextReceiptNo(ctx: LedgerContext, prefix: string): string {
   const row = sql(ctx, 'SELECT receipt_next, receipt_series, receipt_series_next FROM sync_state WHERE id = 1').get() as {
     receipt_next: number;
     receipt_series: string | null;
     receipt_series_next: number;
   };
-  if (row.receipt_series !== null) {
-    return { receipt_no: `${row.receipt_series}-${String(row.receipt_series_next).padStart(6, '0')}`, next: row.receipt_series_next + 1, column: 'receipt_series_next' };
-  }
-  return { receipt_no: `${prefix}-${String(row.receipt_next).padStart(6, '0')}`, next: row.receipt_next + 1, column: 'receipt_next' };
+  const [series, next] = row.receipt_series !== null ? [row.receipt_series, row.receipt_series_next] : [prefix, row.receipt_next];
+  return `${series}-${String(next).padStart(receipt_digits, '0')}`;
 }
 
 interface ParkedRow {
@@ -125,105 +124,80 @@ function parkedSaleTenders(parked: ParkedRow | undefined, input: readonly Tender
   return [...recorded, ...input];
 }
 
+/** A sale id is completed once; a parked one is completed as parked, and only while it waits. */
+function requireSaleToComplete(ctx: LedgerContext, input: TillParsedInput<'completeSale'>): ParkedRow | undefined {
+  refuseUsedSaleId(ctx, input.sale_id);
+  const parked = parkedRow(ctx, input.sale_id);
+  if (input.parked === true && parked?.status !== 'parked') {
+    throw new PaymeError('not_found', 'sale_id: there is no parked sale with this id waiting', 'sale_id');
+  }
+  if (input.parked !== true && parked !== undefined) {
+    throw new PaymeError('invalid_input', 'sale_id: this sale is parked; complete it as a parked sale', 'sale_id');
+  }
+  return parked;
+}
+
+/** The sale event's payload: what was sold, for how much, paid how, and who approved what. */
+function saleCompletedPayload(
+  input: TillParsedInput<'completeSale'>,
+  receipt_no: string,
+  shift_id: string,
+  priced: PricedCart,
+  checked: { tenders: CheckedTenders; stock_overrides: StockOverride[]; customer: CustomerRow | undefined },
+): SaleCompletedPayload {
+  const { tenders, stock_overrides, customer } = checked;
+  const payload: SaleCompletedPayload = {
+    sale_id: input.sale_id,
+    receipt_no,
+    shift_id,
+    lines: priced.lines,
+    subtotal: priced.subtotal,
+    discount: priced.discount,
+    vat_total: priced.vat_total,
+    rounding: priced.rounding,
+    total: priced.total,
+    tenders: tenders.tenders,
+  };
+  if (customer !== undefined) payload.customer_id = customer.customer_id;
+  if (stock_overrides.length > 0) payload.stock_overrides = stock_overrides;
+  if (tenders.credit_override !== undefined) payload.credit_override = tenders.credit_override;
+  return payload;
+}
+
+/** The event's approver: the first manager who approved anything in it. */
+function saleApprover(payload: SaleCompletedPayload): string | undefined {
+  const approvers = [...(payload.stock_overrides ?? []).map((o) => o.approved_by), payload.credit_override?.approved_by, ...payload.lines.map((l) => l.override_approved_by)];
+  return approvers.find((id) => id !== undefined);
+}
+
+/**
+ * A sale (DESIGN §4): its rules are checked here — the till is enrolled and a shift open, the
+ * sale id is new (or parked and waiting), the lines price and are in stock, the tenders add up —
+ * and its event is built; runCommand appends it and the projector writes its rows.
+ */
 export function completeSale(ctx: LedgerContext, actor_id: string, raw: unknown): CompleteSaleResult {
   const input = parseCommandInput('completeSale', raw);
   return runCommand(ctx, 'completeSale', { ...input, actor_id }, (auth) => {
     const identity = requireIdentity(ctx);
     const shift = requireOpenShift(ctx);
-    refuseUsedSaleId(ctx, input.sale_id);
-    const parked = parkedRow(ctx, input.sale_id);
-    if (input.parked === true && parked?.status !== 'parked') {
-      throw new PaymeError('not_found', 'sale_id: there is no parked sale with this id waiting', 'sale_id');
-    }
-    if (input.parked !== true && parked !== undefined) {
-      throw new PaymeError('invalid_input', 'sale_id: this sale is parked; complete it as a parked sale', 'sale_id');
-    }
+    const parked = requireSaleToComplete(ctx, input);
     const customer = optionalCustomer(ctx, input.customer_id);
     const priced = priceCart(ctx, input, auth);
     const stock_overrides = checkStock(priced, auth);
     const tenders = checkTenders(ctx, { sale_id: input.sale_id, total: priced.total, tenders: parkedSaleTenders(parked, input.tenders, priced.total), customer }, auth);
-    const receipt = receiptNumber(ctx, identity.receipt_prefix);
-    const payload: SaleCompletedPayload = {
-      sale_id: input.sale_id,
-      receipt_no: receipt.receipt_no,
-      shift_id: shift.shift_id,
-      lines: priced.lines,
-      subtotal: priced.subtotal,
-      discount: priced.discount,
-      vat_total: priced.vat_total,
-      rounding: priced.rounding,
-      total: priced.total,
-      tenders: tenders.tenders,
-    };
-    if (customer !== undefined) payload.customer_id = customer.customer_id;
-    if (stock_overrides.length > 0) payload.stock_overrides = stock_overrides;
-    if (tenders.credit_override !== undefined) payload.credit_override = tenders.credit_override;
-    const approvers = [...stock_overrides.map((o) => o.approved_by), tenders.credit_override?.approved_by, ...priced.lines.map((l) => l.override_approved_by)];
-    const approver_id = approvers.find((id) => id !== undefined);
+    const payload = saleCompletedPayload(input, nextReceiptNo(ctx, identity.receipt_prefix), shift.shift_id, priced, { tenders, stock_overrides, customer });
     return {
-      event: { type: 'sale_completed', payload, approver_id },
-      apply: (appended): CompleteSaleResult => {
-        sql(
-          ctx,
-          `INSERT INTO sales (sale_id, receipt_no, seq, occurred_at, business_date, shift_id, customer_id, actor_id, total, payload)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          input.sale_id,
-          receipt.receipt_no,
-          appended.seq,
-          appended.occurred_at,
-          businessDayOf(ctx, Date.parse(appended.occurred_at)),
-          shift.shift_id,
-          customer?.customer_id ?? null,
-          actor_id,
-          priced.total,
-          JSON.stringify(payload),
-        );
-        sql(ctx, `UPDATE sync_state SET ${receipt.column} = ? WHERE id = 1`).run(receipt.next);
-        const lineValues: (string | number)[] = [];
-        for (const line of priced.lines) lineValues.push(line.line_id, input.sale_id, line.product_id, line.quantity, line.gross);
-        sql(ctx, `INSERT INTO sale_lines (line_id, sale_id, product_id, quantity, gross) VALUES ${valueRows(priced.lines.length, 5)}`).run(lineValues);
-        addStockMovements(
-          ctx,
-          appended.seq,
-          priced.lines.map((line) => ({ product_id: line.product_id, delta: -line.quantity })),
-          'sale',
-        );
-        for (const tender of tenders.tenders) {
-          sql(ctx, 'INSERT INTO sale_tenders (sale_id, kind, amount, payment_id, mpesa_receipt) VALUES (?, ?, ?, ?, ?)').run(
-            input.sale_id,
-            tender.kind,
-            tender.amount,
-            tender.payment_id ?? null,
-            tender.mpesa_receipt ?? null,
-          );
-          addShiftEntry(ctx, appended.seq, shift.shift_id, tender.kind, 'sale', tender.amount);
-        }
-        if (tenders.credit > 0 && customer !== undefined) {
-          addCreditEntry(ctx, {
-            seq: appended.seq,
-            customer_id: customer.customer_id,
-            delta: tenders.credit,
-            kind: 'sale',
-            entry_id: appended.event_id,
-            occurred_at: appended.occurred_at,
-            ref_id: input.sale_id,
-          });
-        }
-        if (parked !== undefined) {
-          sql(ctx, "UPDATE parked_sales SET status = 'completed', closed_seq = ? WHERE sale_id = ?").run(appended.seq, input.sale_id);
-        }
-        return {
-          sale_id: input.sale_id,
-          receipt_no: receipt.receipt_no,
-          subtotal: priced.subtotal,
-          discount: priced.discount,
-          vat_total: priced.vat_total,
-          rounding: priced.rounding,
-          total: priced.total,
-          change: tenders.change,
-        };
-      },
+      event: { type: 'sale_completed', payload, approver_id: saleApprover(payload) },
+      result: (): CompleteSaleResult => ({
+        sale_id: input.sale_id,
+        receipt_no: payload.receipt_no,
+        subtotal: priced.subtotal,
+        discount: priced.discount,
+        vat_total: priced.vat_total,
+        rounding: priced.rounding,
+        total: priced.total,
+        change: tenders.change,
+      }),
     };
   });
 }
@@ -267,15 +241,7 @@ export function parkSale(ctx: LedgerContext, actor_id: string, raw: unknown): Ti
     const approver_id = approvers.find((id) => id !== undefined);
     return {
       event: { type: 'sale_parked', payload, approver_id },
-      apply: (appended) => {
-        sql(ctx, "INSERT INTO parked_sales (sale_id, payment_id, parked_seq, status, payload) VALUES (?, ?, ?, 'parked', ?)").run(
-          input.sale_id,
-          input.payment_id,
-          appended.seq,
-          JSON.stringify({ ...payload, parked_at: appended.occurred_at }),
-        );
-        return { sale_id: input.sale_id, payment_id: input.payment_id, total: priced.total };
-      },
+      result: () => ({ sale_id: input.sale_id, payment_id: input.payment_id, total: priced.total }),
     };
   });
 }
@@ -311,10 +277,7 @@ export function abandonParkedSale(ctx: LedgerContext, actor_id: string, raw: unk
     if (parked?.status !== 'parked') throw new PaymeError('not_found', 'sale_id: there is no parked sale with this id waiting', 'sale_id');
     return {
       event: { type: 'sale_abandoned', payload: { sale_id: input.sale_id, reason: input.reason } },
-      apply: (appended) => {
-        sql(ctx, "UPDATE parked_sales SET status = 'abandoned', closed_seq = ? WHERE sale_id = ?").run(appended.seq, input.sale_id);
-        return { sale_id: input.sale_id, abandoned: true as const };
-      },
+      result: () => ({ sale_id: input.sale_id, abandoned: true as const }),
     };
   });
 }

@@ -68,16 +68,7 @@ export function openShift(ctx: LedgerContext, actor_id: string, raw: unknown): S
     }
     return {
       event: { type: 'shift_opened', payload: { shift_id: input.shift_id, float: input.float } },
-      apply: (appended): ShiftRecord => {
-        sql(ctx, 'INSERT INTO shifts (shift_id, opened_by, opened_seq, opened_at, float) VALUES (?, ?, ?, ?, ?)').run(
-          input.shift_id,
-          actor_id,
-          appended.seq,
-          appended.occurred_at,
-          input.float,
-        );
-        return { shift_id: input.shift_id, opened_at: appended.occurred_at, opened_by: actor_id, float: input.float, paid_in: 0, paid_out: 0 };
-      },
+      result: (appended): ShiftRecord => ({ shift_id: input.shift_id, opened_at: appended.occurred_at, opened_by: actor_id, float: input.float, paid_in: 0, paid_out: 0 }),
     };
   });
 }
@@ -92,10 +83,7 @@ function cashMovement(ctx: LedgerContext, actor_id: string, input: TillParsedInp
     const payload = { shift_id: shift.shift_id, entry_id: input.entry_id, amount: input.amount, reason: input.reason };
     return {
       event: { type: out ? ('shift_paid_out' as const) : ('shift_paid_in' as const), payload, approver_id },
-      apply: (appended) => {
-        addShiftEntry(ctx, appended.seq, shift.shift_id, 'cash', out ? 'pay_out' : 'pay_in', out ? -input.amount : input.amount);
-        return { entry_id: input.entry_id, shift_id: shift.shift_id };
-      },
+      result: () => ({ entry_id: input.entry_id, shift_id: shift.shift_id }),
     };
   });
 }
@@ -140,16 +128,7 @@ export function closeShift(ctx: LedgerContext, actor_id: string, raw: unknown): 
     const payload = { shift_id: shift.shift_id, counted, expected, variance, ...stats };
     return {
       event: { type: 'shift_closed', payload },
-      apply: (appended): ShiftReport => {
-        const report: ShiftReport = { ...payload, opened_at: shift.opened_at, closed_at: appended.occurred_at, float: shift.float };
-        sql(ctx, 'UPDATE shifts SET closed_seq = ?, closed_at = ?, z_report = ? WHERE shift_id = ?').run(
-          appended.seq,
-          appended.occurred_at,
-          JSON.stringify(report),
-          shift.shift_id,
-        );
-        return report;
-      },
+      result: (appended): ShiftReport => ({ ...payload, opened_at: shift.opened_at, closed_at: appended.occurred_at, float: shift.float }),
     };
   });
 }

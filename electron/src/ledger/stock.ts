@@ -4,7 +4,6 @@
  * tills compose instead of the last one winning.
  */
 import { PaymeError, type TillOutput } from '@payme/shared';
-import { addStockMovement } from './balances.js';
 import { runCommand } from './commands.js';
 import { sql, type LedgerContext } from './context.js';
 import { parseCommandInput } from './inputs.js';
@@ -31,8 +30,7 @@ export function receiveStock(ctx: LedgerContext, actor_id: string, raw: unknown)
     if (input.supplier !== undefined) payload.supplier = input.supplier;
     return {
       event: { type: 'stock_received', payload },
-      apply: (appended) => {
-        for (const line of input.lines) addStockMovement(ctx, appended.seq, line.product_id, line.quantity, 'receive');
+      result: () => {
         const ids = [...new Set(input.lines.map((line) => line.product_id))];
         return { receipt_id: input.receipt_id, lines: ids.map((product_id) => ({ product_id, on_hand: onHand(ctx, product_id) })) };
       },
@@ -48,10 +46,7 @@ export function adjustStock(ctx: LedgerContext, actor_id: string, raw: unknown):
     const payload = { product_id: input.product_id, delta: input.delta, reason: input.reason, reason_code: input.reason_code };
     return {
       event: { type: 'stock_adjusted', payload, approver_id },
-      apply: (appended) => {
-        addStockMovement(ctx, appended.seq, input.product_id, input.delta, 'adjust');
-        return { product_id: input.product_id, on_hand: onHand(ctx, input.product_id) };
-      },
+      result: () => ({ product_id: input.product_id, on_hand: onHand(ctx, input.product_id) }),
     };
   });
 }
@@ -73,13 +68,9 @@ export function countStock(ctx: LedgerContext, actor_id: string, raw: unknown): 
     input.lines.forEach((line, index) => requireProduct(ctx, line.product_id, `lines.${index}.product_id`));
     return {
       event: { type: 'stock_counted', payload: { count_id: input.count_id, lines: input.lines } },
-      apply: (appended) => ({
+      result: () => ({
         count_id: input.count_id,
-        lines: input.lines.map((line) => {
-          const delta = line.counted - line.expected;
-          addStockMovement(ctx, appended.seq, line.product_id, delta, 'count');
-          return { product_id: line.product_id, on_hand: onHand(ctx, line.product_id), delta };
-        }),
+        lines: input.lines.map((line) => ({ product_id: line.product_id, on_hand: onHand(ctx, line.product_id), delta: line.counted - line.expected })),
       }),
     };
   });
