@@ -4,6 +4,11 @@
  * audit chain: the worst case); 20 tills of 20 businesses. Reported: events/s and batch latency.
  * Baseline, same run and same database: the same event rows inserted raw with a batched
  * `INSERT … SELECT FROM unnest(...)`, with the same concurrency. ratio = ingest rate / baseline rate.
+ *
+ * Scenario `rollups-on-off` (issue 13): what the report rollups cost the push. 4 tills of one
+ * business push in rounds, every till one batch per round; the rounds alternate the rollup step
+ * on and off (on, off, off, on, … so a drift of the machine's load falls on both alike) through the
+ * benchmark-only switch `bench_skip_rollups`. rollups_ratio = events/s on ÷ events/s off.
  */
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../src/db/db.js';
@@ -96,8 +101,64 @@ async function baselineInsert(db: Db, streams: readonly Stream[], table: string)
   return { seconds: (performance.now() - started) / 1000, latencies };
 }
 
+const rollup_tills = Number(process.env.BENCH_ROLLUP_TILLS ?? 4);
+
+/** Rounds of one batch per till, alternating the rollup step on and off (ABBA order). */
+async function rollupsOnOff(server: BenchServer, streams: readonly Stream[]): Promise<{ on: { events: number; seconds: number; latencies: number[] }; off: { events: number; seconds: number; latencies: number[] }; folded: number }> {
+  const totals = { on: { events: 0, seconds: 0, latencies: [] as number[] }, off: { events: 0, seconds: 0, latencies: [] as number[] }, folded: 0 };
+  const rounds = Math.max(...streams.map((stream) => stream.batches.length));
+  const config = server.t.deps.config;
+  for (let round = 0; round < rounds; round += 1) {
+    // Rounds 0 and 1 warm the server up (one of each) and are not counted.
+    const mode = [0, 3].includes((round + 2) % 4) ? 'on' : 'off';
+    config.bench_skip_rollups = mode === 'off';
+    const batch = streams.map((stream) => ({ ...stream, batches: stream.batches.slice(round, round + 1) }));
+    const pushed = await pushAll(server, batch);
+    const events = batch.reduce((sum, stream) => sum + (stream.batches[0]?.length ?? 0), 0);
+    if (mode === 'on') totals.folded += events;
+    if (round < 2) continue;
+    totals[mode].events += events;
+    totals[mode].seconds += pushed.seconds;
+    totals[mode].latencies.push(...pushed.latencies);
+  }
+  config.bench_skip_rollups = false;
+  return totals;
+}
+
+async function rollupsScenario(target: ReturnType<typeof benchDatabases>[number]): Promise<void> {
+  progress(`server-ingest ${target.name} rollups-on-off: setting up`);
+  const server = await startServer(target);
+  try {
+    const streams = buildStreams(await benchTills(server.t, 1, rollup_tills), 9_000);
+    const { on, off, folded: foldedEvents } = await rollupsOnOff(server, streams);
+    const folded = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM till_events WHERE rolled_up');
+    if (Number(folded[0]?.n) !== foldedEvents) throw new Error(`expected ${foldedEvents} events folded, found ${folded[0]?.n}`);
+    const onRate = on.events / on.seconds;
+    const offRate = off.events / off.seconds;
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'server-ingest',
+        scenario: 'rollups-on-off',
+        database: target.name,
+        n: on.events + off.events,
+        batch_events,
+        tills: rollup_tills,
+        businesses: 1,
+        ...latencySummary(on.latencies),
+        ops_per_s: Math.round(onRate),
+        baseline: { note: 'the same pushes with the rollup step off', ...latencySummary(off.latencies), ops_per_s: Math.round(offRate) },
+        ratio: Math.round((onRate / offRate) * 1000) / 1000,
+        rollups_ratio: Math.round((onRate / offRate) * 1000) / 1000,
+      })}\n`,
+    );
+  } finally {
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
   for (const target of benchDatabases()) {
+    if (!process.env.BENCH_SCENARIO || process.env.BENCH_SCENARIO === 'rollups-on-off') await rollupsScenario(target);
     for (const [index, { scenario, businesses, tills }] of scenarios.entries()) {
       // BENCH_SCENARIO=<name> runs one scenario only (a quicker look while tuning).
       if (process.env.BENCH_SCENARIO && process.env.BENCH_SCENARIO !== scenario) continue;

@@ -19,7 +19,7 @@ import { loadProjectionState } from './load-state.js';
 import { checkEvent, type CheckedEvent, type FoldVerdict } from './project-events.js';
 import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
 import { parsePushRequest, type PushedEvent } from './push-request.js';
-import { appliedEvents, rollupStatementsFor } from '../reports/rollup-step.js';
+import { appliedEvents, rollupRowsFor } from '../reports/rollup-step.js';
 import { jsonDepthExceeds, storableText, unstorablePath, event_depth_max } from './storable-json.js';
 
 export interface PushResult {
@@ -220,7 +220,7 @@ async function applyPush(
     const fold = await foldCheckingPaymentReuse(tx, state, inputs, receivedAt);
     const verdicts = chainVerdicts(plan, fold.verdicts);
     const skipRollups = deps.config?.bench_skip_rollups === true;
-    const rollups = await rollupStatementsFor(tx, scope, appliedEvents(inputs, fold.verdicts), () => receivedAt, skipRollups);
+    const rollups = await rollupRowsFor(tx, scope, appliedEvents(inputs, fold.verdicts), () => receivedAt, skipRollups);
 
     await storeEvents(tx, caller, request.epoch, plan.fresh, verdicts, checked, receivedAt, !skipRollups);
     // The till row is ours already; the shared rows (levels, balances, then the business) last.

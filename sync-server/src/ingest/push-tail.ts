@@ -19,7 +19,7 @@ import { appendChained, type PreparedAudit } from './audit-batch.js';
 import type { ProjectionRows } from './projection-state.js';
 import { oversoldCandidates } from './stock-anomalies.js';
 import { writePlainRows, writeSharedRows, type FeedCustomer } from './write-projections.js';
-import type { RollupStatement } from '../reports/rollup-write.js';
+import { no_rollup_rows, type RollupRows } from '../reports/rollup-write.js';
 
 export interface TillState {
   till_id: string;
@@ -45,7 +45,7 @@ export async function finishPush(
   now: number,
   audit: PreparedAudit,
   tillState: TillState,
-  rollups: readonly RollupStatement[] = [],
+  rollups: RollupRows = no_rollup_rows,
 ): Promise<void> {
   const customers = await writePlainRows(tx, scope, rows, rollups);
   if (rows.balance_deltas.size > 0) {

@@ -11,7 +11,7 @@
 import type { Db } from '../db/db.js';
 import type { AnomalyRow, ProjectionRows } from './projection-state.js';
 import { oversoldAnomalies } from './stock-anomalies.js';
-import type { RollupStatement } from '../reports/rollup-write.js';
+import { no_rollup_rows, writeRollupRows, type RollupRows } from '../reports/rollup-write.js';
 
 /** One statement made of data-modifying CTEs, each with its own JSON parameter. */
 class WriteBatch {
@@ -206,7 +206,7 @@ export async function writePlainRows(
   tx: Db,
   scope: { business_id: string },
   rows: ProjectionRows,
-  rollups: readonly RollupStatement[] = [],
+  rollups: RollupRows = no_rollup_rows,
 ): Promise<FeedCustomer[]> {
   const businessId = scope.business_id;
   const batch = new WriteBatch(businessId);
@@ -234,9 +234,10 @@ export async function writePlainRows(
     'event_id uuid, entry_no integer, customer_id uuid, delta_cents bigint, kind text, ref_id uuid, reason text, till_id uuid, occurred_at timestamptz',
     rows.credit_entries,
   );
-  // The rollups of the applied events (reports/rollup-step.ts), in the same statement.
-  for (const rollup of rollups) batch.add(rollup.statement, rollup.rows);
   await batch.run(tx);
+  // The rollups of the applied events (reports/rollup-step.ts): rows of this till only, so no
+  // other till's push waits on them.
+  await writeRollupRows(tx, businessId, rollups);
   return customers;
 }
 
@@ -268,7 +269,7 @@ export async function writeProjections(
   scope: { business_id: string; store_id: string },
   rows: ProjectionRows,
   receivedAt: string,
-  options: { deferAnomalies?: boolean; rollups?: readonly RollupStatement[] } = {},
+  options: { deferAnomalies?: boolean; rollups?: RollupRows } = {},
 ): Promise<WrittenState> {
   const customers = await writePlainRows(tx, scope, rows, options.rollups);
   const { stock_levels, balances, anomalies } = await writeSharedRows(tx, scope, rows, receivedAt);

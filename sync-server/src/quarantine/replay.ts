@@ -17,7 +17,7 @@ import { loadProjectionState } from '../ingest/load-state.js';
 import { checkEvent, type FoldInput } from '../ingest/project-events.js';
 import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
 import { writeProjections } from '../ingest/write-projections.js';
-import { appliedEvents, rollupStatementsFor } from '../reports/rollup-step.js';
+import { appliedEvents, rollupRowsFor } from '../reports/rollup-step.js';
 
 export interface ReplaySummary {
   businesses: number;
@@ -93,7 +93,7 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
       // Replayed events reach the reports exactly as pushed ones do.
       // (placed by the till's time, or by when the server first stored them, as a rebuild does).
       const storedAt = new Map(rows.map((row) => [Number(row.seq), isoAt(new Date(row.received_at).getTime())]));
-      const rollups = await rollupStatementsFor(tx, scope, appliedEvents(inputs, fold.verdicts), (event) => storedAt.get(event.seq) ?? at);
+      const rollups = await rollupRowsFor(tx, scope, appliedEvents(inputs, fold.verdicts), (event) => storedAt.get(event.seq) ?? at);
       const written = await writeProjections(tx, scope, fold.rows, at, { rollups });
       for (const customer of written.customers) feed.push({ kind: 'customer', entity_id: customer.id, data: customer });
       for (const [productId, onHand] of written.stock_levels) {

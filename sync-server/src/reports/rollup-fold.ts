@@ -92,6 +92,7 @@ export interface SalesKey {
 export interface ProductKey {
   business_day: string;
   store_id: string;
+  till_id: string;
   product_id: string;
 }
 
@@ -169,8 +170,8 @@ class DeltaBuilder {
       uncosted_cents: cost === null ? sign * line.charged_cents : 0,
     };
     this.add(place, '', figures);
-    const key = `${place.business_day}|${place.store_id}|${line.product_id}`;
-    const row = this.deltas.products.get(key) ?? { business_day: place.business_day, store_id: place.store_id, product_id: line.product_id, ...zeroProduct() };
+    const key = `${place.business_day}|${place.store_id}|${place.till_id}|${line.product_id}`;
+    const row = this.deltas.products.get(key) ?? { business_day: place.business_day, store_id: place.store_id, till_id: place.till_id, product_id: line.product_id, ...zeroProduct() };
     row.quantity += sign * line.quantity;
     row.net_cents += sign * line.charged_cents;
     row.vat_cents += figures.vat_cents;

@@ -9,20 +9,20 @@ import type { PaymeEvent } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { loadRollupContext } from './rollup-context.js';
 import { foldRollups, type RolledEvent } from './rollup-fold.js';
-import { rollupStatements, type RollupStatement } from './rollup-write.js';
+import { no_rollup_rows, rollupRows, type RollupRows } from './rollup-write.js';
 
 const folded_types: ReadonlySet<string> = new Set(['sale_completed', 'sale_voided', 'sale_refunded']);
 
-export async function rollupStatementsFor(
+export async function rollupRowsFor(
   tx: Db,
   scope: { business_id: string; store_id: string; till_id: string },
   applied: readonly PaymeEvent[],
   receivedAt: (event: PaymeEvent) => string,
   skip = false,
-): Promise<RollupStatement[]> {
-  if (skip || !applied.some((event) => folded_types.has(event.type))) return [];
+): Promise<RollupRows> {
+  if (skip || !applied.some((event) => folded_types.has(event.type))) return no_rollup_rows;
   const events: RolledEvent[] = applied.map((event) => ({ event, till_id: scope.till_id, store_id: scope.store_id, received_at: receivedAt(event) }));
-  return rollupStatements(foldRollups(events, await loadRollupContext(tx, scope.business_id, events)));
+  return rollupRows(foldRollups(events, await loadRollupContext(tx, scope.business_id, events)));
 }
 
 /** The events of a fold that were applied, in order. */
