@@ -1,6 +1,7 @@
 /** What every route module is handed (DESIGN: services get their dependencies, no singletons). */
-import type { Clock, Random, SecretHasher } from '@payme/shared';
+import type { Clock, Random } from '@payme/shared';
 import type { Db } from './db/db.js';
+import type { ServerSecretHasher } from './auth/secret-hasher.js';
 import type { ServerConfig } from './config.js';
 import type { AuditService } from './audit/audit-log.js';
 import type { FeedNotifier } from './feed/changes.js';
@@ -13,5 +14,5 @@ export interface ServerDeps {
   audit: AuditService;
   feed: FeedNotifier;
   /** Password and PIN hashing off the event loop (auth/secret-hasher.ts). */
-  hasher: SecretHasher;
+  hasher: ServerSecretHasher;
 }

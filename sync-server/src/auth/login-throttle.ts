@@ -9,9 +9,10 @@
  *   (15 minutes). While an account waits every attempt is refused at once, right password or
  *   not, without a hash: 429 `login_throttled` with Retry-After.
  * - The state lives in PostgreSQL (`login_failures`, migration 009), so it holds across every
- *   server instance on one database. Each attempt takes its slot in one row-locked transaction
- *   before the hash runs, so 50 attempts racing on one account from 50 instances still get one
- *   count each, and those past the limit are refused before they hash.
+ *   server instance on one database. Each attempt takes its count in one atomic statement
+ *   (an upsert under the row's lock) before the hash runs, so 50 attempts racing on one account
+ *   from 50 instances still get one count each, and those past the limit are refused before
+ *   they hash.
  * - An account is its email, lower-cased, known or not: an email nobody has is limited exactly
  *   like a real one, so the limit says nothing about who has an account. The row holds only the
  *   email's SHA-256, never the email.
@@ -70,12 +71,6 @@ export interface LoginAttempt {
   abandoned(): Promise<void>;
 }
 
-interface FailureRow {
-  failures: number;
-  last_failed_at: Date;
-  blocked_until: Date;
-}
-
 export interface LoginThrottle {
   /** Takes a slot for one attempt on `email`, counted as a failure until settled; throws `LoginThrottled` while the account must wait. */
   begin(email: string): Promise<LoginAttempt>;
@@ -83,6 +78,9 @@ export interface LoginThrottle {
 
 export function createLoginThrottle(db: Db, clock: Clock, policy: LoginThrottlePolicy): LoginThrottle {
   let attempts = 0;
+  // The wait after n failures, n = 0 up to the first that reaches the cap (every later n waits as long).
+  const delays: number[] = [];
+  for (let n = 0; n < 64 && (delays.at(-1) !== policy.delay_max_ms || n <= policy.free_failures); n += 1) delays.push(loginDelayMs(n, policy));
   const sweep = async (now: number) => {
     await db.query(
       `DELETE FROM login_failures WHERE account_key IN
@@ -94,26 +92,25 @@ export function createLoginThrottle(db: Db, clock: Clock, policy: LoginThrottleP
     async begin(email) {
       const key = loginAccountKey(email);
       const now = clock.now();
-      const before = await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO login_failures (account_key, failures, last_failed_at, blocked_until) VALUES ($1, 0, $2, $2) ON CONFLICT (account_key) DO NOTHING`,
-          [key, isoAt(now)],
-        );
-        const rows = await tx.query<FailureRow>('SELECT failures, last_failed_at, blocked_until FROM login_failures WHERE account_key = $1 FOR UPDATE', [key]);
-        const row = rows[0] as FailureRow;
-        const blockedUntil = new Date(row.blocked_until).getTime();
-        if (blockedUntil > now) throw new LoginThrottled(blockedUntil - now);
-        const forgotten = now - new Date(row.last_failed_at).getTime() >= policy.forget_after_ms;
-        const failures = (forgotten ? 0 : row.failures) + 1;
-        await tx.query('UPDATE login_failures SET failures = $2, last_failed_at = $3, blocked_until = $4 WHERE account_key = $1', [
-          key,
-          failures,
-          isoAt(now),
-          isoAt(now + loginDelayMs(failures, policy)),
-        ]);
-        return { ...row, counted: failures };
-      });
-      const counted = before.counted;
+      // One statement (PGlite runs every query on the event loop, one at a time: a burst of
+      // sign-ins must not queue several round trips each ahead of callback acknowledgements).
+      // It counts the attempt unless the account is waiting, and answers the new count.
+      const counted = await db.query<{ failures: number }>(
+        `INSERT INTO login_failures AS f (account_key, failures, last_failed_at, blocked_until)
+           VALUES ($1, 1, $2, $2::timestamptz + ($3::bigint[])[2] * interval '1 millisecond')
+         ON CONFLICT (account_key) DO UPDATE
+           SET failures = CASE WHEN f.last_failed_at <= $4 THEN 1 ELSE f.failures + 1 END,
+               last_failed_at = $2,
+               blocked_until = $2::timestamptz
+                 + ($3::bigint[])[LEAST(CASE WHEN f.last_failed_at <= $4 THEN 1 ELSE f.failures + 1 END, $5) + 1] * interval '1 millisecond'
+           WHERE f.blocked_until <= $2
+         RETURNING failures`,
+        [key, isoAt(now), delays, isoAt(now - policy.forget_after_ms), delays.length - 1],
+      );
+      if (counted.length === 0) {
+        const waiting = await db.query<{ blocked_until: Date }>('SELECT blocked_until FROM login_failures WHERE account_key = $1', [key]);
+        throw new LoginThrottled(Math.max(1, new Date(waiting[0]?.blocked_until ?? now).getTime() - now));
+      }
       attempts += 1;
       if (attempts % sweep_every_attempts === 0) await sweep(now);
       return {
@@ -121,10 +118,12 @@ export function createLoginThrottle(db: Db, clock: Clock, policy: LoginThrottleP
           await db.query('DELETE FROM login_failures WHERE account_key = $1', [key]);
         },
         async abandoned() {
-          // Back to what it was, unless another attempt has counted since (then its count stands).
+          // One failure fewer, and the wait that count earns (the clock of the last failure stays).
           await db.query(
-            `UPDATE login_failures SET failures = $2, last_failed_at = $3, blocked_until = $4 WHERE account_key = $1 AND failures = $5 AND last_failed_at = $6`,
-            [key, before.failures, isoAt(new Date(before.last_failed_at).getTime()), isoAt(new Date(before.blocked_until).getTime()), counted, isoAt(now)],
+            `UPDATE login_failures SET failures = GREATEST(failures - 1, 0),
+                    blocked_until = last_failed_at + ($2::bigint[])[LEAST(GREATEST(failures - 1, 0), $3) + 1] * interval '1 millisecond'
+              WHERE account_key = $1`,
+            [key, delays, delays.length - 1],
           );
         },
       };

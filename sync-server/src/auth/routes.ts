@@ -26,8 +26,8 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
   /**
    * One password check under the per-account limit (login-throttle.ts): refused at once while the
    * account waits, counted as a failure unless the password is right. The hash runs off the event
-   * loop (deps.hasher); a full hash queue refuses it with 503 `hasher_busy` and Retry-After, and
-   * gives the attempt back. `stored` null (no such account) still costs one hash.
+   * loop (deps.hasher), inside the caller's `hasher.admit`; a full queue refuses it with 503
+   * `hasher_busy` and Retry-After, and a refusal after the count was taken gives it back. `stored` null (no such account) still costs one hash.
    */
   async function passwordMatches(email: string, password: string, stored: string | null): Promise<boolean> {
     const attempt = await throttle.begin(email);
@@ -47,16 +47,20 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
   app.post('/v1/auth/login', { config: { access: 'public', rateLimit: config.rate_limits.login } }, async (request, reply) => {
     const body = parseInput(loginBody, request.body);
     const email = body.email.toLowerCase();
-    const candidates = await db.query<{ id: string; business_id: string; name: string; role: 'owner' | 'manager'; password_hash: string | null }>(
-      `SELECT id::text AS id, business_id::text AS business_id, name, role, password_hash FROM staff
-        WHERE email = $1 AND active AND role IN ('owner', 'manager') AND ($2::uuid IS NULL OR business_id = $2::uuid)`,
-      [email, body.business_id ?? null],
-    );
-    if (candidates.length > 1) {
-      throw badRequest('business_required', 'This email belongs to several businesses; choose one', 'business_id');
-    }
-    const staff = candidates[0];
-    const ok = await passwordMatches(email, body.password, staff?.password_hash ?? null);
+    // Its queries and its hash wait their turn together (hasher.admit): a burst of sign-ins
+    // reads the database at the pace of the hashes, not all at once ahead of every callback.
+    const { staff, ok } = await hasher.admit(async () => {
+      const candidates = await db.query<{ id: string; business_id: string; name: string; role: 'owner' | 'manager'; password_hash: string | null }>(
+        `SELECT id::text AS id, business_id::text AS business_id, name, role, password_hash FROM staff
+          WHERE email = $1 AND active AND role IN ('owner', 'manager') AND ($2::uuid IS NULL OR business_id = $2::uuid)`,
+        [email, body.business_id ?? null],
+      );
+      if (candidates.length > 1) {
+        throw badRequest('business_required', 'This email belongs to several businesses; choose one', 'business_id');
+      }
+      const found = candidates[0];
+      return { staff: found, ok: await passwordMatches(email, body.password, found?.password_hash ?? null) };
+    });
     if (!staff || !ok) throw unauthorized('invalid_credentials', 'Wrong email or password');
 
     const token = newSessionToken(random);
@@ -128,13 +132,16 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps)
   app.post('/v1/auth/password', { config: { access: 'manager', rateLimit: config.rate_limits.login } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
     const body = parseInput(changePasswordBody, request.body);
-    const rows = await db.query<{ email: string | null; password_hash: string | null }>('SELECT email, password_hash FROM staff WHERE business_id = $1 AND id = $2', [
-      principal.business_id,
-      principal.staff_id,
-    ]);
-    const current = rows[0];
-    // The same per-account limit as the sign-in: a stolen session cannot guess the password either.
-    if (!current?.email || !(await passwordMatches(current.email, body.current_password, current.password_hash))) {
+    const matches = await hasher.admit(async () => {
+      const rows = await db.query<{ email: string | null; password_hash: string | null }>('SELECT email, password_hash FROM staff WHERE business_id = $1 AND id = $2', [
+        principal.business_id,
+        principal.staff_id,
+      ]);
+      const current = rows[0];
+      // The same per-account limit as the sign-in: a stolen session cannot guess the password either.
+      return current?.email ? passwordMatches(current.email, body.current_password, current.password_hash) : false;
+    });
+    if (!matches) {
       throw badRequest('invalid_credentials', 'current_password: this is not your current password', 'current_password');
     }
     if (body.new_password === body.current_password) throw badRequest('invalid_input', 'new_password: choose a password other than the current one', 'new_password');

@@ -62,4 +62,34 @@ describe("the server's worker-pool hasher", () => {
       await small.close();
     }
   });
+
+  it('admits whole checks at the pace of the threads: threads + 1 at once, the rest in turn, past queue_max refused at once', async () => {
+    const gate = createWorkerSecretHasher(new SeededRandom(3), { threads: 1, queue_max: 3 });
+    try {
+      const releases: Array<() => void> = [];
+      const started: number[] = [];
+      const check = (i: number) =>
+        gate.admit(async () => {
+          started.push(i);
+          await new Promise<void>((resolve) => releases.push(resolve));
+          return i;
+        });
+      const checks = [0, 1, 2, 3, 4].map(check);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(started).toEqual([0, 1]);
+      expect(gate.admitted()).toEqual({ running: 2, waiting: 3 });
+      await expect(check(5)).rejects.toMatchObject({ statusCode: 503, code: 'hasher_busy' });
+      // Each finished check hands its turn to the next in line, in order.
+      for (let done = 0; done < 5; done += 1) {
+        releases[done]!();
+        await checks[done];
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(started).toEqual([0, 1, 2, 3, 4]);
+      expect(await Promise.all(checks)).toEqual([0, 1, 2, 3, 4]);
+      expect(gate.admitted()).toEqual({ running: 0, waiting: 0 });
+    } finally {
+      await gate.close();
+    }
+  });
 });

@@ -44,6 +44,16 @@ export class SecretHasherBusy extends HttpError {
 export interface ServerSecretHasher extends SecretHasher {
   /** Hashes running or waiting now. */
   pending(): number;
+  /**
+   * Runs a whole password check (its queries and its hash) when a hash thread is about to be
+   * free: at most threads + 1 at once, the rest waiting in turn, at most `queue_max` of them;
+   * past that it refuses at once with `SecretHasherBusy`. A burst of sign-ins then does its
+   * database work one by one at the pace of the hashes, not all of it at once ahead of every
+   * other request (on PGlite every query runs on the event loop, one at a time).
+   */
+  admit<T>(check: () => Promise<T>): Promise<T>;
+  /** Checks admitted and running, and checks waiting for their turn. */
+  admitted(): { running: number; waiting: number };
   /** Stops the threads; pending hashes fail. */
   close(): Promise<void>;
 }
@@ -83,9 +93,27 @@ export function createWorkerSecretHasher(random: Random, options: SecretHasherOp
       pending -= 1;
     }
   }, random);
+  // One more than the threads, so the next check's queries overlap the running hash.
+  const admitMax = threads + 1;
+  let running = 0;
+  const turns: Array<() => void> = [];
   return {
     ...hasher,
     pending: () => pending,
+    async admit(check) {
+      if (running < admitMax) running += 1;
+      else if (turns.length >= queueMax) throw new SecretHasherBusy(turns.length);
+      else await new Promise<void>((resolve) => turns.push(resolve));
+      try {
+        return await check();
+      } finally {
+        // The slot passes straight to the next in line, so a newcomer cannot overtake them.
+        const next = turns.shift();
+        if (next) next();
+        else running -= 1;
+      }
+    },
+    admitted: () => ({ running, waiting: turns.length }),
     async close() {
       const closing = pool;
       pool = null;
