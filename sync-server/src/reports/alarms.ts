@@ -9,6 +9,7 @@ import { isoAt, setting_defaults, type Alarm } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { formatKes } from '@payme/shared';
 import { money_kinds } from '../mpesa/unmatched-queue.js';
+import { settled_by_claim } from './mpesa-reconciliation.js';
 
 /** Shift variances older than this stop being alarms (the Z-report keeps them). */
 export const alarm_variance_days = 7;
@@ -40,8 +41,9 @@ const alarms_sql = `WITH cfg AS (
         WHERE s.business_id = $1 AND s.status = 'closed' AND s.closed_at >= $2::timestamptz - interval '${alarm_variance_days} days'
           AND abs(s.variance_cents) > cfg.variance_cents
         ORDER BY s.closed_at DESC LIMIT ${alarms_listed_per_kind_max}) x) AS variances,
-    (SELECT json_build_object('n', count(*), 'amount', COALESCE(sum(amount_cents), 0), 'since', min(created_at))
-       FROM mpesa_unmatched WHERE business_id = $1 AND resolved_at IS NULL AND amount_cents IS NOT NULL AND kind = ANY($5::text[])) AS unmatched`;
+    (SELECT json_build_object('n', count(*), 'amount', COALESCE(sum(q.amount_cents), 0), 'since', min(q.created_at))
+       FROM mpesa_unmatched q WHERE q.business_id = $1 AND q.resolved_at IS NULL AND q.amount_cents IS NOT NULL AND q.kind = ANY($5::text[])
+        AND NOT ${settled_by_claim('q')}) AS unmatched`;
 
 interface AlarmRow {
   silent_tills: { id: string; name: string; last_seen: string; outbox_depth: number | null }[];

@@ -12,6 +12,13 @@ import { periodEndSql, periodStartSql } from './business-day.js';
 // Money kinds take every resolution; anything else (not money) is only dismissed (unmatched-resolve.ts).
 import { money_kinds, type UnmatchedKind } from '../mpesa/unmatched-queue.js';
 
+/**
+ * An unmatched C2B payment that a cashier's typed code matched later (the claim reached the server
+ * after the confirmation): the queue keeps the item, but the money is matched and needs no one.
+ */
+export const settled_by_claim = (q: string) => `(${q}.kind = 'c2b_unmatched' AND ${q}.resolved_at IS NULL AND EXISTS (
+    SELECT 1 FROM mpesa_c2b_transactions t WHERE t.business_id = ${q}.business_id AND t.trans_id = ${q}.subject AND t.status = 'matched'))`;
+
 const day_bounds = `b AS (SELECT id, time_zone, business_day_cutoff FROM businesses WHERE id = $1),
 d AS (SELECT ${periodStartSql('$2')} AS day_start, ${periodEndSql('$2')} AS day_end FROM b)`;
 
@@ -44,7 +51,8 @@ SELECT
             'details', q.details, 'created_at', q.created_at, 'resolved_at', q.resolved_at, 'resolution', q.resolution)
             ORDER BY q.amount_cents IS NULL, q.created_at, q.item_id), '[]'::json)
      FROM mpesa_unmatched q CROSS JOIN d
-    WHERE q.business_id = $1 AND ((q.created_at >= d.day_start AND q.created_at < d.day_end) OR (q.resolved_at IS NULL AND q.created_at < d.day_end))) AS queue,
+    WHERE q.business_id = $1 AND ((q.created_at >= d.day_start AND q.created_at < d.day_end) OR (q.resolved_at IS NULL AND q.created_at < d.day_end))
+      AND NOT ${settled_by_claim('q')}) AS queue,
   (SELECT COALESCE(json_agg(json_build_object('claim_id', m.claim_id, 'code', m.code, 'amount_cents', m.amount_cents, 'sale_id', m.sale_id,
             'receipt_no', (SELECT s.receipt_no FROM sales s WHERE s.business_id = m.business_id AND s.sale_id = m.sale_id),
             'till_id', m.till_id, 'occurred_at', m.occurred_at) ORDER BY m.occurred_at, m.claim_id), '[]'::json)

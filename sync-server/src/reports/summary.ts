@@ -77,10 +77,9 @@ export const summary_sql = `SELECT
       WHERE business_id = $1 AND business_day BETWEEN $2::date AND $3::date AND ($6::uuid IS NULL OR store_id = $6::uuid)
       GROUP BY GROUPING SETS ((), (tender), (store_id), (till_id), (cashier_id), (business_day))) g) AS current,
   (SELECT json_agg(g) FROM (
-     SELECT ${grouping}, ${sums} FROM sales_rollup_daily
+     SELECT GROUPING(tender) AS g_tender, 1 AS g_store, 1 AS g_till, 1 AS g_cashier, 1 AS g_day, tender, ${sums} FROM sales_rollup_daily
       WHERE business_id = $1 AND business_day BETWEEN $4::date AND $5::date AND ($6::uuid IS NULL OR store_id = $6::uuid)
-      GROUP BY GROUPING SETS ((), (tender), (store_id), (till_id), (cashier_id), (business_day))
-      HAVING GROUPING(store_id) = 1 AND GROUPING(till_id) = 1 AND GROUPING(cashier_id) = 1 AND GROUPING(business_day) = 1) g) AS previous,
+      GROUP BY GROUPING SETS ((), (tender))) g) AS previous,
   (SELECT json_agg(h) FROM (
      SELECT business_day::text AS business_day, hour, ${sums} FROM sales_rollup_hourly
       WHERE $7 AND business_id = $1 AND business_day BETWEEN $2::date AND $3::date AND ($6::uuid IS NULL OR store_id = $6::uuid)
