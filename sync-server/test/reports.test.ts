@@ -222,6 +222,27 @@ for (const target of testDatabases()) {
       t.clock.set(Date.UTC(2026, 10, 26, 6, 0, 0));
     });
 
+    it('a failed audit verification is a critical alarm of that business only', async () => {
+      const tampered = await t.newBusinessWithTill();
+      const tamperedOwner = await login(t.app, tampered.business.owner.email, tampered.business.owner.password);
+      const kinds = async () => (await ok(tamperedOwner, '/v1/alarms')).alarms.map((alarm: { kind: string }) => alarm.kind);
+      expect((await ok(tamperedOwner, '/v1/audit/verify')).ok).toBe(true);
+      expect(await kinds()).not.toContain('audit_verification_failed');
+      // A test-only direct edit of one entry (the trigger that forbids it is put back at once).
+      await t.db.exec('DROP TRIGGER audit_log_no_update ON audit_log');
+      try {
+        await t.db.query(`UPDATE audit_log SET data = '{"edited": true}' WHERE business_id = $1 AND seq = 2`, [tampered.business.business_id]);
+      } finally {
+        await t.db.exec('CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()');
+      }
+      const verify = await get(tamperedOwner, '/v1/audit/verify');
+      expect(verify.json()).toMatchObject({ ok: false, broken_seq: 2 });
+      const alarm = (await ok(tamperedOwner, '/v1/alarms')).alarms[0];
+      expect(alarm).toMatchObject({ kind: 'audit_verification_failed', severity: 'critical', details: { first_broken_seq: 2 } });
+      // Another business's alarms are its own.
+      expect((await ok(owner, '/v1/alarms')).alarms.map((a: { kind: string }) => a.kind)).not.toContain('audit_verification_failed');
+    });
+
     it('CSV exports parse back to the same totals as the summary', async () => {
       const period = 'from=2026-11-19&to=2026-11-26';
       const summary = await ok(owner, `/v1/reports/summary?${period}`);

@@ -4,12 +4,13 @@
  * acknowledged with the reports (reports/routes.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import { push_body_bytes_max } from '@payme/shared';
+import { push_body_bytes_max, strictObject } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import type { DevicePrincipal, StaffPrincipal } from '../auth/principal.js';
 import { parseInput } from '../http/errors.js';
 import { listQuery } from '../owner/list-query.js';
 import { listQuarantine } from '../quarantine/quarantine-list.js';
+import { replayQuarantine } from '../quarantine/replay.js';
 import { ingestPush } from './ingest-push.js';
 import { installPushBodyParser } from './push-body-parser.js';
 import { recoverTill } from './recover.js';
@@ -48,6 +49,16 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: ServerDep
     const principal = request.principal as StaffPrincipal;
     const query = parseInput(listQuery, request.query);
     return { events: await listQuarantine(deps.db, principal.business_id, query) };
+  });
+
+  // The owner's "replay" (UX "Prove it"): what `payme-server quarantine replay` does, for this
+  // business only; events that pass now are applied (and reach the reports), the rest stay.
+  app.post('/v1/quarantine/replay', { config: { access: 'owner' } }, async (request) => {
+    const principal = request.principal as StaffPrincipal;
+    parseInput(strictObject({}), request.body ?? {});
+    const summary = await replayQuarantine(deps.db, deps, principal.business_id);
+    await deps.audit.maybeCheckpoint(deps.db, principal.business_id);
+    return { examined: summary.examined, applied: summary.applied, still_quarantined: summary.still_quarantined };
   });
 }
 
