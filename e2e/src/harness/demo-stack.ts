@@ -29,8 +29,8 @@ function serverBin(): string {
   return bin;
 }
 
-/** The demo database, made once per e2e run and copied for each scenario. */
-async function demoTemplate(): Promise<{ data: string; logins: DemoLogins }> {
+/** The demo database, made once per e2e run and copied for each scenario (and each `npm start` test). */
+export async function demoTemplate(): Promise<{ data: string; logins: DemoLogins }> {
   const dir = path.join(inject('payme_e2e_dir'), 'template');
   const loginsFile = path.join(dir, 'demo-logins.json');
   if (!existsSync(loginsFile)) {

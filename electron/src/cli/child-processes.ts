@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { stop_with_parent_env } from './parent-watch.js';
 
 export const stop_grace_ms = 10_000;
 
@@ -24,7 +25,10 @@ export interface Child {
 
 export function startChild(name: string, command: string, args: readonly string[], options: { log_file: string; env?: NodeJS.ProcessEnv; cwd?: string }): Child {
   const log = createWriteStream(options.log_file, { flags: 'a', mode: 0o600 });
-  const child = spawn(command, [...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe the demo never writes to: when the demo is gone, however it ended (SIGKILL
+  // too), the pipe closes and the child stops itself (parent-watch.ts).
+  const env = { ...(options.env ?? process.env), [stop_with_parent_env]: '1' };
+  const child = spawn(command, [...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr?.pipe(log, { end: false });
   const jsonLines: Record<string, unknown>[] = [];
   const waiters: ((value: Record<string, unknown> | null) => void)[] = [];

@@ -28,4 +28,19 @@ describe('payme-till serve (a real process)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('stops cleanly when the process that started it is gone (its stdin closes), as under npm start', async () => {
+    const data = tempDir('payme-serve-');
+    const child = spawn(process.execPath, [bin, 'serve', '--server', 'http://127.0.0.1:9', '--data', data, '--port', '0', '--json'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, PAYME_STOP_WITH_PARENT: '1' },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', () => reject(new Error('payme-till exited before listening')));
+    });
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
 });

@@ -56,6 +56,8 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  // Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends.
+  if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => process.kill(process.pid, 'SIGTERM')).resume();
 }
 
 async function main(argv: string[]): Promise<void> {

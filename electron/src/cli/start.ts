@@ -3,7 +3,8 @@
  * PGlite (`init --demo --json` on the first run), the Daraja simulator when it is there, one
  * enrolled till (Electron when its runtime is present, otherwise the browser host), then the
  * till's URL, the server's URL and the demo logins. Data persists in one folder (`.payme/demo`
- * under the repository root); Ctrl-C stops everything.
+ * under the repository root); Ctrl-C, SIGTERM or SIGHUP stops everything, and so does the end of
+ * the process that started it (parent-watch.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import { openTillHost } from '../host/till-host.js';
 import { startTillSync } from '../host/till-sync.js';
 import { repositoryReleaseVersion } from '../host/release-version.js';
 import { startChild, waitForHealthy, type Child } from './child-processes.js';
+import { stopWithParentOrSignal } from './parent-watch.js';
 import { configureDemoMpesa, receiveOpeningStock, type OpeningStockResult, type TillCall } from './demo-setup.js';
 import { demoInitSchema, demoPaths, demoSummary, findElectronBinary, parseInitOutput, parseStartOptions, start_usage, workspaceBin, type DemoInit, type StartOptions } from './demo-plan.js';
 
@@ -186,12 +188,10 @@ async function main(): Promise<number> {
   const serverBin = workspaceBin(repo_root, '@payme/sync-server', 'payme-server');
   if (serverBin === null) throw new DemoFailure('the sync server (payme-server) is not in this checkout yet; `npx payme-till serve --server URL --data DIR` runs a till against another server');
   mkdirSync(options.demo_dir, { recursive: true, mode: 0o700 });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      say('\nStopping the demo…');
-      void stopAll().then(() => process.exit(0));
-    });
-  }
+  stopWithParentOrSignal((why) => {
+    say(`\nStopping the demo (${why})…`);
+    void stopAll().then(() => process.exit(0));
+  });
   ensurePagesBuilt();
   const logins = await demoLogins(options, serverBin);
   const serverUrl = await startServer(options, serverBin);

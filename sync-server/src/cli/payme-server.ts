@@ -114,6 +114,8 @@ async function serve(options: Common & { port: number; host: string }): Promise<
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends.
+  if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => process.kill(process.pid, 'SIGTERM')).resume();
   const address = await app.listen({ port: options.port, host: options.host });
   const viewDir = ownerViewDir();
   app.log.info({ address, database: db.kind, data: db.kind === 'pglite' ? options.data : undefined, audit_key_id: key.key_id }, 'payme-server listening');

@@ -40,3 +40,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void simulator.app.close().then(() => process.exit(0));
   });
 }
+// Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends.
+if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => process.kill(process.pid, 'SIGTERM')).resume();
