@@ -268,6 +268,12 @@ export const en = {
   // errors
   error_unexpected: 'Something went wrong. Try again; if it happens again, call the manager.',
   error_codes: error_words_en,
+  /** Field names as the cashier says them, for an error that names its field (error-words.ts). */
+  field_names: {
+    lines: 'line', tenders: 'payment', quantity: 'quantity', amount: 'amount', tendered: 'cash given', phone: 'phone number',
+    pin: 'PIN', discount_bp: 'discount', price: 'price', counted: 'cash counted', float: 'float', name: 'name', reason: 'reason',
+    credit_limit: 'credit limit', barcode: 'barcode', 'code': 'code', server_url: 'server address', receipt: 'M-Pesa receipt',
+  } as Record<string, string>,
 };
 
 export type Messages = typeof en;

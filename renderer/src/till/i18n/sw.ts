@@ -259,4 +259,9 @@ export const sw: Messages = {
 
   error_unexpected: 'Kuna hitilafu. Jaribu tena; ikijirudia, mwite meneja.',
   error_codes: error_words_sw,
+  field_names: {
+    lines: 'mstari', tenders: 'malipo', quantity: 'idadi', amount: 'kiasi', tendered: 'pesa iliyotolewa', phone: 'namba ya simu',
+    pin: 'PIN', discount_bp: 'punguzo', price: 'bei', counted: 'pesa iliyohesabiwa', float: 'pesa ya kuanzia', name: 'jina', reason: 'sababu',
+    credit_limit: 'kikomo cha deni', barcode: 'barcode', 'code': 'msimbo', server_url: 'anwani ya seva', receipt: 'risiti ya M-Pesa',
+  },
 };
