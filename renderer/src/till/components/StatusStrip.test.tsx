@@ -35,6 +35,26 @@ describe('the status strip', () => {
     expect(await screen.findByText('The till program is not answering')).toBeTruthy();
   });
 
+  it('counts the parked sales (issue 17)', async () => {
+    const fake = new FakeTill();
+    const parked = { sale_id: '01900000-0000-7000-8000-000000000001', payment_id: '01900000-0000-7000-8000-000000000002', lines: [], total: 100, parked_at: '2026-12-07T08:00:00.000Z' };
+    fake.parked.set(parked.sale_id, parked);
+    fake.parked.set('second', { ...parked, sale_id: '01900000-0000-7000-8000-000000000003' });
+    renderTill({ fake, loggedIn: false });
+    expect(await within(await screen.findByRole('status')).findByText('2 parked sales (F6)')).toBeTruthy();
+  });
+
+  it('never shows "Online" or "Everything synced" once the till program stops answering (issue 17)', async () => {
+    const fake = new FakeTill();
+    renderTill({ fake, loggedIn: false, status_poll_ms: 20 });
+    const strip = await screen.findByRole('status');
+    expect(await within(strip).findByText('Online')).toBeTruthy();
+    fake.call = (async () => { throw new Error('down'); }) as typeof fake.call;
+    expect(await within(strip).findByText('The till program is not answering')).toBeTruthy();
+    expect(within(strip).queryByText('Online')).toBeNull();
+    expect(within(strip).queryByText('Everything synced')).toBeNull();
+  });
+
   it("shows the sync agent's alarm in the cashier's language, the agent's own words on hover", async () => {
     const fake = new FakeTill();
     fake.alarm = { code: 'till_fenced', message: 'Another PC is using this till identity; enroll this one as a new till' };

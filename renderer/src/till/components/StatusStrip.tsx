@@ -1,7 +1,9 @@
 /**
  * Always visible (UX 9): online or offline, when the till last synced, how many sales wait to
  * sync, M-Pesa payments pending, and a red alarm when something needs the owner. Fed by polling
- * syncStatus; a failed poll says the till program is not answering rather than go stale.
+ * syncStatus; a failed poll says the till program is not answering, and then nothing else: what
+ * the last good poll said (online, everything synced) is no longer known (issue 17). Parked sales
+ * are counted too, so a sale parked with F6 is never out of sight.
  */
 import { useEffect, useState } from 'react';
 import { isErrorCode } from '@payme/shared';
@@ -21,6 +23,7 @@ export function StatusStrip() {
   const sync = useApp((s) => s.sync);
   const pending = useApp((s) => s.mpesa_pending);
   const [unreachable, setUnreachable] = useState(false);
+  const [parkedCount, setParkedCount] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -30,6 +33,7 @@ export function StatusStrip() {
         const waiting = parked.sales.filter((sale) => sale.payment_state === undefined || ['created', 'requested', 'unknown'].includes(sale.payment_state)).length;
         if (live) {
           app.getState().setSync(status, waiting);
+          setParkedCount(parked.sales.length);
           setUnreachable(false);
         }
       } catch {
@@ -48,12 +52,13 @@ export function StatusStrip() {
   return (
     <footer className="status-strip" role="status" aria-label={t.status}>
       {unreachable && <span className="alarm">{t.till_unreachable}</span>}
-      {sync !== null && (
+      {!unreachable && sync !== null && (
         <>
           <span className={sync.online ? 'online' : 'offline'}>{sync.online ? t.online : t.offline}</span>
           <span>{last === undefined ? t.never_synced : t.last_synced(minutesSince(last, clock.now()))}</span>
           <span data-testid="unsynced">{t.waiting_to_sync(sync.unsynced_count)}</span>
           {pending > 0 && <span>{t.mpesa_pending(pending)}</span>}
+          {parkedCount > 0 && <span data-testid="parked-count">{t.parked_count(parkedCount)}</span>}
           {sync.quarantined_count > 0 && <span className="alarm">{t.quarantined(sync.quarantined_count)}</span>}
           {sync.alarm !== null && <span className="alarm" role="alert" title={sync.alarm.message}>{isErrorCode(sync.alarm.code) ? t.error_codes[sync.alarm.code] : sync.alarm.message}</span>}
         </>

@@ -263,6 +263,7 @@ export const en = {
   waiting_to_sync: (count: number) => (count === 0 ? 'Everything synced' : `${count} ${count === 1 ? 'sale' : 'sales'} waiting to sync`),
   mpesa_pending: (count: number) => `${count} M-Pesa ${count === 1 ? 'payment' : 'payments'} pending`,
   quarantined: (count: number) => `${count} records need the owner`,
+  parked_count: (count: number) => `${count} parked ${count === 1 ? 'sale' : 'sales'} (F6)`,
   till_unreachable: 'The till program is not answering',
 
   // errors

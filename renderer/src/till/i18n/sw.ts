@@ -255,6 +255,7 @@ export const sw: Messages = {
   waiting_to_sync: (count: number) => (count === 0 ? 'Kila kitu kimesawazishwa' : `Mauzo ${count} yanasubiri kusawazishwa`),
   mpesa_pending: (count: number) => `Malipo ${count} ya M-Pesa yanasubiri`,
   quarantined: (count: number) => `Rekodi ${count} zinamhitaji mmiliki`,
+  parked_count: (count: number) => `Mauzo ${count} yaliyowekwa kando (F6)`,
   till_unreachable: 'Programu ya till haijibu',
 
   error_unexpected: 'Kuna hitilafu. Jaribu tena; ikijirudia, mwite meneja.',

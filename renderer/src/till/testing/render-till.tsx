@@ -20,7 +20,7 @@ export function mapStorage(): Pick<Storage, 'getItem' | 'setItem'> & { items: Ma
   return { items, getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) };
 }
 
-export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language; askProfile?: boolean; storage?: ReturnType<typeof mapStorage> } = {}) {
+export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language; askProfile?: boolean; storage?: ReturnType<typeof mapStorage>; status_poll_ms?: number } = {}) {
   const fake = options.fake ?? new FakeTill();
   const random = new SeededRandom(42);
   const app = createAppStore(options.language ?? 'en');
@@ -37,7 +37,7 @@ export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; langu
     profile: options.askProfile === true ? undefined : test_profile,
     print,
     profile_poll_ms: 20,
-    status_poll_ms: 60_000,
+    status_poll_ms: options.status_poll_ms ?? 60_000,
     payment_poll_ms: 20,
     mpesa_wait_seconds: 60,
     parked_carts: storageParkedCarts(options.storage ?? mapStorage()),
