@@ -12,3 +12,4 @@ export * from './payment-state.js';
 export * from './secret-hash.js';
 export * from './till-bridge.js';
 export * from './schemas/index.js';
+export * from './phone.js';

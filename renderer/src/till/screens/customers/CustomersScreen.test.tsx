@@ -20,6 +20,18 @@ describe('customers', () => {
     expect(await screen.findByText('Mama Wanjiku')).toBeTruthy();
   });
 
+  it('shows phone numbers the Kenyan way, not as Daraja stores them (issue 17)', async () => {
+    renderTill();
+    openCustomers();
+    const find = await screen.findByLabelText('Name or phone');
+    fireEvent.change(find, { target: { value: '712345' } });
+    fireEvent.submit(find.closest('form')!);
+    const found = await screen.findByRole('button', { name: 'Use for this sale' });
+    const row = found.closest('li') ?? found.parentElement!;
+    expect(row.textContent).toContain('0712 345 678');
+    expect(row.textContent).not.toContain('254712345678');
+  });
+
   it('creates a customer with a 07… phone stored the Daraja way', async () => {
     const { fake } = renderTill();
     openCustomers();

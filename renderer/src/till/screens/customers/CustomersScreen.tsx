@@ -3,7 +3,7 @@
  * record a credit payment in cash or M-Pesa.
  */
 import { useState } from 'react';
-import { formatKes, parseKes, type CustomerRecord } from '@payme/shared';
+import { formatKes, parseKes, type CustomerRecord, formatPhoneKe } from '@payme/shared';
 import { useDeps, useNewId } from '../../app-context.js';
 import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
@@ -67,7 +67,7 @@ export function CustomersScreen() {
       <ul className="customer-list">
         {(found ?? []).map((customer) => (
           <li key={customer.customer_id}>
-            <strong>{customer.name}</strong> {customer.phone ?? ''} · {t.balance} {formatKes(customer.balance)} · {t.credit_limit} {formatKes(customer.credit_limit)}
+            <strong>{customer.name}</strong> {customer.phone === null || customer.phone === undefined ? '' : formatPhoneKe(customer.phone)} · {t.balance} {formatKes(customer.balance)} · {t.credit_limit} {formatKes(customer.credit_limit)}
             <button type="button" onClick={() => attach(customer)}>{t.use_for_sale}</button>
             <button type="button" onClick={() => setPicked(customer)}>{t.statement}</button>
           </li>

@@ -5,7 +5,7 @@
  * reach Safaricom, the cashier records the code from the customer's SMS instead (a claim).
  */
 import { useEffect, useRef, useState } from 'react';
-import { formatKes, isSettledState, mapResultCode, type PaymentRecord } from '@payme/shared';
+import { formatKes, isSettledState, mapResultCode, type PaymentRecord, formatPhoneKe } from '@payme/shared';
 import { useDeps, useNewId } from '../../app-context.js';
 import { useT, type Messages } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
@@ -49,7 +49,7 @@ export function MpesaPanel(props: MpesaPanelProps) {
   const recentRequests = useApp((s) => s.mpesa_recent);
   const newId = useNewId();
   const [stage, setStage] = useState<Stage>(props.offline ? { kind: 'claim' } : { kind: 'phone' });
-  const [phoneText, setPhoneText] = useState(props.default_phone ?? '');
+  const [phoneText, setPhoneText] = useState(props.default_phone === undefined ? '' : formatPhoneKe(props.default_phone));
   const [error, setError] = useState<string | null>(null);
   const polling = useRef<string | null>(null);
 
@@ -135,7 +135,7 @@ export function MpesaPanel(props: MpesaPanelProps) {
       )}
       {stage.kind === 'duplicate' && (
         <div role="alertdialog" aria-label={t.mpesa_duplicate_title}>
-          <p className="big-status">{t.mpesa_duplicate(formatKes(stage.earlier.amount), stage.phone, Math.max(1, Math.round((clock.now() - stage.earlier.at_ms) / 1000)), t.payment_state_words[stage.earlier.state])}</p>
+          <p className="big-status">{t.mpesa_duplicate(formatKes(stage.earlier.amount), formatPhoneKe(stage.phone), Math.max(1, Math.round((clock.now() - stage.earlier.at_ms) / 1000)), t.payment_state_words[stage.earlier.state])}</p>
           {/* The safe answer has the focus: an Enter from the scanner or a habit does not charge twice. */}
           <button type="button" autoFocus onClick={() => setStage({ kind: 'phone' })}>{t.mpesa_duplicate_back}</button>
           <button type="button" onClick={() => void request(true)}>{t.mpesa_duplicate_send}</button>

@@ -3,7 +3,7 @@
  * completes at once; one whose payment failed goes back into the cart to be paid another way.
  */
 import { useEffect, useState } from 'react';
-import { formatKes, type ParkedSaleRecord } from '@payme/shared';
+import { formatKes, type ParkedSaleRecord, formatPhoneKe } from '@payme/shared';
 import { useDeps } from '../../app-context.js';
 import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
@@ -27,7 +27,7 @@ export function ParkedSales({ onResume, onClose }: { onResume: (sale: ParkedSale
             <button type="button" autoFocus={index === 0} onClick={() => {
               onResume(sale).catch((resumeError: unknown) => setError(errorWords(resumeError, t)));
             }}>
-              {formatKes(sale.total)} · {sale.phone ?? ''} · {t.payment_state_words[sale.payment_state ?? 'requested']}
+              {formatKes(sale.total)} · {sale.phone === undefined ? '' : formatPhoneKe(sale.phone)} · {t.payment_state_words[sale.payment_state ?? 'requested']}
             </button>
           </li>
         ))}
