@@ -9,7 +9,9 @@ import type { DemoLogins } from './demo-stack.js';
 import { tillRpc } from './till-rpc.js';
 
 export async function logIn(page: Page, name: string, pin: string): Promise<void> {
-  await page.getByLabel('Name').selectOption({ label: name });
+  // Each name is shown with its role, "Achieng Atieno (cashier)".
+  const option = page.getByLabel('Name').locator('option', { hasText: name });
+  await page.getByLabel('Name').selectOption((await option.getAttribute('value')) ?? name);
   await page.getByLabel('PIN').fill(pin);
   await page.getByLabel('PIN').press('Enter');
   await page.getByLabel('Scan or search (F2)').waitFor();

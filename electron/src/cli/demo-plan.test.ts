@@ -43,6 +43,12 @@ describe('demo init output', () => {
     const text = demoSummary(parseInitOutput(JSON.stringify(init)), { till: 'http://127.0.0.1:8790/', server: 'http://127.0.0.1:8787', simulator: null }, 'browser', '/repo/.payme/demo');
     for (const part of ['http://127.0.0.1:8790/', 'Owner view:  http://127.0.0.1:8787/', 'o@x / pw', 'm@x / mpw', '1234', '5678', 'not started', '/repo/.payme/demo']) expect(text).toContain(part);
   });
+
+  it('names whose PIN is whose (issue 17: the PINs were printed without names)', () => {
+    const text = demoSummary(parseInitOutput(JSON.stringify({ ...init, cashier_name: 'Achieng Atieno', manager_name: 'Otieno Ouma' })), { till: 'x', server: 'y', simulator: null }, 'browser', '/d');
+    expect(text).toMatch(/Cashier PIN: +1234 .*Achieng Atieno/);
+    expect(text).toMatch(/Manager PIN: +5678 .*Otieno Ouma/);
+  });
 });
 
 describe('finding programs', () => {

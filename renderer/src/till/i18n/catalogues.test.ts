@@ -20,4 +20,18 @@ describe('the message catalogues', () => {
     expect(sw.mpesa_paid('NLJ7RT61SV')).toBe('Imelipwa — risiti NLJ7RT61SV');
     expect(sw.mpesa_waiting).toContain('Inasubiri');
   });
+
+  it('each Swahili word means one thing: two labels that differ in English never share their Swahili (issue 17)', () => {
+    // The same term said fully or in short, or singular and plural, is one meaning.
+    const meaning = (english: string) => english.toLowerCase().replace(/^qty$/, 'quantity').replace(/s$/, '');
+    const meanings = new Map<string, Set<string>>();
+    for (const path of keyPaths(sw)) {
+      const word = wordAt(sw, path);
+      const english = wordAt(en, path);
+      if (typeof word !== 'string' || typeof english !== 'string') continue;
+      meanings.set(word, (meanings.get(word) ?? new Set()).add(meaning(english)));
+    }
+    const doubled = [...meanings].filter(([, english]) => english.size > 1).map(([word, english]) => `${word}: ${[...english].join(' / ')}`);
+    expect(doubled).toEqual([]);
+  });
 });

@@ -264,6 +264,8 @@ export const en = {
   mpesa_pending: (count: number) => `${count} M-Pesa ${count === 1 ? 'payment' : 'payments'} pending`,
   quarantined: (count: number) => `${count} records need the owner`,
   parked_count: (count: number) => `${count} parked ${count === 1 ? 'sale' : 'sales'} (F6)`,
+  role_words: { owner: 'owner', manager: 'manager', cashier: 'cashier' },
+  staff_option: (name: string, role: string) => `${name} (${role})`,
   till_unreachable: 'The till program is not answering',
 
   // errors

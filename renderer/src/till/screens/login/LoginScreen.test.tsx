@@ -9,10 +9,18 @@ function typePin(pin: string) {
 }
 
 describe('staff login and lock', () => {
+  it('says who is the cashier and who the manager in the name list (issue 17)', async () => {
+    renderTill({ loggedIn: false });
+    const names = within(await screen.findByLabelText('Name')).getAllByRole('option').map((option) => option.textContent);
+    expect(names.some((name) => / \(cashier\)$/.test(name ?? ''))).toBe(true);
+    expect(names.some((name) => / \(manager\)$/.test(name ?? ''))).toBe(true);
+  });
+
   it('the right PIN opens the sell screen; a wrong one says so in words', async () => {
     renderTill({ loggedIn: false });
     typePin('1111');
-    expect((await screen.findByRole('alert')).textContent).toContain('Wrong PIN.');
+    // Said once (issue 17: it read "Wrong PIN. (Wrong PIN)").
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong PIN.');
     typePin('1234');
     await screen.findByLabelText('Scan or search (F2)');
   });

@@ -65,7 +65,7 @@ export function LoginScreen({ lockedStaff, language, onLanguage, onLoggedIn }: {
           <label>
             {t.field_name}
             <select value={staffId} onChange={(event) => setStaffId(event.target.value)}>
-              {profile.staff.map((person) => <option key={person.staff_id} value={person.staff_id}>{person.name}</option>)}
+              {profile.staff.map((person) => <option key={person.staff_id} value={person.staff_id}>{t.staff_option(person.name, t.role_words[person.role])}</option>)}
             </select>
           </label>
         )}
