@@ -266,6 +266,7 @@ export const en = {
   parked_count: (count: number) => `${count} parked ${count === 1 ? 'sale' : 'sales'} (F6)`,
   role_words: { owner: 'owner', manager: 'manager', cashier: 'cashier' },
   staff_option: (name: string, role: string) => `${name} (${role})`,
+  shift_prompt: 'No shift is open: count the float and open one before the first sale.',
   till_unreachable: 'The till program is not answering',
 
   // errors

@@ -258,6 +258,7 @@ export const sw: Messages = {
   parked_count: (count: number) => `Mauzo ${count} yaliyowekwa kando (F6)`,
   role_words: { owner: 'mmiliki', manager: 'meneja', cashier: 'keshia' },
   staff_option: (name: string, role: string) => `${name} (${role})`,
+  shift_prompt: 'Hakuna zamu iliyofunguliwa: hesabu pesa ya kuanzia na ufungue zamu kabla ya mauzo ya kwanza.',
   till_unreachable: 'Programu ya till haijibu',
 
   error_unexpected: 'Kuna hitilafu. Jaribu tena; ikijirudia, mwite meneja.',

@@ -1,5 +1,5 @@
 /** The sell screen (UX 2): search/scan, cart, totals, favourites, discounts, customer, park. */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PaymeError, formatKes, type ParkedSaleRecord } from '@payme/shared';
 import { useDeps, useNewId } from '../../app-context.js';
 import { useT } from '../../i18n/i18n.js';
@@ -32,6 +32,15 @@ export function SellScreen() {
   const [saleDiscountOpen, setSaleDiscountOpen] = useState(false);
   const [parkedOpen, setParkedOpen] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  // Sales need an open shift: say so on arrival, not only at payment (issue 17).
+  const [noShift, setNoShift] = useState(false);
+  useEffect(() => {
+    let live = true;
+    till.currentShift({}).then(({ shift }) => live && setNoShift(shift === null), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [till]);
 
   const resume = async (parked: ParkedSaleRecord) => {
     const record = await till.resumeParkedSale({ sale_id: parked.sale_id });
@@ -88,6 +97,11 @@ export function SellScreen() {
   return (
     <main className="sell" aria-label={t.sell}>
       <div className="sell-left">
+        {noShift && (
+          <p className="shift-prompt">
+            {t.shift_prompt} <button type="button" onClick={() => show('shift')}>{t.open_shift} (F9)</button>
+          </p>
+        )}
         <SearchBox onEditLine={setEditing} disabled={parkedOpen} />
         <CartTable totals={totals} editing={editing} onEdit={setEditing} />
         {message !== null && <p role="status">{message}</p>}

@@ -11,6 +11,23 @@ async function submitAmount(label: string, value: string) {
 }
 
 describe('the shift', () => {
+  it('after sign-in with no shift open the sell screen says so; F9 puts the cursor in Float (issue 17)', async () => {
+    renderTill({ fake: new FakeTill() });
+    expect(await screen.findByText(/No shift is open/)).toBeTruthy();
+    act(() => {
+      fireEvent.keyDown(window, { key: 'F9' });
+    });
+    const float = await screen.findByLabelText('Float');
+    expect(document.activeElement).toBe(float);
+    await submitAmount('Float', '1,000');
+    await screen.findByText('Shift open with a float of KSh 1,000.00.');
+    act(() => {
+      fireEvent.keyDown(window, { key: 'F2' });
+    });
+    await screen.findByLabelText('Scan or search (F2)');
+    expect(screen.queryByText(/No shift is open/)).toBeNull();
+  });
+
   it('opens with a float, takes pay-ins and a manager-approved pay-out, then closes blind into a Z-report', async () => {
     const fake = new FakeTill();
     renderTill({ fake });

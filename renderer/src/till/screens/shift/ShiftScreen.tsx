@@ -45,7 +45,7 @@ export function ShiftScreen() {
         <AmountForm label={t.field_float} action={t.open_shift} onSubmit={(amount) => attempt(async () => {
           await till.openShift({ command_id: newId(), shift_id: newId(), float: amount });
           setMessage(t.shift_opened(formatKes(amount)));
-        })} allowZero />
+        })} allowZero autoFocus />
       )}
       {shift != null && (
         <>
@@ -77,8 +77,10 @@ export function ShiftScreen() {
   );
 }
 
-function AmountForm({ label, action, onSubmit, withReason = false, allowZero = false }: {
+function AmountForm({ label, action, onSubmit, withReason = false, allowZero = false, autoFocus = false }: {
   label: string;
+  /** The float when opening a shift: F9 puts the cursor there (issue 17). */
+  autoFocus?: boolean;
   action: string;
   onSubmit: (amount: number, reason: string) => Promise<void>;
   withReason?: boolean;
@@ -100,7 +102,7 @@ function AmountForm({ label, action, onSubmit, withReason = false, allowZero = f
         setError(errorWords(parseError, t));
       }
     }}>
-      <label>{label}<input value={amount} onChange={(event) => setAmount(event.target.value)} inputMode="decimal" autoComplete="off" /></label>
+      <label>{label}<input autoFocus={autoFocus} value={amount} onChange={(event) => setAmount(event.target.value)} inputMode="decimal" autoComplete="off" /></label>
       {withReason && <label>{t.field_reason}<input value={reason} onChange={(event) => setReason(event.target.value)} /></label>}
       <button type="submit">{action}</button>
       {error !== null && <span role="alert" className="error">{error}</span>}
