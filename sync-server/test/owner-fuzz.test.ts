@@ -8,8 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.js';
 import { createTestBusiness, login, testDatabases, type Session, type TestBusiness } from './support/index.js';
 import { useServerSuite } from './support/server-suite.js';
+import { fuzzRuns, fuzzSeed, fuzzTimeout } from './support/fuzz-size.js';
 
-const runs = { pglite: Number(process.env.FUZZ_RUNS_PGLITE ?? 5_000), postgres: Number(process.env.FUZZ_RUNS_POSTGRES ?? 1_000) };
+const runs = { pglite: fuzzRuns(5_000), postgres: fuzzRuns(1_000) };
 
 /** Values that break naive code: wrong types, limits, NUL, lone surrogates, spaces, huge numbers. */
 const hostile = fc.constantFrom<unknown>(
@@ -168,12 +169,12 @@ for (const target of testDatabases()) {
             expect(after, `partial write: ${where}`).toEqual({ audit_seq: before.audit_seq + 1, feed_seq: before.feed_seq + feedDelta });
           }
         }),
-        { numRuns: runs[target.name], seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+        { numRuns: runs[target.name], seed: fuzzSeed(Date.now() % 2 ** 31) },
       );
       console.info(`[owner fuzz ${target.name}] statuses`, Object.fromEntries(statuses));
       if (process.env.FUZZ_VERBOSE) console.info([...refusals].sort((x, y) => y[1] - x[1]).slice(0, 25));
       expect((statuses.get(200) ?? 0) + (statuses.get(201) ?? 0)).toBeGreaterThan(0);
       expect((await t.deps.audit.verify(t.db, business.business_id)).ok).toBe(true);
-    }, 300_000);
+    }, fuzzTimeout(300_000));
   });
 }

@@ -8,8 +8,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { login, testDatabases, type Session, type TestBusiness } from './support/index.js';
 import { useServerSuite } from './support/server-suite.js';
+import { fuzzRuns, fuzzSeed, fuzzTimeout } from './support/fuzz-size.js';
 
-const runs = { pglite: Number(process.env.FUZZ_RUNS_PGLITE ?? 1_500), postgres: Number(process.env.FUZZ_RUNS_POSTGRES ?? 400) };
+const runs = { pglite: fuzzRuns(1_500), postgres: fuzzRuns(400) };
 
 const hostile = fc.constantFrom(
   '', ' ', '0', '-1', '1.5', '1e3', '0x10', 'NaN', 'null', 'true', 'yes', '2026-02-30', '2026-13-01', '1999-12-31', '9999-12-31', '26/11/2026',
@@ -116,10 +117,10 @@ for (const target of testDatabases()) {
             expect(typeof body.field, `${url} names no field: ${response.body}`).toBe('string');
           }
         }),
-        { numRuns: runs[target.name], seed: 13 },
+        { numRuns: runs[target.name], seed: fuzzSeed(13) },
       );
       expect(await businessCounts(t.db, business.business_id)).toBe(before);
-    });
+    }, fuzzTimeout(60_000));
 
     it('a refused acknowledgement changes nothing', async () => {
       const before = await businessCounts(t.db, business.business_id);
