@@ -61,15 +61,37 @@ async function openFreshPostgres(url: string): Promise<Db> {
   return Object.assign(db, {
     async close() {
       await close();
-      const dropper = new pg.Client({ connectionString: url });
-      await dropper.connect();
-      try {
-        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await dropper.end();
-      }
+      await dropTestDatabase(url, name);
     },
   });
+}
+
+/**
+ * Drops a test database, retrying while something else still holds it. FORCE ends the sessions
+ * of our own role, but a backend of another role (autovacuum, a monitoring session) makes it
+ * fail with 42501 unless the role has pg_signal_backend (.ci/run grants it), and a session that
+ * is just connecting makes a plain drop fail with 55006. Such backends go within seconds; after
+ * about 10 s of trying the database is left with a warning (the cluster is a throwaway one), so
+ * a clean-up race never fails a suite whose tests passed.
+ */
+export async function dropTestDatabase(url: string, name: string, attempts = 12): Promise<void> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const dropper = new pg.Client({ connectionString: url });
+    try {
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      last = error;
+      const code = (error as { code?: unknown }).code;
+      if (code !== '42501' && code !== '55006' && code !== '57P03' && code !== '53300') break;
+    } finally {
+      await dropper.end().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 1_500)));
+  }
+  console.warn(`[sync-server tests] test database ${name} left on the test cluster: ${last instanceof Error ? last.message : String(last)}`);
 }
 
 export async function openMigrated(target: TestDatabase): Promise<Db> {
