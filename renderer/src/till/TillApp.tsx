@@ -13,6 +13,7 @@ import { ApprovalProvider } from './components/approval.js';
 import { StatusStrip } from './components/StatusStrip.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { useHotkeys } from './use-hotkeys.js';
+import { useMainFieldFocus } from './focus-main-field.js';
 import { LoginScreen } from './screens/login/LoginScreen.js';
 import { SellScreen } from './screens/sell/SellScreen.js';
 import { PayScreen } from './screens/pay/PayScreen.js';
@@ -116,6 +117,8 @@ function Session({ memory }: { memory: LanguageMemory }) {
     },
     loggedIn,
   );
+
+  useMainFieldFocus(loggedIn, state.screen, state.help_open, state.receipt_sale_id);
 
   if (state.staff === null || state.locked) {
     const onLoggedIn = (staff: StaffRecord) => app.getState().loggedIn(staff, memory.get(staff.staff_id) ?? state.language);

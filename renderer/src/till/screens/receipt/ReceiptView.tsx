@@ -17,6 +17,7 @@ export function ReceiptView({ sale_id, autoPrint }: { sale_id: string; autoPrint
   const [receipt, setReceipt] = useState<ReceiptModel | null>(null);
   const [error, setError] = useState<string | null>(null);
   const printed = useRef(false);
+  const next = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     let live = true;
@@ -84,8 +85,9 @@ export function ReceiptView({ sale_id, autoPrint }: { sale_id: string; autoPrint
         {receipt.credit_balance !== undefined && <p>{t.credit_new_balance}: {receipt.credit_balance}</p>}
       </article>
       {error !== null && <p role="alert" className="error">{error}</p>}
-      <button type="button" onClick={() => void doPrint(receipt, false)}>{t.print_again}</button>
-      <button type="button" className="primary" autoFocus onClick={() => show('sell')}>{t.next_sale} (Enter)</button>
+      {/* After printing again the cursor goes back to "Next sale", so Enter starts it (issue 17). */}
+      <button type="button" onClick={() => void doPrint(receipt, false).finally(() => next.current?.focus())}>{t.print_again}</button>
+      <button ref={next} type="button" className="primary" data-main-field autoFocus onClick={() => show('sell')}>{t.next_sale} (Enter)</button>
     </main>
   );
 }

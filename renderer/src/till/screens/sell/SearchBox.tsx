@@ -81,6 +81,7 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
       if (found.kind === 'product') return addProduct(found.product, quantityText, false, found.weighed);
       if (found.kind === 'message') return setMessage(found.text);
       setText(entry.quantity_text !== undefined ? `${entry.quantity_text}*${entry.term}` : entry.term);
+      setMessage(null);
       search.show(found.products);
     } catch (error) {
       setMessage(errorWords(error, t));
@@ -118,12 +119,15 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
       <input
         id="sell-search"
         ref={input}
+        data-main-field
         autoFocus
         autoComplete="off"
         disabled={disabled}
         value={text}
         placeholder={t.search_placeholder}
         onChange={(event) => {
+          // A new search: what was said of the last one ("Nothing found") is not about it (issue 17).
+          if (text === '' && event.target.value !== '') setMessage(null);
           setText(event.target.value);
           search.typed(event.target.value);
         }}
