@@ -133,15 +133,21 @@ for (const target of testDatabases()) {
       expect(audit.map((a) => a.kind)).toEqual(['event_quarantined', 'event_quarantined', 'event_applied']);
     });
 
-    it('quarantines an event naming another till or another business', async () => {
+    it("quarantines an event naming another till; another business's product id is answered as an id never used (issue 12)", async () => {
       const { business, till } = await t.newBusinessWithTill();
       const other = await createTestBusiness(t.deps);
+      const otherLevels = async () => t.db.query('SELECT * FROM stock_levels WHERE business_id = $1', [other.business_id]);
+      const otherBefore = await otherLevels();
       const wrongTill = till.event('stock_adjusted', { product_id: business.products[0]!.id, delta: 5, reason: 'found', reason_code: 'correction' }, { till_id: other.till.id });
-      const wrongBusiness = till.event('stock_adjusted', { product_id: other.products[0]!.id, delta: 5, reason: 'found', reason_code: 'correction' });
-      const res = await t.push(business, [wrongTill, wrongBusiness]);
-      expect(res.json().results.map((r: { reason: string }) => r.reason.split(':')[0])).toEqual(['wrong_till', 'wrong_business']);
-      const levels = await t.db.query('SELECT * FROM stock_levels WHERE business_id = ANY($1::uuid[])', [[business.business_id, other.business_id]]);
-      expect(levels).toEqual([]);
+      const otherId = till.event('stock_adjusted', { product_id: other.products[0]!.id, delta: 5, reason: 'found', reason_code: 'correction' });
+      const neverUsed = till.event('stock_adjusted', { product_id: '6f1c2a52-9d7e-4c1b-8a3e-0b7d5e4f2a19', delta: 5, reason: 'found', reason_code: 'correction' });
+      const res = await t.push(business, [wrongTill, otherId, neverUsed]);
+      const results = res.json().results as { status: string; reason?: string }[];
+      expect(results[0]?.reason?.split(':')[0]).toBe('wrong_till');
+      const shape = (r: { status: string; reason?: string } | undefined) => ({ status: r?.status, code: r?.reason?.split(':')[0] });
+      expect(shape(results[1])).toEqual(shape(results[2]));
+      expect(JSON.stringify(results[1])).not.toContain('another business');
+      expect(await otherLevels()).toEqual(otherBefore);
     });
 
     it('takes pushes of 8 tills of one business at once: levels are the exact sum and the audit chain verifies', async () => {

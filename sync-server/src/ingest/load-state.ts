@@ -5,9 +5,9 @@
  * written (stock-anomalies.ts); a credit balance read here may be a moment old when another till
  * of the business pushes for the same customer at the same instant, which only shifts which of
  * the two events the over-limit anomaly names.
- * Lookups of products, customers and staff by id span businesses on purpose: an id found in
- * another business is what makes an event "name another business" and go to quarantine; nothing
- * of the other business is returned to the till.
+ * Lookups of products, customers and staff are scoped by business: ids are unique within a
+ * business only (migration 012), and an id that another business uses is answered exactly as an
+ * id never used, so a push cannot tell whether an id exists elsewhere (issue 12).
  */
 import type { PaymeEvent } from '@payme/shared';
 import type { Db } from '../db/db.js';
@@ -17,7 +17,6 @@ import { emptyProjectionState, type ProjectionState, type SaleStatus } from './p
 interface BatchIds {
   products: Set<string>;
   customers: Set<string>;
-  staff: Set<string>;
   sales: Set<string>;
   voided_sales: Set<string>;
   shifts: Set<string>;
@@ -31,7 +30,6 @@ export function batchIds(events: readonly PaymeEvent[]): BatchIds {
   const ids: BatchIds = {
     products: new Set(),
     customers: new Set(),
-    staff: new Set(),
     sales: new Set(),
     voided_sales: new Set(),
     shifts: new Set(),
@@ -44,7 +42,6 @@ export function batchIds(events: readonly PaymeEvent[]): BatchIds {
     const refs = businessReferences(event);
     refs.products.forEach((id) => ids.products.add(id));
     refs.customers.forEach((id) => ids.customers.add(id));
-    refs.staff.forEach((id) => ids.staff.add(id));
     const payload = event.payload as Record<string, unknown>;
     if (typeof payload['sale_id'] === 'string' && event.type !== 'mpesa_claim_recorded' && event.type !== 'mpesa_reversal_requested') {
       ids.sales.add(payload['sale_id']);
@@ -71,36 +68,23 @@ export async function loadProjectionState(
   const state = emptyProjectionState(scope);
   const ids = batchIds(events);
   const businessId = scope.business_id;
-  const foreign = (row: { id: string; business_id: string }) => {
-    if (row.business_id !== businessId) state.foreign_ids.add(row.id);
-    return row.business_id === businessId;
-  };
 
   if (ids.products.size > 0) {
-    const rows = await tx.query<{ id: string; business_id: string; price_cents: number }>(
-      'SELECT id, business_id, price_cents FROM products WHERE id = ANY($1::uuid[])',
-      [list(ids.products)],
+    const rows = await tx.query<{ id: string; price_cents: number }>(
+      'SELECT id, price_cents FROM products WHERE business_id = $1 AND id = ANY($2::uuid[])',
+      [businessId, list(ids.products)],
     );
-    for (const row of rows) if (foreign(row)) state.products.set(row.id, { price_cents: Number(row.price_cents) });
+    for (const row of rows) state.products.set(row.id, { price_cents: Number(row.price_cents) });
   }
   if (ids.customers.size > 0) {
-    const rows = await tx.query<{ id: string; business_id: string; credit_limit_cents: number; balance_cents: number }>(
-      `SELECT c.id, c.business_id, c.credit_limit_cents, COALESCE(b.balance_cents, 0) AS balance_cents
+    const rows = await tx.query<{ id: string; credit_limit_cents: number; balance_cents: number }>(
+      `SELECT c.id, c.credit_limit_cents, COALESCE(b.balance_cents, 0) AS balance_cents
          FROM customers c
          LEFT JOIN customer_balances b ON b.business_id = c.business_id AND b.customer_id = c.id
-        WHERE c.id = ANY($1::uuid[])`,
-      [list(ids.customers)],
+        WHERE c.business_id = $1 AND c.id = ANY($2::uuid[])`,
+      [businessId, list(ids.customers)],
     );
-    for (const row of rows) {
-      if (foreign(row)) state.customers.set(row.id, { credit_limit_cents: Number(row.credit_limit_cents), balance_cents: Number(row.balance_cents) });
-    }
-  }
-  if (ids.staff.size > 0) {
-    const rows = await tx.query<{ id: string; business_id: string }>(
-      'SELECT id, business_id FROM staff WHERE id = ANY($1::uuid[]) AND business_id <> $2',
-      [list(ids.staff), businessId],
-    );
-    rows.forEach(foreign);
+    for (const row of rows) state.customers.set(row.id, { credit_limit_cents: Number(row.credit_limit_cents), balance_cents: Number(row.balance_cents) });
   }
   if (ids.sales.size > 0) await loadSales(tx, state, ids);
   await loadCustomersOfSales(tx, state);

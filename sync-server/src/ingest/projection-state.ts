@@ -31,8 +31,6 @@ export interface ProjectionState {
   /** Products of this business: current price, to flag stale prices and unknown products. */
   products: Map<string, { price_cents: number }>;
   customers: Map<string, KnownCustomer>;
-  /** Ids (products, customers, staff) that belong to another business: naming one quarantines. */
-  foreign_ids: Set<string>;
   sales: Map<string, KnownSale>;
   shifts: Map<string, { status: 'open' | 'closed' }>;
   refund_ids: Set<string>;
@@ -46,7 +44,6 @@ export function emptyProjectionState(scope: { business_id: string; store_id: str
     ...scope,
     products: new Map(),
     customers: new Map(),
-    foreign_ids: new Set(),
     sales: new Map(),
     shifts: new Map(),
     refund_ids: new Set(),

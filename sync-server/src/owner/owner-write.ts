@@ -32,6 +32,8 @@ const unique_fields: Record<string, { field: string; code: ErrorCode; message: s
   staff_pkey: { field: 'id', code: 'already_exists', message: 'A staff member with this id already exists' },
   stores_pkey: { field: 'id', code: 'already_exists', message: 'A store with this id already exists' },
 };
+// Ids are unique within a business (migration 012): either of its two equal keys may answer.
+for (const table of ['products', 'customers', 'staff', 'stores']) unique_fields[`${table}_business_id_id_key`] = unique_fields[`${table}_pkey`]!;
 
 function translateUniqueViolation(error: unknown): unknown {
   if (sqlState(error) !== '23505') return error;
