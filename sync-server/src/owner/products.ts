@@ -84,10 +84,10 @@ export interface Product {
   updated_at: string;
 }
 
-const product_columns = `id::text AS id, name, sku, barcode, price_cents, cost_cents, vat_class, unit, stock_policy, active, reorder_level, updated_at`;
+export const product_columns = `id::text AS id, name, sku, barcode, price_cents, cost_cents, vat_class, unit, stock_policy, active, reorder_level, updated_at`;
 const products_table: OwnerTable = { name: 'products', columns: product_columns, noun: 'product' };
 
-function toProduct(row: Omit<Product, 'updated_at' | 'reorder_level'> & { updated_at: Date | string; reorder_level: number | string | null }): Product {
+export function toProduct(row: Omit<Product, 'updated_at' | 'reorder_level'> & { updated_at: Date | string; reorder_level: number | string | null }): Product {
   return { ...row, reorder_level: row.reorder_level === null ? null : Number(row.reorder_level), updated_at: new Date(row.updated_at).toISOString() };
 }
 

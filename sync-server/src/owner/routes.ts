@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import { registerProductRoutes } from './products.js';
+import { registerProductImportRoute } from './product-import.js';
 import { registerStaffRoutes } from './staff.js';
 import { registerCustomerRoutes } from './customers.js';
 import { registerSettingRoutes } from './settings.js';
@@ -10,6 +11,7 @@ import { registerTillRoutes } from './tills.js';
 
 export async function registerOwnerRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   await registerProductRoutes(app, deps);
+  await registerProductImportRoute(app, deps);
   await registerStaffRoutes(app, deps);
   await registerCustomerRoutes(app, deps);
   await registerSettingRoutes(app, deps);
