@@ -29,6 +29,17 @@ describe('audit signing key', () => {
     expect(() => signingKeyFromHex('XYZ')).toThrow(/64 lowercase hex/);
   });
 
+  it('an empty or cut-short key file is refused in words that say what to do, never a parse error (issue 12)', async () => {
+    const file = path.join(dir, signing_key_file);
+    for (const text of ['', '{"key_id": "ab', '{"secret_key_hex": "XYZ"}']) {
+      await writeFile(file, text);
+      const error: unknown = await loadOrCreateSigningKey(dir, new SeededRandom(1)).catch((caught: unknown) => caught);
+      expect(String(error)).toMatch(/audit log's signing key\) is (empty|damaged).*Restore audit-signing-key\.json from a backup/);
+      expect(String(error)).not.toMatch(/JSON at position|Unexpected end/);
+      expect(await readFile(file, 'utf8')).toBe(text);
+    }
+  });
+
   it('signs checkpoints that verify only with the matching public key and message', () => {
     const key = generateSigningKey(new SeededRandom(3));
     const other = generateSigningKey(new SeededRandom(4));

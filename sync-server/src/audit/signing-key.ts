@@ -3,11 +3,12 @@
  * configuration; the embedded default generates one into the data directory on first start
  * (file mode 0600) and the runbook says to move it somewhere safer.
  */
-import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { sha256Hex, type Random } from '@payme/shared';
+import { createFileDurably, DamagedFileError } from '../durable-file.js';
 
 export interface SigningKey {
   /** Short id recorded with each checkpoint so a key can be rotated. */
@@ -51,21 +52,47 @@ export function verifySignature(publicKeyHex: string, message: Uint8Array, signa
   }
 }
 
-/** Reads the key file of `dataDir`, creating it (0600) when missing. */
-export async function loadOrCreateSigningKey(dataDir: string, random: Random): Promise<SigningKey> {
-  const file = path.join(dataDir, signing_key_file);
+const signing_key_remedy =
+  `Restore ${signing_key_file} from a backup of the server's data folder and start again. With no backup, move the damaged file aside and start again: ` +
+  'a new key is made, and the checkpoints signed before can then be verified only with the old public key (give it in retired_public_keys)';
+
+/** The key in a key file's text, or a DamagedFileError that says what to do. */
+function keyFromFileText(file: string, text: string): SigningKey {
+  const damaged = (problem: string) => new DamagedFileError(file, `(the audit log's signing key) ${problem}`, signing_key_remedy);
+  if (text.trim() === '') throw damaged('is empty, probably cut short by a crash or a power cut');
+  let stored: { secret_key_hex?: unknown };
   try {
-    const stored = JSON.parse(await readFile(file, 'utf8')) as { secret_key_hex?: unknown };
-    if (typeof stored.secret_key_hex !== 'string') throw new Error(`${file} has no secret_key_hex`);
+    stored = JSON.parse(text) as { secret_key_hex?: unknown };
+  } catch {
+    throw damaged('is damaged: it is not readable JSON');
+  }
+  if (stored === null || typeof stored !== 'object' || typeof stored.secret_key_hex !== 'string') throw damaged('is damaged: it has no secret_key_hex');
+  try {
     return signingKeyFromHex(stored.secret_key_hex);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw damaged(`is damaged: its secret_key_hex is not a key (${(error as Error).message})`);
   }
+}
+
+/**
+ * Reads the key file of `dataDir`, creating it (0600) durably when missing (durable-file.ts), so
+ * that a power cut right after the first start never leaves an empty key file.
+ */
+export async function loadOrCreateSigningKey(dataDir: string, random: Random): Promise<SigningKey> {
+  const file = path.join(dataDir, signing_key_file);
+  const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (existing !== null) return keyFromFileText(file, existing);
   const key = generateSigningKey(random);
-  await mkdir(dataDir, { recursive: true });
   const body = JSON.stringify({ key_id: key.key_id, public_key_hex: key.publicKeyHex, secret_key_hex: bytesToHex(key.secretKey) }, null, 2);
-  // 'wx' refuses to overwrite a key another process wrote in the meantime.
-  await writeFile(file, body + '\n', { mode: 0o600, flag: 'wx' });
-  await chmod(file, 0o600);
+  try {
+    await createFileDurably(file, body + '\n', 0o600);
+  } catch (error) {
+    // Another process created it in the meantime: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return keyFromFileText(file, await readFile(file, 'utf8'));
+  }
   return key;
 }
