@@ -10,6 +10,7 @@ import { LoginPage } from './pages/login/LoginPage.js';
 import { ChangePasswordPage } from './pages/account/ChangePasswordPage.js';
 import { NotFoundPage } from './pages/OwnerOnly.js';
 import { TodayPage } from './pages/today/TodayPage.js';
+import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { useSession } from './state/use-session.js';
 
 function Root() {
@@ -35,7 +36,9 @@ const rootRoute = createRootRoute({ component: Root, notFoundComponent: NotFound
 const todayRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: TodayPage });
 const passwordRoute = createRoute({ getParentRoute: () => rootRoute, path: '/password', component: ChangePasswordPage });
 
-const routeTree = rootRoute.addChildren([todayRoute, passwordRoute]);
+const catalogRoute = createRoute({ getParentRoute: () => rootRoute, path: '/catalog', component: CatalogPage });
+
+const routeTree = rootRoute.addChildren([todayRoute, passwordRoute, catalogRoute]);
 
 export function createOwnerRouter(history?: RouterHistory) {
   return createRouter({ routeTree, ...(history ? { history } : {}), defaultPreload: false, scrollRestoration: true });

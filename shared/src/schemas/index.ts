@@ -10,3 +10,4 @@ export * from './owner-query.js';
 export * from './owner-reports.js';
 export * from './owner-operations.js';
 export * from './owner-api.js';
+export * from './owner-manage.js';

@@ -1,3 +1,5 @@
+import { manage_en } from './manage-en.js';
+
 /** English words of the owner web view. Swahili (sw.ts) has exactly the same keys (a test checks). */
 export const en = {
   app_name: 'PayMe — owner',
@@ -64,6 +66,7 @@ export const en = {
   error_unexpected: 'Something went wrong. Try again; if it keeps happening, tell PayMe support.',
   error_offline: 'The server could not be reached. Check the internet connection and try again.',
   waiting_for_server: 'This page needs a newer server: its report is not available yet.',
+  manage: manage_en,
 };
 
 export type Messages = typeof en;

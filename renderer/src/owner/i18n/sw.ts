@@ -4,6 +4,7 @@
  * inasubiri.
  */
 import type { Messages } from './en.js';
+import { manage_sw } from './manage-sw.js';
 
 export const sw: Messages = {
   app_name: 'PayMe — mwenye duka',
@@ -70,4 +71,5 @@ export const sw: Messages = {
   error_unexpected: 'Kuna hitilafu. Jaribu tena; ikiendelea, mwambie PayMe.',
   error_offline: 'Seva haipatikani. Angalia mtandao ujaribu tena.',
   waiting_for_server: 'Ukurasa huu unahitaji seva mpya zaidi: ripoti yake bado haipo.',
+  manage: manage_sw,
 };

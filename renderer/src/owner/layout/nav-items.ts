@@ -9,7 +9,10 @@ export interface NavItem {
   owner_only?: boolean;
 }
 
-export const nav_items: readonly NavItem[] = [{ to: '/', page: 'today' }];
+export const nav_items: readonly NavItem[] = [
+  { to: '/', page: 'today' },
+  { to: '/catalog', page: 'catalog' },
+];
 
 export function navFor(role: Role): readonly NavItem[] {
   return nav_items.filter((item) => role === 'owner' || item.owner_only !== true);
