@@ -69,6 +69,7 @@ function listening(port: number): Promise<boolean> {
 }
 
 interface Demo {
+  dir: string;
   npm: ChildProcess;
   ports: number[];
   output: () => string;
@@ -87,12 +88,20 @@ async function startDemo(dir: string, ports: number[]): Promise<Demo> {
     if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}) before the demo was up:\n${output}`);
     return output.includes('Ctrl-C') ? true : null;
   }, start_timeout_ms, 500);
-  return { npm, ports, output: () => output };
+  return { dir, npm, ports, output: () => output };
+}
+
+/** The last lines of each of the demo's logs, for a failure message. */
+function logTails(dir: string): string {
+  const logs = path.join(dir, 'logs');
+  return readdirSync(logs)
+    .map((name) => `--- ${name}\n${readFileSync(path.join(logs, name), 'utf8').split('\n').slice(-8).join('\n')}`)
+    .join('\n');
 }
 
 async function expectAllGone(demo: Demo, pids: { pid: number; cmd: string }[]): Promise<void> {
   await waitFor(async () => (pids.every((p) => !alive(p.pid)) ? true : null), stop_timeout_ms, 250).catch(() => undefined);
-  expect(pids.filter((p) => alive(p.pid)).map((p) => p.cmd), `still running after the demo was ended; its output:\n${demo.output()}`).toEqual([]);
+  expect(pids.filter((p) => alive(p.pid)).map((p) => p.cmd), `still running after the demo was ended; its output:\n${demo.output()}\n${logTails(demo.dir)}`).toEqual([]);
   for (const port of demo.ports) expect(await listening(port), `port ${port} is still held`).toBe(false);
 }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestTill, ids, pins, type TestTill } from '../../test/ledger-fixture.js';
 import { dispatchTillCall, type DispatchContext } from '../host/dispatch.js';
 import { createTillSession } from '../host/till-session.js';
-import { configureDemoMpesa, demo_mpesa, opening_stock, receiveOpeningStock, type FetchJson, type TillCall } from './demo-setup.js';
+import { bookOpeningCredit, configureDemoMpesa, demo_mpesa, opening_credit, opening_stock, receiveOpeningStock, type FetchJson, type TillCall } from './demo-setup.js';
 
 let till: TestTill | undefined;
 afterEach(() => till?.cleanup());
@@ -58,6 +58,23 @@ describe('the demo shop setup', () => {
     expect(till.ledger.unsyncedCount()).toBe(unsynced + 1);
     await call('login', { staff_id: ids.manager, pin: pins.manager });
     expect((await call('stockOnHand', {})).levels).toEqual(after);
+  });
+
+  it('books the demo customers\' opening credit balances once, as a manager, and locks the till (issue 17)', async () => {
+    till = createTestTill({ stock: {} });
+    const customers = Object.keys(opening_credit).map((name, index) => ({ cursor: String(40 + index), kind: 'customer' as const, id: till!.id(), data: { name, credit_limit_cents: 2_000_000 } }));
+    till.ledger.applyServerBatch({ changes: customers, acked_seq: 0, cursor: '50' });
+    const { call, calls } = tillCaller(till);
+    expect(await bookOpeningCredit(call, pins.manager, () => till!.id())).toEqual({ booked: customers.length });
+    expect(calls.at(-1)).toBe('lock');
+    await call('login', { staff_id: ids.manager, pin: pins.manager });
+    for (const customer of customers) {
+      const statement = await call('customerStatement', { customer_id: customer.id, limit: 10 });
+      expect(statement.customer.balance).toBe(opening_credit[customer.data.name]);
+      expect(statement.entries).toHaveLength(1);
+    }
+    // A second run finds the history and books nothing.
+    expect(await bookOpeningCredit(call, pins.manager, () => till!.id())).toEqual({ booked: 0 });
   });
 
   it('refuses with a wrong manager PIN and still locks the till', async () => {

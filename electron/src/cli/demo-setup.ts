@@ -5,7 +5,9 @@
  *   /v1/mpesa/account`, made-up sandbox-like credentials: the simulator checks only their shape);
  * - the manager books the shop's first delivery at the till (`receiveStock`, a real
  *   `stock_received` event), so the demo's sales are not refused for zero stock.
- * Both are skipped when already done, so a second `npm start` changes nothing.
+ * - the manager books the demo customers' opening credit balances (`adjustCredit`), so the
+ *   credit book has history to show.
+ * Each is skipped when already done, so a second `npm start` changes nothing.
  */
 import { PaymeError, errorFromWire, type QuantityUnit, type TillInput, type TillMethod, type TillOutput } from '@payme/shared';
 
@@ -74,6 +76,35 @@ export async function receiveOpeningStock(call: TillCall, managerPin: string, ne
       await call('receiveStock', { command_id: newId(), receipt_id: newId(), supplier: 'Opening stock (demo)', lines });
     }
     return { received: levels.length };
+  } finally {
+    await call('lock', {});
+  }
+}
+
+/** What the demo customers owed before the shop started using PayMe (KSh), by name. */
+export const opening_credit: Readonly<Record<string, number>> = { 'Mama Wanjiku': 125_000, 'Hoteli ya Jirani': 43_000 };
+
+/**
+ * The manager books each demo customer's opening balance as a credit adjustment, unless the
+ * customer already has a credit history (a later run). Locks the till again afterwards.
+ */
+export async function bookOpeningCredit(call: TillCall, managerPin: string, newId: () => string): Promise<{ booked: number }> {
+  const profile = await call('tillProfile', {});
+  const manager = profile.staff.find((staff) => staff.role === 'manager');
+  if (manager === undefined) return { booked: 0 };
+  await call('login', { staff_id: manager.staff_id, pin: managerPin });
+  try {
+    let booked = 0;
+    for (const [name, delta] of Object.entries(opening_credit)) {
+      const { customers } = await call('searchCustomers', { query: name, limit: 5 });
+      const customer = customers.find((found) => found.name === name);
+      if (customer === undefined) continue;
+      const { entries } = await call('customerStatement', { customer_id: customer.customer_id, limit: 1 });
+      if (entries.length > 0) continue;
+      await call('adjustCredit', { command_id: newId(), entry_id: newId(), customer_id: customer.customer_id, delta, reason: 'Opening balance from the old credit book (demo)', reason_code: 'correction' });
+      booked += 1;
+    }
+    return { booked };
   } finally {
     await call('lock', {});
   }

@@ -56,8 +56,9 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  // Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends.
-  if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => process.kill(process.pid, 'SIGTERM')).resume();
+  // Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends; with
+  // nobody left to SIGKILL a shutdown that hangs, end it after the same grace `npm start` gives.
+  if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => stopWithoutParent()).resume();
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -88,3 +89,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   else say(`payme-till: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(isPaymeError(error) ? 2 : 1);
 });
+
+/** As on SIGTERM; if that has not ended the process within 10 s (what `npm start` would wait), exit. */
+function stopWithoutParent(): void {
+  process.kill(process.pid, 'SIGTERM');
+  setTimeout(() => process.exit(1), 10_000).unref();
+}

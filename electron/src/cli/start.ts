@@ -19,7 +19,7 @@ import { startTillSync } from '../host/till-sync.js';
 import { repositoryReleaseVersion } from '../host/release-version.js';
 import { startChild, waitForHealthy, type Child } from './child-processes.js';
 import { stopWithParentOrSignal } from './parent-watch.js';
-import { configureDemoMpesa, receiveOpeningStock, type OpeningStockResult, type TillCall } from './demo-setup.js';
+import { bookOpeningCredit, configureDemoMpesa, receiveOpeningStock, type OpeningStockResult, type TillCall } from './demo-setup.js';
 import { demoInitSchema, demoPaths, demoSummary, findElectronBinary, parseInitOutput, parseStartOptions, start_usage, workspaceBin, type DemoInit, type StartOptions } from './demo-plan.js';
 
 const repo_root = path.resolve(import.meta.dirname, '../../..');
@@ -111,6 +111,8 @@ async function prepareTill(options: StartOptions, serverUrl: string, logins: Dem
       return { skipped: 'the till\'s first sync did not bring the staff in time' };
     }
     const stocked = await receiveOpeningStock(call, logins.manager_pin, () => randomUUID());
+    // The customers come with the same first sync as the staff; a till that has none yet skips this.
+    await bookOpeningCredit(call, logins.manager_pin, () => randomUUID());
     // The delivery reaches the server before the till process takes the ledger over.
     await waitUntil(async () => host.unsyncedCount() === 0, till_sync_timeout_ms);
     return stocked;

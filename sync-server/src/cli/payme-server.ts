@@ -12,7 +12,7 @@ import { migrate } from '../db/migrate.js';
 import { buildApp } from '../app.js';
 import { loadOrCreateSigningKey, signingKeyFromHex, type SigningKey } from '../audit/signing-key.js';
 import { AuditService } from '../audit/audit-log.js';
-import { addProducts, addStaff, createBusiness } from '../setup/business-setup.js';
+import { addCustomer, addProducts, addSetting, addStaff, createBusiness } from '../setup/business-setup.js';
 import { demoCatalog } from '../setup/demo-catalog.js';
 import { createEnrollmentCode } from '../auth/enrollment.js';
 import { resolveConfig } from '../config.js';
@@ -114,8 +114,9 @@ async function serve(options: Common & { port: number; host: string }): Promise<
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  // Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends.
-  if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => process.kill(process.pid, 'SIGTERM')).resume();
+  // Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends; with
+  // nobody left to SIGKILL a shutdown that hangs, end it after the same grace `npm start` gives.
+  if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => stopWithoutParent()).resume();
   const address = await app.listen({ port: options.port, host: options.host });
   const viewDir = ownerViewDir();
   app.log.info({ address, database: db.kind, data: db.kind === 'pglite' ? options.data : undefined, audit_key_id: key.key_id }, 'payme-server listening');
@@ -136,6 +137,14 @@ async function runMigrate(options: Common): Promise<void> {
 function pin(): string {
   return String(cryptoRandom.int(0, 9999)).padStart(4, '0');
 }
+
+/** An invented KRA PIN (the format is real: P, nine digits, a letter). */
+const demo_kra_pin = 'P051234567X';
+const demo_customers = [
+  { name: 'Mama Wanjiku', phone: '254722111222', credit_limit_cents: 500_000 },
+  { name: 'Baba Otieno', phone: '254733444555', credit_limit_cents: 200_000 },
+  { name: 'Hoteli ya Jirani', phone: null, credit_limit_cents: 1_000_000 },
+] as const;
 
 async function initDemo(options: Common & { port: number }): Promise<void> {
   const db = await openFor(options);
@@ -158,6 +167,10 @@ async function initDemo(options: Common & { port: number }): Promise<void> {
       const managerId = await addStaff(tx, deps, business_id, { name: 'Otieno Ouma', role: 'manager', email: managerEmail, password: managerPassword, pin: managerPin }, ownerId);
       const cashierId = await addStaff(tx, deps, business_id, { name: 'Achieng Atieno', role: 'cashier', pin: cashierPin }, ownerId);
       const products = await addProducts(tx, deps, business_id, demoCatalog(), ownerId);
+      // What a receipt prints (issue 17) and customers who buy on credit: a demo shop has both.
+      await addSetting(tx, deps, business_id, 'kra_pin', demo_kra_pin, ownerId);
+      await addSetting(tx, deps, business_id, 'business_address', 'Moi Avenue, Nairobi', ownerId);
+      for (const customer of demo_customers) await addCustomer(tx, deps, business_id, { ...customer }, ownerId);
       const code = await createEnrollmentCode(tx, deps, business_id, store_id, ownerId, 24 * 60 * 60 * 1000);
       return { business_id, store_id, ownerId, managerId, cashierId, products: products.length, code };
     });
@@ -344,3 +357,9 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** As on SIGTERM; if that has not ended the process within 10 s (what `npm start` would wait), exit. */
+function stopWithoutParent(): void {
+  process.kill(process.pid, 'SIGTERM');
+  setTimeout(() => process.exit(1), 10_000).unref();
+}

@@ -3,7 +3,7 @@
  * Every record goes through the same audit + feed path as the owner routes, so a freshly set-up
  * business already has a verifiable chain from its first entry.
  */
-import { hashSecret, isoAt, uuidv7, type Clock, type Random } from '@payme/shared';
+import { hashSecret, isoAt, setting_defaults, setting_schemas, uuidv7, type Clock, type Random, type SettingKey } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import type { ServerConfig } from '../config.js';
 import type { AuditService } from '../audit/audit-log.js';
@@ -77,4 +77,33 @@ export async function addProducts(tx: Db, deps: SetupDeps, businessId: string, p
     created.push(row);
   }
   return created;
+}
+
+/** A business setting (shared's `setting_schemas` key), audited and on the feed as the owner's PUT /v1/settings/:key. */
+export async function addSetting(tx: Db, deps: SetupDeps, businessId: string, key: SettingKey, value: unknown, actor: string | null = null): Promise<void> {
+  const now = deps.clock.now();
+  const parsed: unknown = setting_schemas[key].parse(value);
+  await tx.query('INSERT INTO settings (business_id, key, value, updated_at) VALUES ($1, $2, $3, $4)', [businessId, key, JSON.stringify(parsed), isoAt(now)]);
+  await deps.audit.append(tx, businessId, { kind: 'setting.changed', actor, subject: key, data: { from: setting_defaults[key], to: parsed }, occurred_at: isoAt(now) });
+  await appendFeedChange(tx, businessId, { kind: 'setting', entity_id: key, data: { key, value: parsed } }, now);
+}
+
+export interface NewCustomer {
+  name: string;
+  phone: string | null;
+  credit_limit_cents: number;
+}
+
+/** A customer with a credit limit, audited (the phone only as "set") and on the feed as POST /v1/customers. */
+export async function addCustomer(tx: Db, deps: SetupDeps, businessId: string, customer: NewCustomer, actor: string | null = null): Promise<string> {
+  const now = deps.clock.now();
+  const id = uuidv7(deps.clock, deps.random);
+  await tx.query(
+    `INSERT INTO customers (id, business_id, name, phone, credit_limit_cents, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, true, $6, $6)`,
+    [id, businessId, customer.name, customer.phone, customer.credit_limit_cents, isoAt(now)],
+  );
+  const row = { id, ...customer, active: true, updated_at: isoAt(now) };
+  await deps.audit.append(tx, businessId, { kind: 'customer.created', actor, subject: id, data: { ...row, phone: customer.phone === null ? null : 'set' }, occurred_at: isoAt(now) });
+  await appendFeedChange(tx, businessId, { kind: 'customer', entity_id: id, data: row }, now);
+  return id;
 }

@@ -40,5 +40,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void simulator.app.close().then(() => process.exit(0));
   });
 }
-// Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends.
-if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => process.kill(process.pid, 'SIGTERM')).resume();
+// Started by `npm start` (electron/src/cli/parent-watch.ts): stop with it, however it ends; with
+// nobody left to SIGKILL a shutdown that hangs, end it after the same grace `npm start` gives.
+if (process.env['PAYME_STOP_WITH_PARENT'] === '1') process.stdin.once('end', () => stopWithoutParent()).resume();
+
+/** As on SIGTERM; if that has not ended the process within 10 s (what `npm start` would wait), exit. */
+function stopWithoutParent(): void {
+  process.kill(process.pid, 'SIGTERM');
+  setTimeout(() => process.exit(1), 10_000).unref();
+}
