@@ -11,6 +11,7 @@ import { ChangePasswordPage } from './pages/account/ChangePasswordPage.js';
 import { NotFoundPage } from './pages/OwnerOnly.js';
 import { TodayPage } from './pages/today/TodayPage.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
+import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { useSession } from './state/use-session.js';
 
 function Root() {
@@ -38,7 +39,9 @@ const passwordRoute = createRoute({ getParentRoute: () => rootRoute, path: '/pas
 
 const catalogRoute = createRoute({ getParentRoute: () => rootRoute, path: '/catalog', component: CatalogPage });
 
-const routeTree = rootRoute.addChildren([todayRoute, passwordRoute, catalogRoute]);
+const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: SettingsPage });
+
+const routeTree = rootRoute.addChildren([todayRoute, passwordRoute, catalogRoute, settingsRoute]);
 
 export function createOwnerRouter(history?: RouterHistory) {
   return createRouter({ routeTree, ...(history ? { history } : {}), defaultPreload: false, scrollRestoration: true });

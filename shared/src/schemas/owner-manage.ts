@@ -119,6 +119,27 @@ export const mpesaAccountMaskedSchema = z.object({
 });
 export type MpesaAccountMasked = z.infer<typeof mpesaAccountMaskedSchema>;
 
+const webUrl = z.url({ protocol: /^https?$/, error: 'must be a web address like https://shop.example' }).max(300, { error: 'may be at most 300 characters' });
+const shortcode = (what: string) => z.string({ error: `must be ${what}` }).regex(/^\d{5,8}$/, { error: `must be ${what} (5 to 8 digits)` });
+const secretText = (max: number) => z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(max, { error: `may be at most ${max} characters` });
+
+/** PUT /v1/mpesa/account: the whole account, its three secrets typed again every time. */
+export const mpesaAccountInputSchema = strictObject({
+  base_url: webUrl,
+  kind: z.enum(['till', 'paybill'], { error: 'must be till or paybill' }),
+  business_shortcode: shortcode('a shortcode'),
+  till_number: shortcode('a till number').optional(),
+  callback_base_url: webUrl,
+  trust_callbacks: z.boolean({ error: 'must be true or false' }).optional(),
+  time_zone: z.string().min(1).max(64).optional(),
+  consumer_key: secretText(200),
+  consumer_secret: secretText(200),
+  passkey: secretText(200),
+  initiator_name: secretText(100).optional(),
+  security_credential: secretText(2_000).optional(),
+}).refine((value) => value.kind === 'paybill' || value.till_number !== undefined, { message: 'a till account needs its till number', path: ['till_number'] });
+export type MpesaAccountInput = z.output<typeof mpesaAccountInputSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Audit: GET /v1/audit/entries, GET /v1/audit/verify, GET /v1/audit/checkpoints/latest
 // ---------------------------------------------------------------------------------------------

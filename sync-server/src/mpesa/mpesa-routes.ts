@@ -10,7 +10,7 @@
  *   and `POST /v1/mpesa/unmatched/:item_id/resolve` (Idempotency-Key).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isoAt, strictObject, uuid } from '@payme/shared';
+import { isoAt, mpesaAccountInputSchema, strictObject, uuid } from '@payme/shared';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -182,17 +182,5 @@ const unmatchedQuery = listQuery.extend({
   status: z.enum(['open', 'resolved', 'all'], { error: 'must be open, resolved or all' }).optional(),
 });
 
-const accountInputSchema = strictObject({
-  base_url: z.url({ protocol: /^https?$/ }).max(300),
-  kind: z.enum(['till', 'paybill']),
-  business_shortcode: z.string().regex(/^\d{5,8}$/),
-  till_number: z.string().regex(/^\d{5,8}$/).optional(),
-  callback_base_url: z.url({ protocol: /^https?$/ }).max(300),
-  trust_callbacks: z.boolean().optional(),
-  time_zone: z.string().min(1).max(64).optional(),
-  consumer_key: z.string().min(1).max(200),
-  consumer_secret: z.string().min(1).max(200),
-  passkey: z.string().min(1).max(200),
-  initiator_name: z.string().min(1).max(100).optional(),
-  security_credential: z.string().min(1).max(2_000).optional(),
-}).refine((value) => value.kind === 'paybill' || value.till_number !== undefined, { message: 'a till account needs till_number', path: ['till_number'] });
+/** The account's rules are shared's, so the owner view's form refuses what the server refuses. */
+const accountInputSchema = mpesaAccountInputSchema;

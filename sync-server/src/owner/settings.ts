@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { setting_defaults, setting_keys, setting_schemas, type SettingKey } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
+import type { Db } from '../db/db.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { badRequest, parseInput } from '../http/errors.js';
 import { strictBody } from '../http/input.js';
@@ -33,23 +34,68 @@ export async function registerSettingRoutes(app: FastifyInstance, deps: ServerDe
     if (body.value === undefined) throw badRequest('invalid_input', 'value: is required', 'value');
     const value: unknown = parseInput(strictBody({ value: setting_schemas[key] }), body).value;
     return ownerWrite(deps, principal, async (tx, now) => {
-      const before = await tx.query<{ value: unknown }>('SELECT value FROM settings WHERE business_id = $1 AND key = $2 FOR UPDATE', [principal.business_id, key]);
-      const calendar = await tx.query<{ time_zone: string; business_day_cutoff: string }>('SELECT time_zone, business_day_cutoff FROM businesses WHERE id = $1 FOR UPDATE', [principal.business_id]);
-      await tx.query(
-        `INSERT INTO settings (business_id, key, value, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (business_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-        [principal.business_id, key, JSON.stringify(value), new Date(now).toISOString()],
-      );
-      if (key === 'time_zone') await tx.query('UPDATE businesses SET time_zone = $2 WHERE id = $1', [principal.business_id, value]);
-      if (key === 'business_name') await tx.query('UPDATE businesses SET name = $2 WHERE id = $1', [principal.business_id, value]);
-      if (key === 'business_day_cutoff') await tx.query('UPDATE businesses SET business_day_cutoff = $2 WHERE id = $1', [principal.business_id, value]);
-      // The rollups' business days follow the calendar: cut them again, in this transaction.
-      if ((key === 'time_zone' || key === 'business_day_cutoff') && calendar[0]?.[key] !== value) {
-        await rebuildRollupsIn(tx, principal.business_id);
-      }
-      const from = before[0] ? before[0].value : setting_defaults[key];
+      const from = await writeSetting(tx, principal.business_id, key, value, now);
       const setting = { key, value };
       return { audit: { kind: 'setting.changed', subject: key, data: { from, to: value } }, feed: { kind: 'setting', entity_id: key, data: setting }, response: setting };
     });
   });
+
+  // Several settings at once (the owner's Settings form): every value is checked first and every
+  // refusal named by its key; then all are written in one transaction, or none.
+  app.patch('/v1/settings', { config: { access: 'owner' } }, async (request) => {
+    const principal = request.principal as StaffPrincipal;
+    const { settings } = parseInput(settingsPatchBody, request.body);
+    const entries = Object.entries(settings) as Array<[SettingKey, unknown]>;
+    if (entries.length === 0) throw badRequest('invalid_input', 'settings: name at least one setting to change', 'settings');
+    const values = checkSettings(entries);
+    return ownerWrite(deps, principal, async (tx, now) => {
+      const changed: Record<string, { from: unknown; to: unknown }> = {};
+      for (const [key, value] of values) changed[key] = { from: await writeSetting(tx, principal.business_id, key, value, now), to: value };
+      return {
+        audit: { kind: 'settings.changed', subject: principal.business_id, data: { changed } },
+        feed: values.map(([key, value]) => ({ kind: 'setting', entity_id: key, data: { key, value } })),
+        response: { settings: Object.fromEntries(values) },
+      };
+    });
+  });
+}
+
+const settingsPatchBody = strictBody({
+  settings: z.record(z.string(), z.unknown(), { error: 'must be an object of setting keys and values' }),
+});
+
+function checkSettings(entries: ReadonlyArray<[string, unknown]>): Array<[SettingKey, unknown]> {
+  const values: Array<[SettingKey, unknown]> = [];
+  const errors: Array<{ field: string; message: string }> = [];
+  for (const [key, value] of entries) {
+    if (!(setting_keys as string[]).includes(key)) {
+      errors.push({ field: key, message: `is not a setting; use one of ${setting_keys.join(', ')}` });
+      continue;
+    }
+    const parsed = setting_schemas[key as SettingKey].safeParse(value);
+    if (parsed.success) values.push([key as SettingKey, parsed.data]);
+    else errors.push({ field: key, message: parsed.error.issues[0]?.message ?? 'is not acceptable' });
+  }
+  const first = errors[0];
+  if (first) throw badRequest('invalid_input', `${first.field}: ${first.message}`, first.field, { errors });
+  return values;
+}
+
+/** Writes one setting (and its copy on the business row); answers its previous value. */
+async function writeSetting(tx: Db, businessId: string, key: SettingKey, value: unknown, now: number): Promise<unknown> {
+  const before = await tx.query<{ value: unknown }>('SELECT value FROM settings WHERE business_id = $1 AND key = $2 FOR UPDATE', [businessId, key]);
+  const calendar = await tx.query<{ time_zone: string; business_day_cutoff: string }>('SELECT time_zone, business_day_cutoff FROM businesses WHERE id = $1 FOR UPDATE', [businessId]);
+  await tx.query(
+    `INSERT INTO settings (business_id, key, value, updated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (business_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+    [businessId, key, JSON.stringify(value), new Date(now).toISOString()],
+  );
+  if (key === 'time_zone') await tx.query('UPDATE businesses SET time_zone = $2 WHERE id = $1', [businessId, value]);
+  if (key === 'business_name') await tx.query('UPDATE businesses SET name = $2 WHERE id = $1', [businessId, value]);
+  if (key === 'business_day_cutoff') await tx.query('UPDATE businesses SET business_day_cutoff = $2 WHERE id = $1', [businessId, value]);
+  // The rollups' business days follow the calendar: cut them again, in this transaction.
+  if ((key === 'time_zone' || key === 'business_day_cutoff') && calendar[0]?.[key] !== value) {
+    await rebuildRollupsIn(tx, businessId);
+  }
+  return before[0] ? before[0].value : setting_defaults[key];
 }

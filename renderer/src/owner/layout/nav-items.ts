@@ -12,6 +12,7 @@ export interface NavItem {
 export const nav_items: readonly NavItem[] = [
   { to: '/', page: 'today' },
   { to: '/catalog', page: 'catalog' },
+  { to: '/settings', page: 'settings', owner_only: true },
 ];
 
 export function navFor(role: Role): readonly NavItem[] {

@@ -1,10 +1,13 @@
-/** Catalog CSV import (POST /v1/products/import): all rows or none, every refusal named by row and field. */
+/**
+ * The owner's many-at-once writes, all or nothing with every refusal named: the catalog import
+ * (POST /v1/products/import, by row and field) and the settings form (PATCH /v1/settings, by key).
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestBusiness, login, testDatabases, type Session, type TestBusiness } from './support/index.js';
 import { useServerSuite } from './support/server-suite.js';
 
 for (const target of testDatabases()) {
-  describe(`product import (${target.name})`, () => {
+  describe(`owner bulk writes (${target.name})`, () => {
     const t = useServerSuite(target);
     let business: TestBusiness;
     let owner: Session;
@@ -13,6 +16,8 @@ for (const target of testDatabases()) {
     const heads = async () => (await t.db.query<{ audit_seq: number; feed_seq: number }>('SELECT audit_seq, feed_seq FROM businesses WHERE id = $1', [business.business_id]))[0]!;
     const products = async () => (await t.db.query<{ sku: string | null; name: string; price_cents: number; reorder_level: number | null }>('SELECT sku, name, price_cents, reorder_level FROM products WHERE business_id = $1 ORDER BY name', [business.business_id]));
     const send = (session: Session, payload: unknown) => t.app.inject({ method: 'POST', url: '/v1/products/import', headers: session.bearer, payload: payload as object });
+    const patchSettings = (session: Session, payload: unknown) => t.app.inject({ method: 'PATCH', url: '/v1/settings', headers: session.bearer, payload: payload as object });
+    const business_row = async () => (await t.db.query<{ audit_seq: number; feed_seq: number; name: string; time_zone: string }>('SELECT audit_seq, feed_seq, name, time_zone FROM businesses WHERE id = $1', [business.business_id]))[0]!;
 
     beforeAll(async () => {
       business = await createTestBusiness(t.deps);
@@ -74,6 +79,34 @@ for (const target of testDatabases()) {
       expect((await send(manager, { rows: [{ name: 'X', price_cents: 1 }] })).statusCode).toBe(403);
       expect((await send(owner, { rows: [] })).json()).toMatchObject({ code: 'invalid_input', field: 'rows' });
       expect((await send(owner, { rows: 'a,b' })).json()).toMatchObject({ code: 'invalid_input', field: 'rows' });
+    });
+
+    it('one bad value refuses them all, naming each bad key, and nothing is written', async () => {
+      const before = await business_row();
+      const res = await patchSettings(owner, { settings: { business_name: 'Duka Jipya', kra_pin: 'P12', alarm_till_silent_minutes: 1, colour: 'red' } });
+      expect(res.statusCode).toBe(400);
+      const body = res.json();
+      expect(body).toMatchObject({ code: 'invalid_input', field: 'kra_pin', message: 'kra_pin: must be a KRA PIN like P051234567X' });
+      expect(body.errors.map((e: { field: string }) => e.field)).toEqual(['kra_pin', 'alarm_till_silent_minutes', 'colour']);
+      expect(await business_row()).toEqual(before);
+    });
+
+    it('good values are written together with one audit entry and a feed change each; the name and zone reach the business', async () => {
+      const before = await business_row();
+      const res = await patchSettings(owner, { settings: { business_name: 'Duka Jipya', kra_pin: 'P051234567X', time_zone: 'Africa/Kampala', alarm_cash_variance_cents: 5_000 } });
+      expect(res.statusCode).toBe(200);
+      expect(await business_row()).toMatchObject({ audit_seq: before.audit_seq + 1, feed_seq: before.feed_seq + 4, name: 'Duka Jipya', time_zone: 'Africa/Kampala' });
+      const all = (await t.app.inject({ method: 'GET', url: '/v1/settings', headers: owner.bearer })).json();
+      expect(all.settings).toMatchObject({ kra_pin: 'P051234567X', alarm_cash_variance_cents: 5_000 });
+      const audit = (await t.db.query<{ kind: string; data: { changed: Record<string, unknown> } }>('SELECT kind, data FROM audit_log WHERE business_id = $1 ORDER BY seq DESC LIMIT 1', [business.business_id]))[0]!;
+      expect(audit.kind).toBe('settings.changed');
+      expect(audit.data.changed).toMatchObject({ kra_pin: { from: null, to: 'P051234567X' }, time_zone: { from: 'Africa/Nairobi', to: 'Africa/Kampala' } });
+    });
+
+    it('settings: a manager may not; an empty change names settings', async () => {
+      expect((await patchSettings(manager, { settings: { business_name: 'X' } })).statusCode).toBe(403);
+      expect((await patchSettings(owner, { settings: {} })).json()).toMatchObject({ field: 'settings' });
+      expect((await patchSettings(owner, { values: {} })).json()).toMatchObject({ code: 'invalid_input' });
     });
   });
 }
