@@ -3,11 +3,11 @@
  * owner's web view (the same changes as Server-Sent Events, resumable with Last-Event-ID).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isoAt, long_poll_wait_seconds_max, parseInput, pullQuerySchema } from '@payme/shared';
+import { isoAt, long_poll_wait_seconds_max, pullQuerySchema } from '@payme/shared';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps.js';
 import type { DevicePrincipal, StaffPrincipal } from '../auth/principal.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, parseInput } from '../http/errors.js';
 import { FeedWaiters } from './long-poll.js';
 import { FeedReader, parseCursor, pull_changes_max } from './pull.js';
 import { TillHealthRecorder } from './till-health.js';

@@ -11,11 +11,11 @@
  * fence the till that just recovered. Any other older epoch is a fenced clone: refused, because the
  * first to push keeps the identity (DESIGN §5).
  */
-import { isoAt, parseInput, recoverRequestSchema, type Clock } from '@payme/shared';
+import { isoAt, recoverRequestSchema, type Clock } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendFeedChanges } from '../feed/feed-batch.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, parseInput } from '../http/errors.js';
 import { lockTill, type PushCaller } from './ingest-push.js';
 
 /** Events returned per recover call; a till further behind calls again from the last one it got. */
