@@ -13,6 +13,9 @@ import { TodayPage } from './pages/today/TodayPage.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { useSession } from './state/use-session.js';
+import { CreditBookPage } from './pages/credit/CreditBookPage.js';
+import { StatementPage } from './pages/credit/StatementPage.js';
+import { MpesaPage } from './pages/mpesa/MpesaPage.js';
 
 function Root() {
   const t = useT();
@@ -41,7 +44,21 @@ const catalogRoute = createRoute({ getParentRoute: () => rootRoute, path: '/cata
 
 const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: SettingsPage });
 
-const routeTree = rootRoute.addChildren([todayRoute, passwordRoute, catalogRoute, settingsRoute]);
+
+const creditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/credit', component: CreditBookPage });
+const statementRoute = createRoute({ getParentRoute: () => rootRoute, path: '/credit/$customerId', component: StatementPage });
+const mpesaRoute = createRoute({ getParentRoute: () => rootRoute, path: '/mpesa', component: MpesaPage });
+
+const routeTree = rootRoute.addChildren([
+  todayRoute,
+  passwordRoute,
+  catalogRoute,
+  settingsRoute,
+  // Money and operations pages (reports)
+  creditRoute,
+  statementRoute,
+  mpesaRoute,
+]);
 
 export function createOwnerRouter(history?: RouterHistory) {
   return createRouter({ routeTree, ...(history ? { history } : {}), defaultPreload: false, scrollRestoration: true });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { loginAnswer, sessionResponseSchema, type ChangePasswordBody, type LoginBody } from '@payme/shared';
 import type { OwnerHttp } from './owner-http.js';
+import { createReportsApi } from './reports-api.js';
 
 const nothing = z.unknown();
 
@@ -17,6 +18,7 @@ export function createOwnerApi(http: OwnerHttp) {
       logout: () => http.send('POST', '/v1/auth/logout', undefined, nothing),
       changePassword: (body: ChangePasswordBody) => http.send('POST', '/v1/auth/password', body, z.looseObject({ changed: z.literal(true) })),
     },
+    reports: createReportsApi(http),
   };
 }
 

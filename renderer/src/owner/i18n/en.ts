@@ -1,6 +1,8 @@
 import { manage_en } from './manage-en.js';
 
 /** English words of the owner web view. Swahili (sw.ts) has exactly the same keys (a test checks). */
+import { reports_en } from './reports-en.js';
+
 export const en = {
   app_name: 'PayMe — owner',
   loading: 'Loading…',
@@ -67,6 +69,7 @@ export const en = {
   error_offline: 'The server could not be reached. Check the internet connection and try again.',
   waiting_for_server: 'This page needs a newer server: its report is not available yet.',
   manage: manage_en,
+  reports: reports_en,
 };
 
 export type Messages = typeof en;

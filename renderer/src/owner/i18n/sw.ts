@@ -6,6 +6,8 @@
 import type { Messages } from './en.js';
 import { manage_sw } from './manage-sw.js';
 
+import { reports_sw } from './reports-sw.js';
+
 export const sw: Messages = {
   app_name: 'PayMe — mwenye duka',
   loading: 'Inapakia…',
@@ -72,4 +74,5 @@ export const sw: Messages = {
   error_offline: 'Seva haipatikani. Angalia mtandao ujaribu tena.',
   waiting_for_server: 'Ukurasa huu unahitaji seva mpya zaidi: ripoti yake bado haipo.',
   manage: manage_sw,
+  reports: reports_sw,
 };

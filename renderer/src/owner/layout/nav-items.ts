@@ -11,6 +11,8 @@ export interface NavItem {
 
 export const nav_items: readonly NavItem[] = [
   { to: '/', page: 'today' },
+  { to: '/credit', page: 'credit' },
+  { to: '/mpesa', page: 'mpesa' },
   { to: '/catalog', page: 'catalog' },
   { to: '/settings', page: 'settings', owner_only: true },
 ];
