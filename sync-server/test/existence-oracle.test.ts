@@ -99,7 +99,7 @@ for (const target of testDatabases()) {
         }
       }
       expect(compared).toBe(routes.length * 2);
-    });
+    }, 300_000);
 
     it("creating a product, customer, staff member or store with B's id is the same as with a new id", async () => {
       const before = await t.db.query('SELECT count(*)::int AS n FROM audit_log WHERE business_id = $1', [b.business_id]);

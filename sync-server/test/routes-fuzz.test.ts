@@ -16,7 +16,7 @@ import { createTestBusiness, deviceAuth, login, testDatabases, type Session, typ
 import { useServerSuite } from './support/server-suite.js';
 import { fuzzRuns, fuzzSeed, fuzzTimeout } from './support/fuzz-size.js';
 
-const runs = { pglite: fuzzRuns(2_500), postgres: fuzzRuns(2_500) };
+const runs = { pglite: fuzzRuns(2_000), postgres: fuzzRuns(2_500) };
 
 /** Routes left to other suites, with the reason. */
 const left_out: Record<string, string> = {
@@ -204,6 +204,6 @@ for (const target of testDatabases()) {
       if (process.env['FUZZ_VERBOSE']) console.info([...statuses].sort());
       // Every route was reached.
       for (const route of routes) expect([...statuses.keys()].some((key) => key.startsWith(`${route.method} ${route.url} `)), `${route.method} ${route.url} never sent`).toBe(true);
-    }, fuzzTimeout(180_000));
+    }, fuzzTimeout(600_000));
   });
 }
