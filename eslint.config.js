@@ -4,7 +4,9 @@
 //   electron and sync-server import @payme/shared and never each other nor the renderer;
 //   no relative import climbs out of its own package (`../../sync-server/...`).
 // Domain code in shared/src never reads the clock or randomness directly (DESIGN §2, injected
-// Clock and Random); clock.ts and random.ts are the adapters and are exempt.
+// Clock and Random); clock.ts and random.ts are the adapters and are exempt. The same holds for
+// the till's ledger, sync, update and backup code and for sync-server/src (its CLI excepted).
+// sync-server/src/ingest never imports sync-server/src/mpesa (no ingest↔mpesa cycle).
 // e2e/tests/layering-lint.test.ts proves these rules fire on deliberate violations.
 import path from 'node:path';
 import { builtinModules } from 'node:module';
@@ -55,6 +57,10 @@ const forbid = {
   server_foreign: {
     regex: '^(@payme/(till|renderer|e2e)(/.*)?|electron(/.*)?)$',
     message: 'the sync server never imports the till, electron, the renderer internals or e2e (DESIGN §2); shared types live in @payme/shared.',
+  },
+  ingest_not_mpesa: {
+    regex: '^\\.\\./mpesa(/|$)',
+    message: 'ingest/ never imports mpesa/ (issue 14: no ingest↔mpesa cycle); a rule both need lives in ingest/ and mpesa/ imports it.',
   },
 };
 
@@ -179,9 +185,17 @@ export default defineConfig(
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-syntax': ['error', ...injected_time_and_randomness] },
   },
+  {
+    // The sync server's code too. The process edge is exempt: its CLI (it times what it runs for
+    // IT) and pacing-clock.ts, the monotonic adapter that paces the process.
+    files: ['sync-server/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'sync-server/src/cli/**', 'sync-server/src/pacing-clock.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...injected_time_and_randomness] },
+  },
   layering(['shared/test/**', 'shared/bench/**', 'shared/*.ts'], [forbid.ours_but_shared]),
   layering(['renderer/src/**'], [forbid.renderer_ours, forbid.renderer_node_only, forbid.node_builtins]),
   layering(['renderer/test/**', 'renderer/bench/**', 'renderer/*.ts'], [forbid.renderer_ours, forbid.renderer_node_only]),
   layering(['electron/**'], [forbid.till_foreign]),
   layering(['sync-server/**'], [forbid.server_foreign]),
+  layering(['sync-server/src/ingest/**'], [forbid.server_foreign, forbid.ingest_not_mpesa]),
 );

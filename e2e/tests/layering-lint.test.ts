@@ -47,6 +47,11 @@ const violations: Array<{ name: string; file: string; code: string; rule: string
   { name: 'electron imports @payme/sync-server', file: 'electron/src/__fixture__.ts', code: "import { serve } from '@payme/sync-server';\nexport const s = serve;\n", rule: 'no-restricted-imports', mentions: '@payme/sync-server' },
   { name: 'electron imports renderer internals', file: 'electron/src/__fixture__.ts', code: "import { App } from '@payme/renderer/src/cashier/App.js';\nexport const a = App;\n", rule: 'no-restricted-imports', mentions: '@payme/renderer' },
   { name: 'sync-server imports @payme/till', file: 'sync-server/src/__fixture__.ts', code: "import { openLedger } from '@payme/till';\nexport const open = openLedger;\n", rule: 'no-restricted-imports', mentions: '@payme/till' },
+  { name: 'sync-server ingest imports mpesa (the ingest↔mpesa cycle)', file: 'sync-server/src/ingest/__fixture__.ts', code: "import { MpesaService } from '../mpesa/mpesa-service.js';\nexport const m = MpesaService;\n", rule: 'no-restricted-imports', mentions: 'cycle' },
+  { name: 'sync-server ingest still may not import @payme/till', file: 'sync-server/src/ingest/__fixture__.ts', code: "import { openLedger } from '@payme/till';\nexport const open = openLedger;\n", rule: 'no-restricted-imports', mentions: '@payme/till' },
+  { name: 'sync-server ingest reads Date.now() instead of its Clock', file: 'sync-server/src/ingest/__fixture__.ts', code: 'export const stamp = () => Date.now();\n', rule: 'no-restricted-syntax', mentions: 'Clock' },
+  { name: 'sync-server M-Pesa code reads performance.now()', file: 'sync-server/src/mpesa/__fixture__.ts', code: 'export const stamp = () => performance.now();\n', rule: 'no-restricted-syntax', mentions: 'Clock' },
+  { name: 'sync-server owner code makes new Date()', file: 'sync-server/src/owner/__fixture__.ts', code: 'export const today = () => new Date();\n', rule: 'no-restricted-syntax', mentions: 'Clock' },
   { name: 'electron climbs into sync-server by relative path', file: 'electron/src/ledger/__fixture__.ts', code: "import { serve } from '../../../sync-server/src/index.js';\nexport const s = serve;\n", rule: 'payme/import-boundaries', mentions: 'sync-server' },
   { name: 'sync-server re-exports from electron by relative path', file: 'sync-server/src/__fixture__.ts', code: "export * from '../../electron/src/index.js';\n", rule: 'payme/import-boundaries', mentions: 'electron' },
 ];
@@ -57,6 +62,10 @@ const clean: Array<{ name: string; file: string; code: string }> = [
   { name: 'renderer importing @payme/shared and react', file: 'renderer/src/__fixture__.tsx', code: "import { formatKes } from '@payme/shared';\nimport { useState } from 'react';\nexport const both = [formatKes, useState];\n" },
   { name: 'electron importing @payme/shared, better-sqlite3 and node:fs', file: 'electron/src/ledger/__fixture__.ts', code: "import { formatKes } from '@payme/shared';\nimport Database from 'better-sqlite3';\nimport { readFileSync } from 'node:fs';\nimport { open } from '../db/open.js';\nexport const all = [formatKes, Database, readFileSync, open];\n" },
   { name: 'sync-server importing @payme/shared and pg', file: 'sync-server/src/__fixture__.ts', code: "import { formatKes } from '@payme/shared';\nimport pg from 'pg';\nexport const both = [formatKes, pg];\n" },
+  { name: 'sync-server mpesa importing ingest (one direction only)', file: 'sync-server/src/mpesa/__fixture__.ts', code: "import { uuidFromText } from '../ingest/payment-reuse.js';\nexport const u = uuidFromText;\n" },
+  { name: 'the sync-server CLI timing a command with Date.now()', file: 'sync-server/src/cli/__fixture__.ts', code: 'export const stamp = () => Date.now();\n' },
+  { name: "the sync-server's pacing clock adapter reading performance.now()", file: 'sync-server/src/pacing-clock.ts', code: 'export const now = () => performance.now();\n' },
+  { name: 'a sync-server test reading Date.now()', file: 'sync-server/src/ingest/__fixture__.test.ts', code: 'export const stamp = () => Date.now();\n' },
 ];
 
 describe('layering lint (DESIGN §2)', () => {

@@ -50,6 +50,9 @@ export const stock_delta_max = line_quantity_milli_max * 10;
 
 /** Sync push: at most 500 events and 1 MiB per request. */
 export const push_batch_events_max = 500;
+
+/** A till's epoch: a small counter bumped by each recovery; the server keeps it in a 32-bit `int`. */
+export const epoch_max = 2_147_483_647;
 export const push_body_bytes_max = 1024 * 1024;
 
 /** Long-poll waits are at most 30 seconds. */

@@ -35,7 +35,7 @@ for (const target of testDatabases()) {
       const before = await feedHead(t.db, business_id);
       await expect(
         t.db.transaction(async (tx) => {
-          await appendFeedChange(tx, business_id, { kind: 'test', entity_id: 'x', data: { n: 1 } });
+          await appendFeedChange(tx, business_id, { kind: 'setting', entity_id: 'x', data: { n: 1 } });
           throw new Error('abort');
         }),
       ).rejects.toThrow('abort');
@@ -60,13 +60,13 @@ for (const target of testDatabases()) {
       const { business_id } = await createTestBusiness(t.deps);
       const start = await feedHead(t.db, business_id);
       const seqs = await Promise.all(
-        Array.from({ length: 25 }, (_, i) => t.db.transaction((tx) => appendFeedChange(tx, business_id, { kind: 'test', entity_id: `e${i}`, data: { i } }, t.clock.now()))),
+        Array.from({ length: 25 }, (_, i) => t.db.transaction((tx) => appendFeedChange(tx, business_id, { kind: 'setting', entity_id: `e${i}`, data: { i } }, t.clock.now()))),
       );
       expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 25 }, (_, i) => start + i + 1));
       const page = await readFeedChanges(t.db, business_id, start, 10);
       expect(page.map((c) => c.change_seq)).toEqual(Array.from({ length: 10 }, (_, i) => start + i + 1));
-      expect(page[0]).toMatchObject({ business_id, kind: 'test' });
-      await expect(t.db.transaction((tx) => appendFeedChange(tx, '00000000-0000-4000-8000-000000000000', { kind: 'x', entity_id: 'x', data: null }))).rejects.toThrow(/no business/);
+      expect(page[0]).toMatchObject({ business_id, kind: 'setting' });
+      await expect(t.db.transaction((tx) => appendFeedChange(tx, '00000000-0000-4000-8000-000000000000', { kind: 'setting', entity_id: 'x', data: null }))).rejects.toThrow(/no business/);
     });
 
     it('a deadlock between two transactions is retried, and both commit', async () => {

@@ -4,12 +4,12 @@
  * validated by the server per event, so a bad one is quarantined instead of refusing the batch.
  */
 import { z } from 'zod';
-import { long_poll_wait_seconds_max, name_chars_max, push_batch_events_max } from '../limits.js';
+import { epoch_max, long_poll_wait_seconds_max, name_chars_max, push_batch_events_max } from '../limits.js';
 import { boundedArray, boundedInt, hash, nameInput, strictObject, uuid } from './common.js';
 import { appVersion, outboxDepth } from './owner-operations.js';
 
 const seqNumber = boundedInt(0, Number.MAX_SAFE_INTEGER);
-const epoch = boundedInt(1, Number.MAX_SAFE_INTEGER);
+const epoch = boundedInt(1, epoch_max);
 
 /**
  * What the server needs to place an event in the till's chain: id, seq and the two hashes. The
@@ -47,6 +47,7 @@ export const pushResponseSchema = z.object({
   ),
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
+export type PushResult = PushResponse['results'][number];
 
 /** 409: a seq or event id stored with another hash, a bad hash, or a prev_hash off the head. */
 export const chainConflictBodySchema = z.looseObject({ code: z.literal('chain_conflict'), message: z.string(), seq: seqNumber });

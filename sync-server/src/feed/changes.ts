@@ -8,13 +8,15 @@
  * (DESIGN §6), each of which tells its own listeners. A wake-up is only a hint to re-read the
  * table, so a duplicate or a lost one costs a query or a long-poll timeout, never data.
  */
-import { isoAt } from '@payme/shared';
+import { isoAt, type ChangeKind } from '@payme/shared';
 import type { Db } from '../db/db.js';
 
+/** One change as written: a kind and a record the pull carries as shared's `PullChange`. */
 export interface FeedChangeInput {
-  kind: string;
+  kind: ChangeKind;
   entity_id: string;
-  data: unknown;
+  /** The record (an object; null for a deletion), read back as `PullChange['data']`. */
+  data: object | null;
 }
 
 export interface FeedChangeRow {

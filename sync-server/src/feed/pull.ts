@@ -15,19 +15,13 @@
  * When a push wakes hundreds of long-polls of one business, they all ask for the same page:
  * `FeedReader` lets concurrent identical reads share one database read.
  */
-import { PaymeError } from '@payme/shared';
+import { PaymeError, type ChangeKind, type PullChange } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { latestCheckpoint, type Checkpoint } from '../audit/audit-log.js';
 
 /** Changes per response before the page is closed at the end of the transaction it is in. */
 export const pull_changes_max = 1_000;
 
-export interface PullChange {
-  cursor: string;
-  kind: string;
-  id: string;
-  data: unknown;
-}
 
 export interface FeedPage {
   changes: PullChange[];
@@ -47,9 +41,10 @@ interface SharedPage {
 
 interface ChangeRow {
   change_seq: number;
-  kind: string;
+  /** Written only through FeedChangeInput, so one of shared's change kinds. */
+  kind: ChangeKind;
   entity_id: string;
-  data: unknown;
+  data: PullChange['data'];
   tx_id: string;
 }
 

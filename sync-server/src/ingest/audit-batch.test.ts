@@ -41,7 +41,7 @@ for (const target of testDatabases()) {
         { kind: 'plain', actor: null, subject: null, data: null, occurred_at: '2026-11-26T08:00:00.001Z' },
       ];
       const first = await t.db.transaction((tx) =>
-        appendChained(tx, id, odd, [{ kind: 'test', entity_id: 'x', data: { v: 1 } }, { kind: 'test', entity_id: 'y', data: null }], Date.UTC(2026, 10, 26)),
+        appendChained(tx, id, odd, [{ kind: 'setting', entity_id: 'test:x', data: { v: 1 } }, { kind: 'setting', entity_id: 'test:y', data: null }], Date.UTC(2026, 10, 26)),
       );
       const start = Number(before[0]?.audit_seq);
       expect(first.last_audit_seq).toBe(start + 2);
@@ -51,8 +51,8 @@ for (const target of testDatabases()) {
       await t.db.transaction((tx) => appendChained(tx, id, odd, [], Date.UTC(2026, 10, 26)));
       expect(await t.deps.audit.verify(t.db, id)).toMatchObject({ ok: true, head_seq: start + 5 });
       const feed = await t.db.query<{ change_seq: number; data: unknown }>(
-        'SELECT change_seq, data FROM feed_changes WHERE business_id = $1 AND kind = $2 ORDER BY change_seq',
-        [id, 'test'],
+        "SELECT change_seq, data FROM feed_changes WHERE business_id = $1 AND kind = $2 AND entity_id LIKE 'test:%' ORDER BY change_seq",
+        [id, 'setting'],
       );
       expect(feed.map((row) => row.data)).toEqual([{ v: 1 }, null]);
     });
@@ -63,7 +63,7 @@ for (const target of testDatabases()) {
       const entry = (i: number): AuditEntryInput => ({ kind: 'race', actor: `a${i}`, subject: `s${i}`, data: { i }, occurred_at: '2026-11-26T08:00:00.000Z' });
       await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          t.db.transaction((tx) => appendChained(tx, id, [entry(i), entry(i + 100)], [{ kind: 'race', entity_id: String(i), data: i }], Date.UTC(2026, 10, 26))),
+          t.db.transaction((tx) => appendChained(tx, id, [entry(i), entry(i + 100)], [{ kind: 'setting', entity_id: `race:${i}`, data: { i } }], Date.UTC(2026, 10, 26))),
         ),
       );
       const result = await t.deps.audit.verify(t.db, id);

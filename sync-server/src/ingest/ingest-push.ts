@@ -8,32 +8,20 @@
  * Everything that needs no database — parsing, hashing, schema checks — happens before the
  * transaction, to keep the locks short.
  */
-import { PaymeError, canonicalJson, isoAt, type Clock } from '@payme/shared';
+import { PaymeError, canonicalJson, isoAt, type Clock, type PushResponse, type PushResult } from '@payme/shared';
 import { sqlState, type Db } from '../db/db.js';
 import type { AuditEntryInput } from '../audit/audit-log.js';
 import { HttpError } from '../http/errors.js';
 import { prepareAuditEntries } from './audit-batch.js';
 import { finishPush } from './push-tail.js';
+import { eventAppliedEntry, eventDuplicateEntry, eventQuarantinedEntry } from './push-records.js';
 import { checkBatch, eventContent, planChain, type ChainPlan, type StoredLinks } from './chain-check.js';
 import { loadProjectionState } from './load-state.js';
 import { checkEvent, type CheckedEvent, type FoldVerdict } from './project-events.js';
-import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
+import { foldCheckingPaymentReuse } from './payment-reuse.js';
 import { parsePushRequest, type PushedEvent } from './push-request.js';
 import { appliedEvents, rollupRowsFor } from '../reports/rollup-step.js';
 import { jsonDepthExceeds, storableText, unstorablePath, event_depth_max } from './storable-json.js';
-
-export interface PushResult {
-  seq: number;
-  event_id: string;
-  status: 'applied' | 'duplicate' | 'quarantined';
-  reason?: string;
-}
-
-export interface PushResponse {
-  acked_seq: number;
-  head_hash: string;
-  results: PushResult[];
-}
 
 export interface PushCaller {
   business_id: string;
@@ -315,19 +303,9 @@ async function storeEvents(
 function auditEntries(caller: PushCaller, fresh: readonly PushedEvent[], verdicts: readonly ChainVerdict[], receivedAt: string): AuditEntryInput[] {
   return fresh.map((event, index) => {
     const verdict = verdicts[index];
-    if (verdict?.status === 'duplicate') {
-      return { kind: 'event_duplicate', actor: `till:${caller.till_id}`, subject: event.event_id, data: { till_id: caller.till_id, seq: event.seq, hash: event.hash, duplicate_of_till: verdict.copy_of }, occurred_at: receivedAt };
-    }
-    const type = typeof event.raw['type'] === 'string' && verdict?.status === 'applied' ? (event.raw['type'] as string) : null;
-    const actor = typeof event.raw['actor_id'] === 'string' && verdict?.status === 'applied' ? (event.raw['actor_id'] as string) : `till:${caller.till_id}`;
-    return verdict?.status === 'applied'
-      ? { kind: 'event_applied', actor, subject: event.event_id, data: { till_id: caller.till_id, seq: event.seq, type, hash: event.hash }, occurred_at: receivedAt }
-      : {
-          kind: 'event_quarantined',
-          actor,
-          subject: event.event_id,
-          data: { till_id: caller.till_id, seq: event.seq, hash: event.hash, reason: verdict?.reason?.code ?? 'unknown' },
-          occurred_at: receivedAt,
-        };
+    const audited = { seq: event.seq, event_id: event.event_id, hash: event.hash, envelope: event.raw };
+    if (verdict?.status === 'duplicate') return eventDuplicateEntry(caller.till_id, audited, verdict.copy_of, receivedAt);
+    if (verdict?.status === 'applied') return eventAppliedEntry(caller.till_id, audited, receivedAt);
+    return eventQuarantinedEntry(caller.till_id, audited, verdict?.reason?.code ?? 'unknown', receivedAt);
   });
 }

@@ -5,37 +5,8 @@
  * payload, which till it names) is judged per event later, so a bad event is quarantined and the
  * till moves on instead of being stuck behind it forever.
  */
-import { z } from 'zod';
-import {
-  appVersion,
-  outboxDepth,
-  boundedArray,
-  boundedInt,
-  hash,
-  parseInput,
-  PaymeError,
-  push_batch_events_max,
-  strictObject,
-  uuid,
-} from '@payme/shared';
-
-/** Epochs are small counters bumped by each recovery; a 32-bit ceiling keeps them in `int`. */
-export const epoch_max = 2_147_483_647;
-
-const chainLinkSchema = z.looseObject({
-  event_id: uuid,
-  seq: boundedInt(1, Number.MAX_SAFE_INTEGER),
-  prev_hash: hash,
-  hash,
-});
-
-export const pushRequestSchema = strictObject({
-  till_id: uuid,
-  epoch: boundedInt(1, epoch_max),
-  events: boundedArray(chainLinkSchema, 1, push_batch_events_max),
-  outbox_depth: outboxDepth.optional(),
-  app_version: appVersion.optional(),
-});
+import type { z } from 'zod';
+import { parseInput, PaymeError, pushRequestSchema } from '@payme/shared';
 
 /** One pushed event: the raw envelope exactly as received, and the fields that chain it. */
 export interface PushedEvent {
@@ -51,7 +22,7 @@ export interface PushRequest {
   till_id: string;
   epoch: number;
   events: PushedEvent[];
-  /** Till health, when the till reports it (shared's pushRequestSchema). */
+  /** Till health, when the till reports it. */
   outbox_depth?: number;
   app_version?: string;
 }

@@ -14,28 +14,12 @@
  * keeping the one lock order every writer uses: till → customers → levels → balances → business.
  */
 import type { Db } from '../db/db.js';
-import type { FeedChangeInput } from '../feed/changes.js';
 import { appendChained, type PreparedAudit } from './audit-batch.js';
 import type { ProjectionRows } from './projection-state.js';
 import { oversoldCandidates } from './stock-anomalies.js';
-import { writePlainRows, writeSharedRows, type FeedCustomer } from './write-projections.js';
+import { customerChange, tillStateChange, writtenChanges, type TillState } from './push-records.js';
+import { writePlainRows, writeSharedRows } from './write-projections.js';
 import { no_rollup_rows, type RollupRows } from '../reports/rollup-write.js';
-
-export interface TillState {
-  till_id: string;
-  acked_seq: number;
-  head_hash: string;
-  epoch: number;
-}
-
-function customerChanges(customers: readonly FeedCustomer[]): FeedChangeInput[] {
-  return customers.map((customer) => ({ kind: 'customer', entity_id: customer.id, data: customer }));
-}
-
-/** Last, so a reader that stops mid-push never sees an acked_seq ahead of the levels it covers. */
-function tillChange(tillState: TillState): FeedChangeInput {
-  return { kind: 'till_state', entity_id: tillState.till_id, data: tillState };
-}
 
 export async function finishPush(
   tx: Db,
@@ -50,14 +34,7 @@ export async function finishPush(
   const customers = await writePlainRows(tx, scope, rows, rollups);
   if (rows.balance_deltas.size > 0) {
     const written = await writeSharedRows(tx, scope, rows, receivedAt);
-    const changes = customerChanges(customers);
-    for (const [productId, onHand] of written.stock_levels) {
-      changes.push({ kind: 'stock_level', entity_id: `${scope.store_id}:${productId}`, data: { store_id: scope.store_id, product_id: productId, on_hand: onHand } });
-    }
-    for (const [customerId, balance] of written.balances) {
-      changes.push({ kind: 'credit_balance', entity_id: customerId, data: { customer_id: customerId, balance_cents: balance } });
-    }
-    changes.push(tillChange(tillState));
+    const changes = [...writtenChanges(scope.store_id, { customers, ...written }), tillStateChange(tillState)];
     await appendChained(tx, scope.business_id, audit, changes, now, written.anomalies, true);
     return;
   }
@@ -72,8 +49,8 @@ export async function finishPush(
       JSON.stringify(oversoldCandidates(rows)),
       JSON.stringify(rows.anomalies),
       audit.json,
-      JSON.stringify(customerChanges(customers)),
-      JSON.stringify([tillChange(tillState)]),
+      JSON.stringify(customers.map(customerChange)),
+      JSON.stringify([tillStateChange(tillState)]),
   ];
   await (tx.commitWith ? tx.commitWith(sql, params) : tx.query(sql, params));
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock, Random } from '@payme/shared';
+import { pacingClock } from '../pacing-clock.js';
 import type { Db } from '../db/db.js';
 import { DarajaClient, type DarajaClientConfig, type Fetch } from './daraja-client.js';
 import type { Keyring } from './credentials.js';
@@ -32,6 +33,8 @@ export interface MpesaServiceOptions {
   onError?: (error: unknown, where: string) => void;
   /** Warnings for whoever runs the server (a job that gave up); never given a secret. */
   onWarn?: WarnLog;
+  /** Paces acknowledgements before processing (real time, not domain time): pacing-clock.ts by default. */
+  pacing?: Clock;
 }
 
 /** Daraja gives the customer about a minute to answer; the callback normally follows at once. */
@@ -62,9 +65,11 @@ export class MpesaService {
   private currentKeyring: Keyring;
   private acksInFlight = 0;
   private lastAckAt = Number.NEGATIVE_INFINITY;
+  private readonly pacing: Clock;
 
   constructor(readonly options: MpesaServiceOptions) {
     this.env = { db: options.db, clock: options.clock, random: options.random };
+    this.pacing = options.pacing ?? pacingClock;
     this.stk_deadline_ms = options.stk_deadline_ms ?? stk_deadline_ms_default;
     this.currentKeyring = options.keyring;
   }
@@ -115,23 +120,23 @@ export class MpesaService {
       return await store();
     } finally {
       this.acksInFlight -= 1;
-      this.lastAckAt = performance.now();
+      this.lastAckAt = this.pacing.now();
     }
   }
 
   /** Whether a callback is being acknowledged or was within the last `ack_quiet_ms`. */
   private acknowledgementsBusy(): boolean {
-    return this.acksInFlight > 0 || performance.now() - this.lastAckAt < ack_quiet_ms;
+    return this.acksInFlight > 0 || this.pacing.now() - this.lastAckAt < ack_quiet_ms;
   }
 
   /** Waits (briefly, bounded) until callbacks have stopped arriving for a moment. */
   async yieldToAcknowledgements(): Promise<void> {
     // Real time on purpose: this paces the process, it is not domain time.
-    const started = performance.now();
+    const started = this.pacing.now();
     // First a turn of the event loop: PGlite answers within microtasks, so a drain that never
     // reached the poll phase would leave arriving callbacks unread (and uncounted) until it ends.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.acknowledgementsBusy() && performance.now() - started < ack_priority_wait_ms_max) {
+    while (this.acknowledgementsBusy() && this.pacing.now() - started < ack_priority_wait_ms_max) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }

@@ -4,7 +4,7 @@ import { enrollTill } from '../auth/enrollment.js';
 import { replayQuarantine } from '../quarantine/replay.js';
 import { buildTestApp, createTestBusiness, openMigrated, testDatabases, type TestApp, type TestBusiness } from '../../test/support/index.js';
 import { TillEvents, pushBody, type Envelope } from '../../test/ingest-event-builder.js';
-import { uuidFromText } from './payment-reuse.js';
+import { uuidFromText } from '../ingest/payment-reuse.js';
 
 interface PushAnswer {
   results: Array<{ seq: number; status: string; reason?: string }>;

@@ -10,13 +10,14 @@ import { isoAt, type Clock } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import type { AuditEntryInput } from '../audit/audit-log.js';
 import type { FeedChangeInput } from '../feed/changes.js';
-import { appendFeedChanges } from '../feed/feed-batch.js';
 import type { FeedNotifier } from '../feed/changes.js';
-import { appendAuditEntries } from '../ingest/audit-batch.js';
+import { appendChained } from '../ingest/audit-batch.js';
 import { loadProjectionState } from '../ingest/load-state.js';
+import type { AnomalyRow } from '../ingest/projection-state.js';
 import { checkEvent, type FoldInput } from '../ingest/project-events.js';
-import { foldCheckingPaymentReuse } from '../mpesa/payment-reuse.js';
+import { foldCheckingPaymentReuse } from '../ingest/payment-reuse.js';
 import { writeProjections } from '../ingest/write-projections.js';
+import { eventAppliedEntry, writtenChanges } from '../ingest/push-records.js';
 import { appliedEvents, rollupRowsFor } from '../reports/rollup-step.js';
 
 export interface ReplaySummary {
@@ -80,6 +81,7 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
     let applied = 0;
     const audit: AuditEntryInput[] = [];
     const feed: FeedChangeInput[] = [];
+    const anomalies: AnomalyRow[] = [];
     for (const [tillId, rows] of groupByTill(open)) {
       const storeId = (rows[0] as OpenRow).store_id;
       // Events kept as text (unstorable) cannot pass and are left as they are.
@@ -94,27 +96,16 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
       // (placed by the till's time, or by when the server first stored them, as a rebuild does).
       const storedAt = new Map(rows.map((row) => [Number(row.seq), isoAt(new Date(row.received_at).getTime())]));
       const rollups = await rollupRowsFor(tx, scope, appliedEvents(inputs, fold.verdicts), (event) => storedAt.get(event.seq) ?? at);
-      const written = await writeProjections(tx, scope, fold.rows, at, { rollups });
-      for (const customer of written.customers) feed.push({ kind: 'customer', entity_id: customer.id, data: customer });
-      for (const [productId, onHand] of written.stock_levels) {
-        feed.push({ kind: 'stock_level', entity_id: `${storeId}:${productId}`, data: { store_id: storeId, product_id: productId, on_hand: onHand } });
-      }
-      for (const [customerId, balance] of written.balances) {
-        feed.push({ kind: 'credit_balance', entity_id: customerId, data: { customer_id: customerId, balance_cents: balance } });
-      }
+      const written = await writeProjections(tx, scope, fold.rows, at, { rollups, deferAnomalies: true });
+      anomalies.push(...written.anomalies);
+      feed.push(...writtenChanges(storeId, written));
       const hashes = new Map(rows.map((row) => [Number(row.seq), row]));
       for (const verdict of fold.verdicts) {
         const row = hashes.get(verdict.seq) as OpenRow;
         if (verdict.status === 'applied') {
           applied += 1;
           await markApplied(tx, businessId, tillId, verdict.seq, at);
-          audit.push({
-            kind: 'event_applied',
-            actor: typeof row.envelope?.['actor_id'] === 'string' ? (row.envelope['actor_id'] as string) : `till:${tillId}`,
-            subject: verdict.event_id,
-            data: { till_id: tillId, seq: verdict.seq, type: row.envelope?.['type'] ?? null, hash: row.hash, replayed: true },
-            occurred_at: at,
-          });
+          audit.push(eventAppliedEntry(tillId, { seq: verdict.seq, event_id: verdict.event_id, hash: row.hash, envelope: row.envelope }, at, true));
         } else if (verdict.reason) {
           await tx.query(
             'UPDATE quarantined_events SET reason_code = $4, reason = $5, field = $6 WHERE business_id = $1 AND till_id = $2 AND seq = $3',
@@ -123,8 +114,8 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
         }
       }
     }
-    await appendAuditEntries(tx, businessId, audit);
-    await appendFeedChanges(tx, businessId, feed, now);
+    // The same last step as a push that moved credit: anomalies, audit chain and feed in one call.
+    if (audit.length + feed.length + anomalies.length > 0) await appendChained(tx, businessId, audit, feed, now, anomalies);
     return { examined: open.length, applied };
   });
 }

@@ -18,8 +18,8 @@
  */
 import { sha256Hex, type PaymeEvent } from '@payme/shared';
 import type { Db } from '../db/db.js';
-import { foldEvents, type FoldInput, type FoldResult } from '../ingest/project-events.js';
-import type { ProjectionState } from '../ingest/projection-state.js';
+import { foldEvents, type FoldInput, type FoldResult } from './project-events.js';
+import type { ProjectionState } from './projection-state.js';
 
 interface MoneyRef {
   key: string;
