@@ -22,6 +22,8 @@ const code_sites = [
   /\.raise\(\s*'([a-z][a-z0-9_]*)'/g,
   // `{ code: 'x', message … }` bodies; zod's own issue codes (`addIssue({ code: 'custom' …`) are not ours.
   /(?<!addIssue\(\{ )\bcode: '([a-z][a-z0-9_]*)'/g,
+  // `{ code: tooLong ? 'x' : 'y' … }`: a body choosing between two codes.
+  /\bcode: [A-Za-z_.]+ \? '([a-z][a-z0-9_]*)' : '([a-z][a-z0-9_]*)'/g,
 ];
 
 /** The codes created in a source text, each with the line it stands on. */
@@ -29,7 +31,8 @@ export function codesIn(text: string): { code: string; line: number }[] {
   const found: { code: string; line: number }[] = [];
   for (const pattern of code_sites) {
     for (const match of text.matchAll(pattern)) {
-      found.push({ code: match[1]!, line: text.slice(0, match.index).split('\n').length });
+      const line = text.slice(0, match.index).split('\n').length;
+      for (const code of match.slice(1)) if (code !== undefined) found.push({ code, line });
     }
   }
   return found;
@@ -62,7 +65,7 @@ describe("the cashier's words for error codes", () => {
 
   it('the scan finds the codes the sources create (and so would find a new one)', () => {
     const codes = new Set(thrown.map((site) => site.code));
-    for (const code of ['invalid_input', 'stock_insufficient', 'chain_conflict', 'forbidden_host', 'enrollment_code_used', 'rate_limited']) expect(codes, code).toContain(code);
+    for (const code of ['invalid_input', 'stock_insufficient', 'chain_conflict', 'forbidden_host', 'enrollment_code_used', 'rate_limited', 'url_too_long', 'bad_url']) expect(codes, code).toContain(code);
     expect(thrown.length).toBeGreaterThan(200);
   });
 
@@ -80,5 +83,6 @@ describe("the cashier's words for error codes", () => {
     expect(planted).toEqual([{ code: 'brand_new_refusal', line: 2 }, { code: 'another_new_code', line: 7 }]);
     expect(missingWords('brand_new_refusal')).toEqual(['not in the shared error_codes table', 'no English words', 'no Swahili words']);
     expect(codesIn("ctx.addIssue({ code: 'custom', path: ['x'], message: 'm' });")).toEqual([]);
+    expect(codesIn("send({ code: tooLong ? 'one_new_code' : 'other_new_code' })")).toEqual([{ code: 'one_new_code', line: 1 }, { code: 'other_new_code', line: 1 }]);
   });
 });

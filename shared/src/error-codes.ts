@@ -19,6 +19,8 @@ export const error_codes = [
   'payload_too_large',
   'body_too_large',
   'bad_request',
+  'bad_url',
+  'url_too_long',
   // who may do it
   'unauthorized',
   'unauthenticated',

@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import { randomToken, type Clock, type Random } from '@payme/shared';
+import { randomToken, type Clock, type ErrorBody, type Random } from '@payme/shared';
 import type { Db } from './db/db.js';
 import { resolveConfig, type ServerConfigInput } from './config.js';
 import type { ServerDeps } from './deps.js';
@@ -68,14 +68,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Router-level refusals (a malformed or overlong URL) get the same error shape as the rest.
     frameworkErrors: (error, _request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      const plainReply = reply as unknown as { status(code: number): { send(body: unknown): unknown } };
+      const plainReply = reply as unknown as { status(code: number): { send(body: ErrorBody): unknown } };
       plainReply.status(tooLong ? 414 : 400).send({ code: tooLong ? 'url_too_long' : 'bad_url', message: error.message, field: 'url' });
     },
   });
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` });
+    void reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorBody);
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -19,6 +19,8 @@ export const error_words_en: Record<ErrorCode, string> = {
   payload_too_large: 'This is too large to send. Make it smaller and try again.',
   body_too_large: 'This is too large to send. Make it smaller and try again.',
   bad_request: 'The request could not be read. Try again.',
+  bad_url: 'The web address could not be read. Check it and try again.',
+  url_too_long: 'The web address is too long. Check it and try again.',
   // who may do it
   unauthorized: 'Log in first.',
   unauthenticated: 'Log in first.',

@@ -15,6 +15,8 @@ export const error_words_sw: Record<ErrorCode, string> = {
   payload_too_large: 'Hiki ni kikubwa mno kutuma. Kipunguze ujaribu tena.',
   body_too_large: 'Hiki ni kikubwa mno kutuma. Kipunguze ujaribu tena.',
   bad_request: 'Ombi halikusomeka. Jaribu tena.',
+  bad_url: 'Anwani ya wavuti haikusomeka. Iangalie ujaribu tena.',
+  url_too_long: 'Anwani ya wavuti ni ndefu mno. Iangalie ujaribu tena.',
   // who may do it
   unauthorized: 'Ingia kwanza.',
   unauthenticated: 'Ingia kwanza.',
