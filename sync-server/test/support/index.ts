@@ -47,12 +47,20 @@ export function testDatabases(): TestDatabase[] {
 /** A new database on the TEST_DATABASE_URL server, dropped again on close. */
 async function openFreshPostgres(url: string): Promise<Db> {
   const name = `payme_test_${process.pid}_${Buffer.from(cryptoRandom.bytes(6)).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
+  // CREATE DATABASE copies template1 and fails (55006) while any other session is on it, an
+  // autovacuum worker included: the same race as the drop's, so the same patience.
+  for (let attempt = 1; ; attempt += 1) {
+    const admin = new pg.Client({ connectionString: url });
+    try {
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      break;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '55006' || attempt >= 12) throw error;
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 1_500)));
   }
   const target = new URL(url);
   target.pathname = `/${name}`;
