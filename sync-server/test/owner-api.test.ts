@@ -183,6 +183,16 @@ for (const target of testDatabases()) {
       const feed = await readFeedChanges(t.db, business.business_id, 0, 1000);
       expect(feed.length).toBe((await heads()).feed_seq);
       expect((await send('GET', '/v1/audit/entries?limit=5000')).json()).toMatchObject({ field: 'limit' });
+      const products = (await send('GET', '/v1/audit/entries?kind=product&order=newest&limit=1000')).json().entries as Array<{ seq: number; kind: string; subject: string }>;
+      expect(products.length).toBeGreaterThan(1);
+      expect(products.every((e) => e.kind.startsWith('product'))).toBe(true);
+      expect(products.map((e) => e.seq)).toEqual([...products.map((e) => e.seq)].sort((x, y) => y - x));
+      const older = (await send('GET', `/v1/audit/entries?kind=product&before=${products[0]!.seq}&limit=1`)).json().entries;
+      expect(older.map((e: { seq: number }) => e.seq)).toEqual([products[1]!.seq]);
+      const about = (await send('GET', `/v1/audit/entries?subject=${products[0]!.subject}`)).json().entries as Array<{ subject: string }>;
+      expect(about.length).toBeGreaterThan(0);
+      expect(about.every((e) => e.subject === products[0]!.subject)).toBe(true);
+      expect((await send('GET', '/v1/audit/entries?kind=DROP%20TABLE')).json()).toMatchObject({ code: 'invalid_input', field: 'kind' });
     });
 
     it('every record the owner writes reaches the tills in the shape their ledger reads (shared feed_records)', async () => {

@@ -12,6 +12,7 @@ import { NotFoundPage } from './pages/OwnerOnly.js';
 import { TodayPage } from './pages/today/TodayPage.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
+import { AuditPage } from './pages/audit/AuditPage.js';
 import { useSession } from './state/use-session.js';
 import { CreditBookPage } from './pages/credit/CreditBookPage.js';
 import { StatementPage } from './pages/credit/StatementPage.js';
@@ -43,7 +44,7 @@ const passwordRoute = createRoute({ getParentRoute: () => rootRoute, path: '/pas
 const catalogRoute = createRoute({ getParentRoute: () => rootRoute, path: '/catalog', component: CatalogPage });
 
 const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: SettingsPage });
-
+const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/audit', component: AuditPage });
 
 const creditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/credit', component: CreditBookPage });
 const statementRoute = createRoute({ getParentRoute: () => rootRoute, path: '/credit/$customerId', component: StatementPage });
@@ -54,6 +55,7 @@ const routeTree = rootRoute.addChildren([
   passwordRoute,
   catalogRoute,
   settingsRoute,
+  auditRoute,
   // Money and operations pages (reports)
   creditRoute,
   statementRoute,

@@ -15,6 +15,7 @@ export const nav_items: readonly NavItem[] = [
   { to: '/mpesa', page: 'mpesa' },
   { to: '/catalog', page: 'catalog' },
   { to: '/settings', page: 'settings', owner_only: true },
+  { to: '/audit', page: 'audit', owner_only: true },
 ];
 
 export function navFor(role: Role): readonly NavItem[] {
