@@ -17,6 +17,10 @@ import { useSession } from './state/use-session.js';
 import { CreditBookPage } from './pages/credit/CreditBookPage.js';
 import { StatementPage } from './pages/credit/StatementPage.js';
 import { MpesaPage } from './pages/mpesa/MpesaPage.js';
+import { SalesPage } from './pages/sales/SalesPage.js';
+import { SaleDetailPage } from './pages/sales/SaleDetailPage.js';
+import { StockPage } from './pages/stock/StockPage.js';
+import { TillsPage } from './pages/tills/TillsPage.js';
 
 function Root() {
   const t = useT();
@@ -49,6 +53,10 @@ const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/audit'
 const creditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/credit', component: CreditBookPage });
 const statementRoute = createRoute({ getParentRoute: () => rootRoute, path: '/credit/$customerId', component: StatementPage });
 const mpesaRoute = createRoute({ getParentRoute: () => rootRoute, path: '/mpesa', component: MpesaPage });
+const salesRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sales', component: SalesPage });
+const saleRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sales/$saleId', component: SaleDetailPage });
+const stockRoute = createRoute({ getParentRoute: () => rootRoute, path: '/stock', component: StockPage });
+const tillsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tills', component: TillsPage });
 
 const routeTree = rootRoute.addChildren([
   todayRoute,
@@ -60,6 +68,10 @@ const routeTree = rootRoute.addChildren([
   creditRoute,
   statementRoute,
   mpesaRoute,
+  salesRoute,
+  saleRoute,
+  stockRoute,
+  tillsRoute,
 ]);
 
 export function createOwnerRouter(history?: RouterHistory) {

@@ -11,8 +11,11 @@ export interface NavItem {
 
 export const nav_items: readonly NavItem[] = [
   { to: '/', page: 'today' },
+  { to: '/sales', page: 'sales' },
+  { to: '/stock', page: 'stock' },
   { to: '/credit', page: 'credit' },
   { to: '/mpesa', page: 'mpesa' },
+  { to: '/tills', page: 'tills' },
   { to: '/catalog', page: 'catalog' },
   { to: '/settings', page: 'settings', owner_only: true },
   { to: '/audit', page: 'audit', owner_only: true },

@@ -1,5 +1,5 @@
 /** TEST FIXTURES: report answers as the server sends them (each parses with shared's schema). */
-import type { CreditBookRow, CreditStatementResponse, MpesaReconciliationResponse, SalesTotals, SummaryResponse } from '@payme/shared';
+import type { SaleListItem, CreditBookRow, CreditStatementResponse, MpesaReconciliationResponse, SalesTotals, SummaryResponse } from '@payme/shared';
 
 export const store_id = '0190a000-0000-7000-8000-000000000101';
 export const till_id = '0190a000-0000-7000-8000-000000000201';
@@ -102,5 +102,27 @@ export function reconciliationOf(open: boolean): MpesaReconciliationResponse {
       : [],
     unverified_claims: open ? [{ claim_id: '0190a000-0000-7000-8000-000000000901', code: 'SKQ1W2E3R4', amount_cents: 30_000, sale_id, receipt_no: 'T1-000045', till_id, occurred_at: '2026-11-26T08:00:00.000Z' }] : [],
     pending: { count: 0, amount_cents: 0 },
+  };
+}
+
+export function saleListItemOf(receipt_no: string, total_cents: number, id = sale_id): SaleListItem {
+  return {
+    sale_id: id,
+    receipt_no,
+    status: 'completed',
+    store_id,
+    till_id,
+    till_name: 'Till 1',
+    cashier_id,
+    cashier_name: 'Achieng',
+    customer_id: null,
+    customer_name: null,
+    sold_at: '2026-11-26T07:39:00.000Z',
+    business_day: '2026-11-26',
+    total_cents,
+    discount_cents: 0,
+    vat_cents: Math.round(total_cents * 0.1379),
+    refunded_cents: 0,
+    tenders: [{ kind: 'mpesa', amount_cents: total_cents }],
   };
 }

@@ -3,14 +3,14 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { mpesaReconciliationResponseSchema } from '@payme/shared';
 import { renderOwner } from '../../testing/render-owner.js';
 import { FakeOwnerServer } from '../../testing/fake-server.js';
-import { reconciliationOf, sale_id, unmatched_item_id } from '../../testing/report-fixtures.js';
+import { reconciliationOf, sale_id, saleListItemOf, unmatched_item_id } from '../../testing/report-fixtures.js';
 
 function mpesaServer() {
   const state = { open: true };
   const server = new FakeOwnerServer()
     .on('GET /v1/reports/mpesa', () => ({ body: mpesaReconciliationResponseSchema.parse(reconciliationOf(state.open)) }))
     // The server finds a sale by its receipt number (upper-cased by the page's schema).
-    .on('GET /v1/sales', (request) => ({ body: { sales: request.query.get('receipt_no') === 'T1-000044' ? [saleOf()] : [], next_cursor: null } }))
+    .on('GET /v1/sales', (request) => ({ body: { sales: request.query.get('receipt_no') === 'T1-000044' ? [saleListItemOf('T1-000044', 50_000, sale_id)] : [], next_cursor: null } }))
     .on('POST /v1/mpesa/unmatched/:item_id/resolve', () => {
       state.open = false;
       return { body: { item_id: unmatched_item_id, resolution: 'matched_to_sale' } };
@@ -75,25 +75,3 @@ describe('M-Pesa reconciliation', () => {
     await waitFor(() => expect(server.sent('GET /v1/reports/mpesa').at(-1)?.query.get('day')).toBe('2026-11-20'));
   });
 });
-
-function saleOf() {
-  return {
-    sale_id,
-    receipt_no: 'T1-000044',
-    status: 'completed',
-    store_id: sale_id,
-    till_id: sale_id,
-    till_name: 'Till 1',
-    cashier_id: sale_id,
-    cashier_name: 'Achieng',
-    customer_id: null,
-    customer_name: null,
-    sold_at: '2026-11-26T07:39:00.000Z',
-    business_day: '2026-11-26',
-    total_cents: 50_000,
-    discount_cents: 0,
-    vat_cents: 6_897,
-    refunded_cents: 0,
-    tenders: [{ kind: 'mpesa', amount_cents: 50_000 }],
-  };
-}

@@ -5,12 +5,13 @@
  */
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { reasonInput, salesQuerySchema, strictObject, uuidv7 } from '@payme/shared';
+import { salesQuerySchema, uuidv7 } from '@payme/shared';
 import { formatDateTime } from '../../../common/format.js';
 import { OwnerApiError } from '../../api/owner-http.js';
 import type { ResolveBody } from '../../api/reports-api.js';
 import { Field, FormError } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
+import { ReasonForm } from '../../components/ReasonForm.js';
 import { useDeps } from '../../deps.js';
 import { useZodForm } from '../../forms/use-zod-form.js';
 import { useLanguage, useT } from '../../i18n/i18n.js';
@@ -18,8 +19,6 @@ import { useSignedIn } from '../../state/use-session.js';
 import type { MpesaReconciliationResponse } from '@payme/shared';
 
 type Item = MpesaReconciliationResponse['queue'][number];
-
-const dismissSchema = strictObject({ reason: reasonInput });
 
 function useResolve(itemId: string) {
   const { api, clock, random } = useDeps();
@@ -60,25 +59,9 @@ function MatchForm({ item }: { item: Item }) {
 }
 
 function DismissForm({ item }: { item: Item }) {
-  const words = useT();
-  const t = words.reports.mpesa;
+  const t = useT().reports.mpesa;
   const resolve = useResolve(item.item_id);
-  const form = useZodForm({
-    t: words,
-    initial: { reason: '' },
-    schema: dismissSchema,
-    toInput: (values) => ({ reason: values.reason }),
-    submit: async (body) => resolve({ resolution: 'dismissed', reason: body.reason }),
-  });
-  return (
-    <form className="inline-form" onSubmit={form.onSubmit} noValidate aria-label={t.dismiss}>
-      <Field label={t.dismiss_reason} value={form.values.reason} error={form.errors.reason} onChange={(event) => form.set('reason', event.target.value)} />
-      <FormError message={form.form_error} />
-      <button type="submit" className="danger" disabled={form.submitting} aria-busy={form.submitting}>
-        {form.submitting ? t.dismissing : t.dismiss_submit}
-      </button>
-    </form>
-  );
+  return <ReasonForm name={t.dismiss} label={t.dismiss_reason} submit={t.dismiss_submit} busy={t.dismissing} onReason={(reason) => resolve({ resolution: 'dismissed', reason })} />;
 }
 
 export function QueueItem({ item }: { item: Item }) {
