@@ -117,9 +117,8 @@ export function TodayPage() {
   const summary = useQuery({ queryKey: ['reports', 'summary', 'today'], queryFn: () => api.reports.summary({ by: 'hour' }) });
   return (
     <section aria-labelledby="today-title">
-      <h1 id="today-title">
-        {t.page.today} · {session.business.name}
-      </h1>
+      <h1 id="today-title">{t.page.today}</h1>
+      <p>{session.business.name}</p>
       <AlarmList />
       <QueryView query={summary}>{(report) => <TodayReport report={report} />}</QueryView>
     </section>
