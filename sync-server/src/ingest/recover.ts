@@ -11,25 +11,16 @@
  * fence the till that just recovered. Any other older epoch is a fenced clone: refused, because the
  * first to push keeps the identity (DESIGN §5).
  */
-import { isoAt, recoverRequestSchema, type Clock } from '@payme/shared';
+import { isoAt, recoverRequestSchema, type ChainedEvent, type Clock, type RecoverResponse } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendFeedChanges } from '../feed/feed-batch.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import { lockTill, type PushCaller } from './ingest-push.js';
+import { tillStateChange } from './push-records.js';
 
 /** Events returned per recover call; a till further behind calls again from the last one it got. */
 export const recover_events_max = 1_000;
-
-export interface RecoverResponse {
-  epoch: number;
-  common_seq: number;
-  head: { seq: number; hash: string };
-  events: Record<string, unknown>[];
-  /** True when more events follow `events` (call recover again with the last seq received). */
-  has_more: boolean;
-  receipt_counter: number;
-}
 
 export async function recoverTill(deps: { db: Db; clock: Clock }, caller: PushCaller, body: unknown): Promise<RecoverResponse> {
   const request = parseInput(recoverRequestSchema, body);
@@ -56,7 +47,8 @@ export async function recoverTill(deps: { db: Db; clock: Clock }, caller: PushCa
       [caller.business_id, caller.till_id],
     );
     const epoch = repeat ? till.epoch : await bumpEpoch(deps, tx, caller, till, commonSeq);
-    const events = rows.slice(0, recover_events_max).map((row) => row.envelope ?? (JSON.parse(row.envelope_text ?? 'null') as Record<string, unknown>));
+    // Every stored event passed the push's chain check (push-request.ts), so each is a ChainedEvent.
+    const events = rows.slice(0, recover_events_max).map((row) => (row.envelope ?? JSON.parse(row.envelope_text ?? 'null')) as ChainedEvent);
     return {
       epoch,
       common_seq: commonSeq,
@@ -120,7 +112,7 @@ async function bumpEpoch(deps: { clock: Clock }, tx: Db, caller: PushCaller, til
   await appendFeedChanges(
     tx,
     caller.business_id,
-    [{ kind: 'till_state', entity_id: caller.till_id, data: { till_id: caller.till_id, acked_seq: till.acked_seq, head_hash: till.head_hash, epoch } }],
+    [tillStateChange({ till_id: caller.till_id, acked_seq: till.acked_seq, head_hash: till.head_hash, epoch })],
     now,
   );
   return epoch;

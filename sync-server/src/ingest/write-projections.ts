@@ -8,6 +8,7 @@
  * statement. Table and column lists below are constants of this file, never input; every value
  * travels as a parameter.
  */
+import type { OwnerCustomer } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import type { AnomalyRow, ProjectionRows } from './projection-state.js';
 import { oversoldAnomalies } from './stock-anomalies.js';
@@ -90,15 +91,8 @@ function writeSales(batch: WriteBatch, rows: ProjectionRows): void {
   );
 }
 
-/** A customer as the feed carries it (the same shape as the owner API's customer writes). */
-export interface FeedCustomer {
-  id: string;
-  name: string;
-  phone: string | null;
-  credit_limit_cents: number;
-  active: boolean;
-  updated_at: string;
-}
+/** A customer as the feed carries it: the owner API's customer record (shared's customerSchema). */
+export type FeedCustomer = OwnerCustomer;
 
 async function writeCustomers(tx: Db, batch: WriteBatch, businessId: string, rows: ProjectionRows): Promise<FeedCustomer[]> {
   const created = [...rows.customers.values()].map((row) => ({ ...row, active: true, created_at: row.updated_at }));

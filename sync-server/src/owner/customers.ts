@@ -1,7 +1,7 @@
 /** Customers and their credit limits (owner writes); balances come from the ingest projections. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { sale_total_cents_max, uuidv7 } from '@payme/shared';
+import { sale_total_cents_max, uuidv7, type OwnerCustomer as Customer } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { badRequest, parseInput } from '../http/errors.js';
@@ -32,15 +32,6 @@ const customerPatchBody = strictBody({
   credit_limit_cents: creditLimitField.optional(),
   active: z.boolean({ error: 'must be true or false' }).optional(),
 });
-
-export interface Customer {
-  id: string;
-  name: string;
-  phone: string | null;
-  credit_limit_cents: number;
-  active: boolean;
-  updated_at: string;
-}
 
 const customer_columns = `id::text AS id, name, phone, credit_limit_cents, active, updated_at`;
 const customers_table: OwnerTable = { name: 'customers', columns: customer_columns, noun: 'customer' };
