@@ -1,5 +1,5 @@
 /** TEST HELPER: the whole owner view on a FakeOwnerServer and a FakeFeed, at a URL. */
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import { createMemoryHistory } from '@tanstack/react-router';
 import { ManualClock, SeededRandom, type SessionResponse } from '@payme/shared';
 import { vi } from 'vitest';
@@ -14,6 +14,10 @@ import { sessionOf } from './fixtures.js';
 
 // jsdom has no scrolling; the router restores scroll positions between pages.
 window.scrollTo = () => undefined;
+
+// findBy/waitFor wait up to 5 s instead of 1 s: on a CI machine shared by many runs, a page
+// that reads, renders and refetches can take over a second; a passing test waits no longer.
+configure({ asyncUtilTimeout: 5_000 });
 
 export interface RenderOwnerOptions {
   server?: FakeOwnerServer;
