@@ -33,7 +33,8 @@ function rowOf(name: string): HTMLElement {
   return screen.getByRole('link', { name: `Statement of ${name}` }).closest('tr')!;
 }
 
-describe('the credit book', () => {
+// Generous: each test walks a page through several reads on a machine CI shares.
+describe('the credit book', { timeout: 20_000 }, () => {
   it('lists who owes what, split into ageing buckets, sorted by amount or by age, with over-limit flagged', async () => {
     const view = renderOwner({ server: creditServer(), path: '/credit' });
     await screen.findByRole('link', { name: 'Statement of Kamau' });

@@ -18,7 +18,8 @@ function mpesaServer() {
   return { server, state };
 }
 
-describe('M-Pesa reconciliation', () => {
+// Generous: each test walks a page through several reads on a machine CI shares.
+describe('M-Pesa reconciliation', { timeout: 20_000 }, () => {
   it('shows received against expected, the unverified typed codes, and matches an unmatched payment to a sale by its receipt number', async () => {
     const { server } = mpesaServer();
     renderOwner({ server, path: '/mpesa' });

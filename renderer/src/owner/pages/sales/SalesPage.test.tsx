@@ -19,7 +19,8 @@ function detailOf() {
   });
 }
 
-describe('Sales', () => {
+// Generous: each test walks a page through several reads on a machine CI shares.
+describe('Sales', { timeout: 20_000 }, () => {
   it('refuses a period that ends before it starts and a bad receipt number, naming the fields, then filters and opens a sale with its proof', async () => {
     const server = new FakeOwnerServer()
       .on('GET /v1/tills', { tills: [] })

@@ -27,7 +27,8 @@ function tillsServer() {
     });
 }
 
-describe('Tills', () => {
+// Generous: each test walks a page through several reads on a machine CI shares.
+describe('Tills', { timeout: 20_000 }, () => {
   it("shows each till's sync state, retires one only with a reason, and creates an enrollment code shown once", async () => {
     const server = tillsServer();
     renderOwner({ server, path: '/tills' });

@@ -11,7 +11,8 @@ function serverWithSummary(answer: { current: ReturnType<typeof summaryOf> }) {
     .on('GET /v1/alarms', { as_of: '2026-11-26T09:30:00.000Z', alarms: [{ kind: 'till_silent', severity: 'critical', subject_id: null, message: 'Till 1 silent', since: null, count: 1, details: {} }] });
 }
 
-describe('Today', () => {
+// Generous: each test walks a page through several reads on a machine CI shares.
+describe('Today', { timeout: 20_000 }, () => {
   it("shows the day's takings by payment type and against last week, and ticks up when a push lands without a reload", async () => {
     const answer = { current: summaryResponseSchema.parse(summaryOf(123_450, 50_000)) };
     const view = renderOwner({ server: serverWithSummary(answer) });
