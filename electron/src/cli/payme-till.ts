@@ -22,7 +22,7 @@ function say(line: string): void {
 }
 
 async function serve(options: ServeOptions): Promise<void> {
-  const host = openTillHost(options.data_dir, { serverUrlHint: options.server_url, onInternalError: (method, error) => say(`payme-till: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) });
+  const host = openTillHost(options.data_dir, { serverUrlHint: options.server_url, ...(options.paper_mm === null ? {} : { paperMm: options.paper_mm }), onInternalError: (method, error) => say(`payme-till: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) });
   const sync = startTillSync(host, { appVersion: repositoryReleaseVersion() });
   const backups = startTillBackups(host, { log: say });
   const device = host.device();

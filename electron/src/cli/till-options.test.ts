@@ -13,8 +13,10 @@ describe('payme-till serve options', () => {
       enroll_code: null,
       name: 'Till',
       renderer_dir: null,
+      paper_mm: null,
       json: false,
     });
+    expect(parseTillCommand(['serve', '--server', 'http://x', '--data', '/d', '--paper', '58'], '/')).toMatchObject({ paper_mm: 58 });
     expect(parseTillCommand(['serve', '--server', 'https://sync.example/base/', '--data', '/d', '--enroll-code', ' AB12-CD34 ', '--name', 'Back', '--json'], '/')).toMatchObject({
       server_url: 'https://sync.example/base',
       enroll_code: 'AB12-CD34',
@@ -38,6 +40,7 @@ describe('payme-till serve options', () => {
     expect(field(['serve', '--server', 'ftp://x', '--data', '/d'])).toBe('server');
     expect(field(['serve', '--server', 'http://x'])).toBe('data');
     expect(field(['serve', '--server', 'http://x', '--data', '/d', '--port', '8o8o'])).toBe('port');
+    expect(field(['serve', '--server', 'http://x', '--data', '/d', '--paper', '57'])).toBe('paper');
     expect(field(['serve', '--server', 'http://x', '--data', '/d', '--name', ' '])).toBe('name');
     expect(field(['launch'])).toBe('command');
   });

@@ -19,6 +19,7 @@ export const till_usage = `usage: payme-till serve --server URL --data DIR [--po
   --enroll-code CODE    enroll now with this one-time code, if the till is not enrolled yet
   --name NAME           this till's name at enrollment (default "Till")
   --renderer DIR        the built cashier app (default renderer/dist/till of this repository)
+  --paper 58|80         the receipt paper's width in mm (default 80; 58 prints 32 columns)
   --json                print one JSON line {till_url, enrolled, data_dir} once listening
 
        payme-till backup --data DIR --to FILE
@@ -41,6 +42,8 @@ export interface ServeOptions {
   enroll_code: string | null;
   name: string;
   renderer_dir: string | null;
+  /** Receipt paper width in mm (58 or 80); null: 80. */
+  paper_mm: 58 | 80 | null;
   json: boolean;
 }
 
@@ -68,6 +71,13 @@ function httpUrl(value: string | undefined, flag: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/** `--paper 58|80`: the receipt printer's paper width (the receipt lays itself out for it). */
+export function parsePaper(value: string | undefined): 58 | 80 | null {
+  if (value === undefined) return null;
+  if (value === '58' || value === '80') return Number(value) as 58 | 80;
+  throw new PaymeError('invalid_input', `--paper must be 58 or 80 (the receipt paper's width in mm), not ${JSON.stringify(value)}`, 'paper');
+}
+
 export function parsePort(value: string | undefined, fallback: number, flag = 'port'): number {
   if (value === undefined) return fallback;
   const port = Number(value);
@@ -89,6 +99,7 @@ export function parseTillCommand(argv: readonly string[], cwd: string): TillComm
         'enroll-code': { type: 'string' },
         name: { type: 'string' },
         renderer: { type: 'string' },
+        paper: { type: 'string' },
         json: { type: 'boolean', default: false },
         to: { type: 'string' },
         from: { type: 'string' },
@@ -133,6 +144,7 @@ export function parseTillCommand(argv: readonly string[], cwd: string): TillComm
     enroll_code: values['enroll-code']?.trim() || null,
     name,
     renderer_dir: values.renderer === undefined ? null : path.resolve(cwd, values.renderer),
+    paper_mm: parsePaper(values.paper),
     json: values.json,
   };
 }

@@ -74,6 +74,18 @@ describe('first-run enrollment', () => {
     expect(await enroll({ server_url: 'http://127.0.0.1:8787', code: 'ABCD-EFGH-JKMN', name: 'Again' })).toMatchObject({ ok: false, error: { code: 'already_enrolled' } });
     expect(requests).toHaveLength(1);
     expect(await host.call('tillProfile', {})).toMatchObject({ ok: true, value: { enrolled: true, staff: [{ name: 'Achieng' }, { name: 'Mwangi' }] } });
+
+    // What receipts print comes with the synced settings (issue 17).
+    ledger.applyServerBatch({
+      changes: [
+        { cursor: '3', kind: 'setting', id: 'kra_pin', data: { key: 'kra_pin', value: 'P051234567X' } },
+        { cursor: '4', kind: 'setting', id: 'business_address', data: { key: 'business_address', value: 'Moi Avenue, Nairobi' } },
+        { cursor: '5', kind: 'setting', id: 'vat_registered', data: { key: 'vat_registered', value: false } },
+      ],
+      acked_seq: 0,
+      cursor: '5',
+    });
+    expect(host.profile()).toMatchObject({ kra_pin: 'P051234567X', business_address: 'Moi Avenue, Nairobi', vat_registered: false });
   });
 
   it('refuses a bad address or code before calling the server', async () => {

@@ -29,6 +29,8 @@ export interface TillHostOptions {
   onInternalError?: (method: string, error: unknown) => void;
   /** PIN checks run before the ledger's command, off the main thread; the ledger must have been opened with their `verifyPin`. */
   pinChecks?: PinChecks;
+  /** The receipt paper of this till (`--paper`), when not the default 80 mm. */
+  paperMm?: 58 | 80;
 }
 
 export interface TillHost {
@@ -57,7 +59,11 @@ export function createTillHost(options: TillHostOptions): TillHost {
   const enrolledListeners: ((device: TillDevice) => void)[] = [];
   const writeListeners: ((method: string) => void)[] = [];
   let lastCallAt: number | null = null;
-  const profile = () => tillProfile(device, device === null ? [] : readActiveStaffUntilLedgerHasAQuery(ledger), options.serverUrlHint);
+  const profile = () =>
+    tillProfile(device, device === null ? [] : readActiveStaffUntilLedgerHasAQuery(ledger), options.serverUrlHint, {
+      ...(device === null ? {} : ledger.receiptSettings()),
+      ...(options.paperMm === undefined ? {} : { paper_mm: options.paperMm }),
+    });
 
   context.host = {
     tillProfile: profile,
@@ -107,7 +113,7 @@ export function createTillHost(options: TillHostOptions): TillHost {
 /** The process edge: the real clock, the CSPRNG, `fetch`, and the ledger file in the data folder. */
 export function openTillHost(
   dataDir: string,
-  extra: { onInternalError?: (method: string, error: unknown) => void; serverUrlHint?: string; clock?: Clock; random?: Random } = {},
+  extra: { onInternalError?: (method: string, error: unknown) => void; serverUrlHint?: string; clock?: Clock; random?: Random; paperMm?: 58 | 80 } = {},
 ): TillHost {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const clock = extra.clock ?? systemClock;
@@ -116,6 +122,7 @@ export function openTillHost(
   const options: TillHostOptions = { ledger, dataDir, clock, fetch: (url, init) => fetch(url, init), pinChecks };
   if (extra.onInternalError !== undefined) options.onInternalError = extra.onInternalError;
   if (extra.serverUrlHint !== undefined) options.serverUrlHint = extra.serverUrlHint;
+  if (extra.paperMm !== undefined) options.paperMm = extra.paperMm;
   try {
     return createTillHost(options);
   } catch (error) {

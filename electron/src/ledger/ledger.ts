@@ -17,6 +17,7 @@ import { readIdentity, writeIdentity, type TillIdentity } from './identity.js';
 import { refundSale, voidSale } from './returns.js';
 import { recordMpesaClaim } from './claims.js';
 import { verifyLedger, type LedgerDifference } from './verify.js';
+import { receiptSettings, type ReceiptSettings } from './settings.js';
 import { quoteCart } from './pricing.js';
 import { adoptRecoveredHistory } from './recovery.js';
 import { moveToNewTill, type MoveToNewTillResult } from './move-till.js';
@@ -100,6 +101,8 @@ export function createLedger(db: Db, clock: Clock, random: Random, verifyPin?: P
     searchCustomers: bindQuery(ctx, searchCustomers),
     customerStatement: bindQuery(ctx, customerStatement),
     currentShift: () => ({ shift: currentShift(ctx) }),
+    /** What receipts print from the synced business settings: KRA PIN, address, header and footer, VAT registration. */
+    receiptSettings: (): ReceiptSettings => receiptSettings(ctx),
 
     /** Checks a PIN (slow hash; lockout after 5 failures) and returns who logged in. */
     login(input: unknown): { staff: StaffRecord } {

@@ -61,3 +61,23 @@ export function businessDay(ms: number, zone: string, cutoffHour: number): strin
 export function businessDayOf(ctx: LedgerContext, ms: number): string {
   return businessDay(ms, timeZone(ctx), businessDayCutoffHour(ctx));
 }
+
+/** What receipts print from the business's synced settings (issue 17); unset ones are absent. */
+export interface ReceiptSettings {
+  kra_pin?: string;
+  business_address?: string;
+  receipt_header?: string;
+  receipt_footer?: string;
+  vat_registered?: boolean;
+}
+
+export function receiptSettings(ctx: LedgerContext): ReceiptSettings {
+  const settings: ReceiptSettings = {};
+  for (const key of ['kra_pin', 'business_address', 'receipt_header', 'receipt_footer'] as const) {
+    const value = readSetting(ctx, key);
+    if (typeof value === 'string' && value.trim() !== '') settings[key] = value.slice(0, key === 'kra_pin' ? 20 : 500);
+  }
+  const vat = readSetting(ctx, 'vat_registered');
+  if (typeof vat === 'boolean') settings.vat_registered = vat;
+  return settings;
+}

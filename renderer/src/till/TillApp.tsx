@@ -145,7 +145,7 @@ function Session({ memory }: { memory: LanguageMemory }) {
       </header>
       {state.screen === 'sell' && <SellScreen />}
       {state.screen === 'pay' && <PayScreen />}
-      {state.screen === 'receipt' && state.receipt_sale_id !== null && <ReceiptView key={state.receipt_sale_id} sale_id={state.receipt_sale_id} autoPrint={state.receipt_auto_print} />}
+      {state.screen === 'receipt' && state.receipt_sale_id !== null && <ReceiptView key={`${state.receipt_sale_id}-${state.receipt_copy}`} sale_id={state.receipt_sale_id} autoPrint={state.receipt_auto_print} copy={state.receipt_copy} />}
       {state.screen === 'history' && <HistoryScreen />}
       {state.screen === 'customers' && <CustomersScreen />}
       {state.screen === 'stock' && <StockScreen />}

@@ -42,6 +42,14 @@ export const tillProfileRecord = z.object({
   enrolled: z.boolean(),
   shop_name: z.string().min(1).max(120),
   kra_pin: z.string().max(20).optional(),
+  /** Receipt details the owner set (synced business settings, issue 17). */
+  business_address: z.string().max(500).optional(),
+  receipt_header: z.string().max(500).optional(),
+  receipt_footer: z.string().max(500).optional(),
+  /** Not VAT-registered: receipts show no VAT split. */
+  vat_registered: z.boolean().optional(),
+  /** This till's receipt paper (a till setting, `--paper`): 58 mm prints 32 columns, 80 mm 48. */
+  paper_mm: z.union([z.literal(58), z.literal(80)]).optional(),
   till_label: z.string().min(1).max(40),
   /** The Buy Goods till number customers pay to when M-Pesa STK is unavailable. */
   mpesa_till_number: z.string().max(20).optional(),

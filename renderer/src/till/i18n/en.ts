@@ -267,6 +267,14 @@ export const en = {
   role_words: { owner: 'owner', manager: 'manager', cashier: 'cashier' },
   staff_option: (name: string, role: string) => `${name} (${role})`,
   shift_prompt: 'No shift is open: count the float and open one before the first sale.',
+  subtotal: 'Subtotal',
+  receipt_copy: '*** COPY ***',
+  receipt_cash_given: 'Cash given',
+  receipt_to_follow: 'to follow',
+  receipt_vat_rate: (rate: string, gross: string) => `VAT ${rate} on ${gross}`,
+  receipt_vat_exempt: (gross: string) => `VAT exempt: ${gross}`,
+  paper_width: (mm: number) => `${mm} mm paper`,
+  z_report_till: (shop: string, till: string, cashier: string) => `${shop} · ${till} · ${cashier}`,
   till_unreachable: 'The till program is not answering',
 
   // errors

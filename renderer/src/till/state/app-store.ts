@@ -18,8 +18,10 @@ export interface AppState {
   help_open: boolean;
   /** The sale the receipt view shows (just completed, or picked from history to reprint). */
   receipt_sale_id: string | null;
-  /** True right after a sale completes: print it (and open the drawer); false for reprints. */
+  /** Print at once: right after a sale completes (the drawer opens too), and on a reprint. */
   receipt_auto_print: boolean;
+  /** A reprint from the sales history: marked COPY, no change panel, the drawer stays shut (issue 17). */
+  receipt_copy: boolean;
   sync: SyncStatus | null;
   /** Parked sales waiting for M-Pesa, counted for the status strip. */
   mpesa_pending: number;
@@ -33,7 +35,7 @@ export interface AppState {
   setLanguage(language: Language): void;
   show(screen: Screen): void;
   toggleHelp(open?: boolean): void;
-  showReceipt(sale_id: string, autoPrint?: boolean): void;
+  showReceipt(sale_id: string, autoPrint?: boolean, copy?: boolean): void;
   setSync(sync: SyncStatus | null, mpesa_pending: number): void;
 }
 
@@ -46,6 +48,7 @@ export function createAppStore(language: Language = 'en') {
     help_open: false,
     receipt_sale_id: null,
     receipt_auto_print: false,
+    receipt_copy: false,
     sync: null,
     mpesa_pending: 0,
     mpesa_recent: [],
@@ -57,7 +60,7 @@ export function createAppStore(language: Language = 'en') {
     setLanguage: (lang) => set({ language: lang }),
     show: (screen) => set({ screen, help_open: false }),
     toggleHelp: (open) => set((state) => ({ help_open: open ?? !state.help_open })),
-    showReceipt: (sale_id, autoPrint = false) => set({ receipt_sale_id: sale_id, receipt_auto_print: autoPrint, screen: 'receipt' }),
+    showReceipt: (sale_id, autoPrint = false, copy = false) => set({ receipt_sale_id: sale_id, receipt_auto_print: autoPrint, receipt_copy: copy, screen: 'receipt' }),
     setSync: (sync, mpesa_pending) => set({ sync, mpesa_pending }),
   }));
 }

@@ -66,7 +66,7 @@ describe('sales history, refunds and voids', () => {
     expect(fake.callsOf('refundSale').at(-1)?.lines).toEqual([{ line_id: fake.sales[0]?.sale.lines[0]?.line_id, quantity: 2 }]);
   });
 
-  it('a void needs a manager and marks the sale voided; reprint opens the receipt without printing', async () => {
+  it('a void needs a manager and marks the sale voided; a reprint prints at once, marked COPY, without the change panel (issue 17)', async () => {
     const fake = new FakeTill();
     await sell(fake, 'cash');
     const { print } = renderTill({ fake });
@@ -80,7 +80,9 @@ describe('sales history, refunds and voids', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Reprint receipt' }));
     expect((await screen.findByTestId('receipt-no')).textContent).toBe('T1-000001');
     expect(screen.getByText('Voided')).toBeTruthy();
-    expect(print.printReceipt).not.toHaveBeenCalled();
+    expect(screen.getAllByText('*** COPY ***').length).toBeGreaterThan(0);
+    expect(screen.queryByTestId('receipt-change')).toBeNull();
+    await waitFor(() => expect(print.printReceipt).toHaveBeenCalledTimes(1));
   });
 
   it('an unknown receipt number is named in the error', async () => {

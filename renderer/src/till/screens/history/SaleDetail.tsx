@@ -110,7 +110,7 @@ export function SaleDetail({ sale_id, onBack }: { sale_id: string; onBack: () =>
       )}
       {message !== null && <p role="status">{message}</p>}
       {error !== null && <p role="alert" className="error">{error}</p>}
-      <button type="button" onClick={() => showReceipt(sale_id)}>{t.reprint}</button>
+      <button type="button" onClick={() => showReceipt(sale_id, true, true)}>{t.reprint}</button>
       <button type="button" onClick={onBack}>{t.back} (Esc)</button>
     </main>
   );

@@ -99,7 +99,7 @@ describe('the pay screen', () => {
     await screen.findByText('Paid — receipt NLJ7RT61SV');
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     await screen.findByTestId('receipt-no');
-    expect(within(screen.getByRole('article', { name: 'Receipt' })).getByText('NLJ7RT61SV')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Receipt' })).getByText(/M-Pesa receipt: NLJ7RT61SV/)).toBeTruthy();
     const payment_id = fake.callsOf('requestMpesaPayment')[0]?.payment_id;
     expect(fake.callsOf('completeSale')[0]?.tenders).toEqual([{ kind: 'mpesa', amount: 5_500, payment_id }]);
   });
@@ -259,6 +259,9 @@ describe('the pay screen', () => {
     await screen.findByRole('dialog', { name: 'Manager approval' });
     typeAndSubmit('Manager PIN', '9876');
     await screen.findByTestId('receipt-no');
-    expect(await screen.findByText('New credit balance: KSh 5,080.00')).toBeTruthy();
+    // A credit receipt names the customer and gives the new balance (issue 17).
+    const creditReceipt = await screen.findByRole('article', { name: 'Receipt' });
+    await waitFor(() => expect(creditReceipt.textContent).toContain('New credit balance KSh 5,080.00'));
+    expect(within(creditReceipt).getByText(/^Customer$/).parentElement?.textContent).toMatch(/^Customer \S/);
   });
 });

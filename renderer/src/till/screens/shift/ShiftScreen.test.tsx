@@ -53,6 +53,8 @@ describe('the shift', () => {
     expect(screen.queryByText('KSh 2,200.00')).toBeNull();
     await submitAmount('Cash counted', '2,150');
     const report = await screen.findByRole('main', { name: 'Z-report' });
+    // Shop, till and cashier on the printout (issue 17).
+    expect(within(report).getByTestId('z-report-who').textContent).toBe('Duka la Mama · Till 1 · Amina Cashier');
     const cashRow = within(report).getByRole('row', { name: /Cash/ });
     expect(cashRow.textContent).toBe('CashKSh 2,200.00KSh 2,150.00-KSh 50.00');
     expect(within(report).getByText('Pay in: KSh 500.00 · Pay out: KSh 300.00')).toBeTruthy();

@@ -6,17 +6,21 @@
 import { tender_kinds, formatKes, type ShiftRecord, type ShiftReport, type TenderKind } from '@payme/shared';
 import { useDeps } from '../../app-context.js';
 import { useT } from '../../i18n/i18n.js';
+import { useApp } from '../../state/use-store.js';
 import { receiptTime } from '../../receipt/receipt-model.js';
 
 export function ZReport({ report, shift, counted, onDone }: { report: ShiftReport; shift: ShiftRecord; counted: readonly TenderKind[]; onDone: () => void }) {
   const t = useT();
-  const { print } = useDeps();
+  const { print, profile } = useDeps();
+  // The printout says whose shift at which till of which shop (issue 17).
+  const cashier = useApp((s) => s.staff?.name ?? '—');
   const present = new Set([...report.expected, ...report.counted].map((row) => row.tender));
   const tenders = tender_kinds.filter((tender) => present.has(tender));
   const amountOf = (rows: readonly { tender: string; amount: number }[], tender: string) => rows.find((row) => row.tender === tender)?.amount;
   return (
     <main className="z-report" aria-label={t.z_report}>
       <h1>{t.z_report}</h1>
+      <p data-testid="z-report-who">{t.z_report_till(profile.shop_name, profile.till_label, cashier)}</p>
       <p>{receiptTime(report.opened_at)} – {receiptTime(report.closed_at)} · {t.field_float} {formatKes(report.float)}</p>
       <table>
         <thead><tr><th>{t.tender}</th><th>{t.expected}</th><th>{t.counted}</th><th>{t.variance}</th></tr></thead>
