@@ -16,7 +16,7 @@ import { createTestBusiness, deviceAuth, login, testDatabases, type Session, typ
 import { useServerSuite } from './support/server-suite.js';
 import { fuzzRuns, fuzzSeed, fuzzTimeout } from './support/fuzz-size.js';
 
-const runs = { pglite: fuzzRuns(2_000), postgres: fuzzRuns(2_500) };
+const runs = { pglite: fuzzRuns(3_500), postgres: fuzzRuns(2_500) };
 
 /** Routes left to other suites, with the reason. */
 const left_out: Record<string, string> = {
