@@ -202,8 +202,8 @@ for (const target of testDatabases()) {
         { numRuns: runs[target.name], seed: fuzzSeed(12_12), endOnFailure: true },
       );
       if (process.env['FUZZ_VERBOSE']) console.info([...statuses].sort());
-      // Every route was reached.
-      for (const route of routes) expect([...statuses.keys()].some((key) => key.startsWith(`${route.method} ${route.url} `)), `${route.method} ${route.url} never sent`).toBe(true);
+      // Every route was reached (at the CI size and above; `npm run fuzz -- --n 30` is a smoke run).
+      if (runs[target.name] >= 20 * routes.length) for (const route of routes) expect([...statuses.keys()].some((key) => key.startsWith(`${route.method} ${route.url} `)), `${route.method} ${route.url} never sent`).toBe(true);
     }, fuzzTimeout(600_000));
   });
 }
