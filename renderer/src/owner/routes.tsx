@@ -13,6 +13,8 @@ import { TodayPage } from './pages/today/TodayPage.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { AuditPage } from './pages/audit/AuditPage.js';
+import { StaffPage } from './pages/staff/StaffPage.js';
+import { CustomersPage } from './pages/customers/CustomersPage.js';
 import { useSession } from './state/use-session.js';
 import { CreditBookPage } from './pages/credit/CreditBookPage.js';
 import { StatementPage } from './pages/credit/StatementPage.js';
@@ -49,6 +51,8 @@ const catalogRoute = createRoute({ getParentRoute: () => rootRoute, path: '/cata
 
 const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: SettingsPage });
 const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/audit', component: AuditPage });
+const staffRoute = createRoute({ getParentRoute: () => rootRoute, path: '/staff', component: StaffPage });
+const customersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/customers', component: CustomersPage });
 
 const creditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/credit', component: CreditBookPage });
 const statementRoute = createRoute({ getParentRoute: () => rootRoute, path: '/credit/$customerId', component: StatementPage });
@@ -64,6 +68,8 @@ const routeTree = rootRoute.addChildren([
   catalogRoute,
   settingsRoute,
   auditRoute,
+  staffRoute,
+  customersRoute,
   // Money and operations pages (reports)
   creditRoute,
   statementRoute,

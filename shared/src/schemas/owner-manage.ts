@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { sale_total_cents_max, stock_delta_max, unit_price_cents_max } from '../limits.js';
-import { boundedInt, nameInput, phone, role, strictObject, uuid } from './common.js';
+import { boundedInt, nameInput, phone, pin, role, strictObject, uuid } from './common.js';
+import { email, newPassword } from './owner-api.js';
 
 const int = z.number().int();
 const iso = z.string().max(40);
@@ -72,6 +73,23 @@ export const staffMemberSchema = z.object({
 });
 export type OwnerStaffMember = z.infer<typeof staffMemberSchema>;
 export const staffResponseSchema = z.object({ staff: z.array(staffMemberSchema) });
+
+/**
+ * What the Staff page sends as POST /v1/staff: owners and managers sign in to this view with an
+ * email and password; cashiers (and managers at the till) with a PIN.
+ */
+export const staffCreateBodySchema = strictObject({
+  name: nameInput,
+  role,
+  email: email.optional(),
+  password: newPassword.optional(),
+  pin: pin.optional(),
+})
+  .refine((body) => body.role === 'cashier' || body.email !== undefined, { message: 'owners and managers need an email to sign in', path: ['email'] })
+  .refine((body) => body.role !== 'cashier' || body.password === undefined, { message: 'cashiers sign in with a PIN at the till, not a password', path: ['password'] })
+  .refine((body) => body.role !== 'cashier' || body.pin !== undefined, { message: 'a cashier needs a PIN to sign in at the till', path: ['pin'] });
+export type StaffCreateBody = z.output<typeof staffCreateBodySchema>;
+export const staffPinBodySchema = strictObject({ pin });
 
 // ---------------------------------------------------------------------------------------------
 // Customers: GET /v1/customers, POST /v1/customers, PATCH /v1/customers/:id

@@ -17,6 +17,8 @@ export const nav_items: readonly NavItem[] = [
   { to: '/mpesa', page: 'mpesa' },
   { to: '/tills', page: 'tills' },
   { to: '/catalog', page: 'catalog' },
+  { to: '/customers', page: 'customers' },
+  { to: '/staff', page: 'staff', owner_only: true },
   { to: '/settings', page: 'settings', owner_only: true },
   { to: '/audit', page: 'audit', owner_only: true },
 ];

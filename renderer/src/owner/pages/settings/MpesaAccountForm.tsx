@@ -7,7 +7,8 @@
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { mpesaAccountInputSchema, type MpesaAccountMasked, type MpesaSecretField } from '@payme/shared';
-import { CheckboxField, Field, FormError, SelectField } from '../../components/Field.js';
+import { CheckboxField, Field, SelectField } from '../../components/Field.js';
+import { FormFooter } from '../../components/FormFooter.js';
 import { useApi } from '../../deps.js';
 import { useZodForm } from '../../forms/use-zod-form.js';
 import { useT } from '../../i18n/i18n.js';
@@ -97,15 +98,7 @@ export function MpesaAccountForm({ account }: { account: MpesaAccountMasked | nu
         {secret('security_credential', false)}
       </div>
       <CheckboxField label={words.field.trust_callbacks} checked={form.values.trust_callbacks} error={form.errors.trust_callbacks} onChange={(event) => form.set('trust_callbacks', event.target.checked)} />
-      <FormError message={form.form_error} />
-      {done && (
-        <p className="notice" role="status">
-          {words.saved}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={form.submitting}>
-        {form.submitting ? t.saving : words.save}
-      </button>
+      <FormFooter form_error={form.form_error} notice={done ? words.saved : null} submitting={form.submitting} submit={words.save} submitting_text={t.saving} />
     </form>
   );
 }

@@ -7,8 +7,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { parseKes, setting_schemas, type SettingKey } from '@payme/shared';
-import { CheckboxField, Field, FormError } from '../../components/Field.js';
+import { CheckboxField, Field } from '../../components/Field.js';
 import { QueryView } from '../../components/PageState.js';
+import { FormFooter } from '../../components/FormFooter.js';
 import { useApi } from '../../deps.js';
 import { amountText, optionalWholeNumber } from '../../forms/form-values.js';
 import { useZodForm } from '../../forms/use-zod-form.js';
@@ -100,15 +101,7 @@ function SettingsForm({ settings }: { settings: Readonly<Record<string, unknown>
         <Field label={words.field.alarm_till_silent_minutes} inputMode="numeric" value={form.values.alarm_till_silent_minutes} error={form.errors.alarm_till_silent_minutes} hint={words.hint.alarm_till_silent_minutes} onChange={(event) => form.set('alarm_till_silent_minutes', event.target.value)} />
         <Field label={words.field.alarm_cash_variance_cents} inputMode="decimal" value={form.values.alarm_cash_variance_cents} error={form.errors.alarm_cash_variance_cents} hint={words.hint.alarm_cash_variance_cents} onChange={(event) => form.set('alarm_cash_variance_cents', event.target.value)} />
       </div>
-      <FormError message={form.form_error} />
-      {notice !== null && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={form.submitting}>
-        {form.submitting ? t.saving : t.save}
-      </button>
+      <FormFooter form_error={form.form_error} notice={notice} submitting={form.submitting} submit={t.save} submitting_text={t.saving} />
     </form>
   );
 }
