@@ -71,6 +71,8 @@ type Named = { name: string | null; totals: SalesTotals };
 function GroupTable({ caption, rows, rowKey }: { caption: string; rows: readonly Named[]; rowKey: (row: Named, index: number) => string }) {
   const t = useT().reports.today;
   const keyed = rows.map((row, index) => ({ row, key: rowKey(row, index) }));
+  // A day without sales says so once, under the payment types; empty groups add nothing.
+  if (keyed.length === 0) return null;
   return (
     <DataTable
       caption={caption}
