@@ -58,6 +58,15 @@ const forbid = {
     regex: '^(@payme/(till|renderer|e2e)(/.*)?|electron(/.*)?)$',
     message: 'the sync server never imports the till, electron, the renderer internals or e2e (DESIGN §2); shared types live in @payme/shared.',
   },
+  ledger_inward: {
+    // From electron/src/ledger/x.ts, '../sync/…', '../host/…', '../main/…' (and the package's own names).
+    regex: '^(\\.\\./(sync|host|main)(/|\\.js$|$)|@payme/till/sync(/|$))',
+    message: 'the ledger never imports the sync agent, the host or main (issue 14): they call the ledger, never the other way.',
+  },
+  raw_ledger_db: {
+    regex: '(^|/)raw-db(\\.js)?$',
+    message: "production code reaches the ledger only through its methods; its raw connection (ledger/raw-db.ts) is for tests and the benchmark (issue 14). Add a ledger query or command instead.",
+  },
   ingest_not_mpesa: {
     regex: '^\\.\\./mpesa(/|$)',
     message: 'ingest/ never imports mpesa/ (issue 14: no ingest↔mpesa cycle); a rule both need lives in ingest/ and mpesa/ imports it.',
@@ -197,6 +206,9 @@ export default defineConfig(
   layering(['renderer/src/**'], [forbid.renderer_ours, forbid.renderer_node_only, forbid.node_builtins]),
   layering(['renderer/test/**', 'renderer/bench/**', 'renderer/*.ts'], [forbid.renderer_ours, forbid.renderer_node_only]),
   layering(['electron/**'], [forbid.till_foreign]),
+  layering(['electron/src/**'], [forbid.till_foreign, forbid.raw_ledger_db], { ignores: ['**/*.test.ts', 'electron/src/ledger/ledger.ts'] }),
+  layering(['electron/src/ledger/**'], [forbid.till_foreign, forbid.raw_ledger_db, forbid.ledger_inward], { ignores: ['**/*.test.ts', 'electron/src/ledger/ledger.ts'] }),
+  layering(['electron/src/ledger/ledger.ts'], [forbid.till_foreign, forbid.ledger_inward]),
   layering(['sync-server/**'], [forbid.server_foreign]),
   layering(['sync-server/src/ingest/**'], [forbid.server_foreign, forbid.ingest_not_mpesa]),
 );

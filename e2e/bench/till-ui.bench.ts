@@ -23,6 +23,7 @@
  * TILL_UI_SCANS=n changes the number of scans; TILL_UI_RENDERER=dir serves another build (an
  * unminified one for profiling); TILL_UI_TRACE=file.json writes a Chromium trace of the long cart.
  */
+import { rawDb } from '@payme/till/ledger/raw-db';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,7 +92,7 @@ function seedTill(dir: string, random: SeededRandom): BenchProduct[] {
     ledger.applyServerBatch({ changes, acked_seq: 0, cursor: String(changes.length) });
     const levels = products.map((p, i): PullChange => ({ cursor: String(10_000 + i), kind: 'stock_level', id: p.id, data: { on_hand: 100_000 } }));
     ledger.applyServerBatch({ changes: levels, acked_seq: 0, cursor: '20000' });
-    ledger.dangerousRawDb.pragma('wal_checkpoint(TRUNCATE)');
+    rawDb(ledger).pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     ledger.close();
   }

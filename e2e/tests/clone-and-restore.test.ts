@@ -5,6 +5,7 @@
  * events; a till restored from a backup offline sells in a new receipt series and is reconciled
  * by recovery once online. Nothing lost, nothing doubled, stock and credit sums right.
  */
+import { rawDb } from '@payme/till/ledger/raw-db';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,7 +60,7 @@ async function enrolledTill(w: World, index: number): Promise<SimTill> {
 /** A clone of `source`'s disk as it is now: same identity, same device token. */
 function cloneOf(w: World, source: SimTill, index: number): SimTill {
   const file = path.join(dir, `w${w.business.business_id}-${index}.db`);
-  source.ledger.dangerousRawDb.exec(`VACUUM INTO '${file}'`);
+  rawDb(source.ledger).exec(`VACUUM INTO '${file}'`);
   const clone = new SimTill(index, file, w.clock, w.random.fork(), w.network);
   clone.token = source.token;
   clone.till_id = source.till_id;
@@ -115,7 +116,7 @@ async function expectConverged(w: World, tills: readonly SimTill[]): Promise<voi
     expect(till.ledger.verifyLedger()).toEqual([]);
     expect(till.ledger.stockOnHand({ product_ids: [product] }).levels[0]?.on_hand).toBe(Number(level[0]?.on_hand));
     for (const row of balances) {
-      const local = till.ledger.dangerousRawDb.prepare('SELECT balance FROM customers WHERE customer_id = ?').get(row.id) as { balance: number } | undefined;
+      const local = rawDb(till.ledger).prepare('SELECT balance FROM customers WHERE customer_id = ?').get(row.id) as { balance: number } | undefined;
       expect(local?.balance).toBe(Number(row.balance));
     }
     const head = till.ledger.chainHead();
@@ -248,7 +249,7 @@ describe('payme-till restore over real HTTP imports what only the replaced disk 
       for (const sale of [lostAnswer, ...unsynced]) {
         expect(restored.ledger.getSale({ sale_id: sale.sale_id }).sale.receipt_no).toBe(sale.receipt_no);
       }
-      expect(restored.ledger.dangerousRawDb.prepare("SELECT count(*) AS n FROM sales").get()).toEqual({ n: w.sales.size });
+      expect(rawDb(restored.ledger).prepare("SELECT count(*) AS n FROM sales").get()).toEqual({ n: w.sales.size });
       const events = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM till_events WHERE business_id = $1 AND type = 'sale_completed'", [w.business.business_id]);
       expect(events[0]?.n).toBe(w.sales.size);
       const next = sell(w, restored, 1);

@@ -52,11 +52,18 @@ const violations: Array<{ name: string; file: string; code: string; rule: string
   { name: 'sync-server ingest reads Date.now() instead of its Clock', file: 'sync-server/src/ingest/__fixture__.ts', code: 'export const stamp = () => Date.now();\n', rule: 'no-restricted-syntax', mentions: 'Clock' },
   { name: 'sync-server M-Pesa code reads performance.now()', file: 'sync-server/src/mpesa/__fixture__.ts', code: 'export const stamp = () => performance.now();\n', rule: 'no-restricted-syntax', mentions: 'Clock' },
   { name: 'sync-server owner code makes new Date()', file: 'sync-server/src/owner/__fixture__.ts', code: 'export const today = () => new Date();\n', rule: 'no-restricted-syntax', mentions: 'Clock' },
+  { name: 'the till ledger imports the sync agent', file: 'electron/src/ledger/__fixture__.ts', code: "import { SyncAgent } from '../sync/sync-agent.js';\nexport const a = SyncAgent;\n", rule: 'no-restricted-imports', mentions: 'never imports the sync agent' },
+  { name: 'the till ledger imports the host', file: 'electron/src/ledger/__fixture__.ts', code: "import { createTillHost } from '../host/till-host.js';\nexport const h = createTillHost;\n", rule: 'no-restricted-imports', mentions: 'the host or main' },
+  { name: 'the till ledger (ledger.ts) imports main', file: 'electron/src/ledger/ledger.ts', code: "import { startMain } from '../main/main.js';\nexport const m = startMain;\n", rule: 'no-restricted-imports', mentions: 'the host or main' },
+  { name: 'the till host reads ledger tables through the raw connection', file: 'electron/src/host/__fixture__.ts', code: "import { rawDb } from '../ledger/raw-db.js';\nexport const staff = (ledger: object) => rawDb(ledger).prepare('SELECT * FROM staff').all();\n", rule: 'no-restricted-imports', mentions: 'raw connection' },
+  { name: 'a ledger module other than ledger.ts takes the raw connection', file: 'electron/src/ledger/__fixture__.ts', code: "import { rawDb } from './raw-db.js';\nexport const r = rawDb;\n", rule: 'no-restricted-imports', mentions: 'raw connection' },
   { name: 'electron climbs into sync-server by relative path', file: 'electron/src/ledger/__fixture__.ts', code: "import { serve } from '../../../sync-server/src/index.js';\nexport const s = serve;\n", rule: 'payme/import-boundaries', mentions: 'sync-server' },
   { name: 'sync-server re-exports from electron by relative path', file: 'sync-server/src/__fixture__.ts', code: "export * from '../../electron/src/index.js';\n", rule: 'payme/import-boundaries', mentions: 'electron' },
 ];
 
 const clean: Array<{ name: string; file: string; code: string }> = [
+  { name: 'a till ledger test takes the raw connection and drives the sync agent', file: 'electron/src/ledger/__fixture__.test.ts', code: "import { rawDb } from './raw-db.js';\nimport { SyncAgent } from '../sync/sync-agent.js';\nexport const both = [rawDb, SyncAgent];\n" },
+  { name: 'the till host calling the ledger and the sync agent', file: 'electron/src/host/__fixture__.ts', code: "import { openLedger } from '../ledger/ledger.js';\nimport { SyncAgent } from '../sync/sync-agent.js';\nexport const both = [openLedger, SyncAgent];\n" },
   { name: 'shared importing its own modules and @noble/hashes', file: 'shared/src/__fixture__.ts', code: "import { sha256 } from '@noble/hashes/sha2.js';\nimport { genesis_hash } from './hash-chain.js';\nexport const both = [sha256, genesis_hash];\n" },
   { name: 'the clock adapter reading Date.now()', file: 'shared/src/clock.ts', code: 'export const now = () => Date.now();\n' },
   { name: 'renderer importing @payme/shared and react', file: 'renderer/src/__fixture__.tsx', code: "import { formatKes } from '@payme/shared';\nimport { useState } from 'react';\nexport const both = [formatKes, useState];\n" },

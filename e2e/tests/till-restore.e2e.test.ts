@@ -9,6 +9,7 @@
  *      the 50 synced sales come back from the server, and the restore names what is lost: the
  *      seq range after the server's head and the receipt numbers of the 20.
  */
+import { rawDb } from '@payme/till/ledger/raw-db';
 import { execFile, execFileSync } from 'node:child_process';
 import { openSync, closeSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -102,7 +103,7 @@ async function serverSales(s: DemoStack): Promise<{ sale_ids: string[]; applied:
 function tillSales(s: DemoStack): { sale_ids: string[]; receipts: string[]; verify: unknown[] } {
   const ledger = openLedger({ path: path.join(s.tillData, 'till.db'), clock: systemClock, random: cryptoRandom });
   try {
-    const rows = ledger.dangerousRawDb.prepare('SELECT sale_id, receipt_no FROM sales').all() as { sale_id: string; receipt_no: string }[];
+    const rows = rawDb(ledger).prepare('SELECT sale_id, receipt_no FROM sales').all() as { sale_id: string; receipt_no: string }[];
     return { sale_ids: rows.map((row) => row.sale_id), receipts: rows.map((row) => row.receipt_no), verify: ledger.verifyLedger() };
   } finally {
     ledger.close();

@@ -4,6 +4,7 @@
  * the same database with the match text prepared in advance. Prints one JSON line per scenario
  * (prefix, word, barcode) with p99s, the ratio to the baseline, database size and peak memory.
  */
+import { rawDb } from '../src/ledger/raw-db.js';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,7 +61,7 @@ function main(): void {
       });
       ledger.applyServerBatch({ changes, acked_seq: 0, cursor: String(offset) });
     }
-    ledger.dangerousRawDb.pragma('wal_checkpoint(TRUNCATE)');
+    rawDb(ledger).pragma('wal_checkpoint(TRUNCATE)');
     const db_bytes = statSync(file).size;
     const pick = <T>(list: readonly T[]) => list[random.int(0, list.length - 1)]!;
     const wordOf = (name: string) => pick(name.split(' ').filter((word) => /^[A-Za-z]{3,}$/.test(word)));
@@ -76,8 +77,8 @@ function main(): void {
     };
     // The same SQL the ledger runs, with the match text built before timing: what is left to
     // measure in the ledger's figure is input validation, query building and record mapping.
-    const bareSearch = ledger.dangerousRawDb.prepare(product_search_sql);
-    const bareBarcode = ledger.dangerousRawDb.prepare('SELECT * FROM products WHERE barcode = ? AND active = 1 LIMIT 1');
+    const bareSearch = rawDb(ledger).prepare(product_search_sql);
+    const bareBarcode = rawDb(ledger).prepare('SELECT * FROM products WHERE barcode = ? AND active = 1 LIMIT 1');
     const peakRss = () => process.resourceUsage().maxRSS * 1024;
     for (const scenario of ['prefix', 'word', 'barcode'] as const) {
       process.stderr.write(`till-search: ${scenario}…\n`);

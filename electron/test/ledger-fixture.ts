@@ -3,6 +3,7 @@
  * staff with real slow PIN hashes (computed once per test file), a small catalog and customers
  * pushed in through the server feed, and an open shift.
  */
+import { rawDb } from '../src/ledger/raw-db.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,7 +153,7 @@ export function cashSale(till: TestTill, lines: { product_id: string; quantity: 
  * trigger). Two equal fingerprints mean nothing was written in between.
  */
 export function snapshot(ledger: Ledger): string {
-  const db = ledger.dangerousRawDb;
+  const db = rawDb(ledger);
   const tables = db
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'products_fts%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .all() as { name: string }[];

@@ -11,6 +11,7 @@
  * event (the server batches in between at the points they came), and every table must then equal
  * the live till's — the one-writer rule (DESIGN §4): what a command did is what its event says.
  */
+import { rawDb } from '../src/ledger/raw-db.js';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { expect } from 'vitest';
@@ -49,7 +50,7 @@ export interface JournalTemplates {
 export function journalTemplates(): JournalTemplates {
   const till = createTestTill({ stock: initialStock, openShift: false });
   try {
-    const db = till.ledger.dangerousRawDb;
+    const db = rawDb(till.ledger);
     // An in-memory copy cannot be in WAL mode: its header must say rollback journal.
     db.pragma('journal_mode = DELETE');
     const beforeEvents = db.serialize();
@@ -261,7 +262,7 @@ function perform(run: Run, s: JournalStep): void {
  * one); the whole chain is verified again at the end of every sequence.
  */
 function checkInvariants(run: Run, whole = false): void {
-  const rows = run.ledger.dangerousRawDb.prepare('SELECT envelope FROM outbox ORDER BY seq').all() as { envelope: string }[];
+  const rows = rawDb(run.ledger).prepare('SELECT envelope FROM outbox ORDER BY seq').all() as { envelope: string }[];
   const events = rows.map((row) => JSON.parse(row.envelope) as EventEnvelope);
   events.forEach((event, index) => expect(event.seq).toBe(index + 1));
   const from = whole ? 0 : Math.max(0, run.verified - 1);
@@ -296,10 +297,10 @@ export function tablesOf(db: Database.Database): Record<string, unknown[][]> {
 export function replayJournal(live: Ledger, beforeEvents: Buffer, batches: readonly AppliedBatch[]): Ledger {
   const clock = new ManualClock(start_ms);
   const ledger = createLedger(prepareConnection(new Database(beforeEvents), 'OFF'), clock, new SeededRandom(1));
-  const ctx = createContext(ledger.dangerousRawDb, clock, new SeededRandom(1));
-  const rows = live.dangerousRawDb.prepare('SELECT * FROM outbox ORDER BY seq').all() as { seq: number; envelope: string }[];
+  const ctx = createContext(rawDb(ledger), clock, new SeededRandom(1));
+  const rows = rawDb(live).prepare('SELECT * FROM outbox ORDER BY seq').all() as { seq: number; envelope: string }[];
   const columns = Object.keys(rows[0] ?? { seq: 0 });
-  const insert = ledger.dangerousRawDb.prepare(`INSERT INTO outbox (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+  const insert = rawDb(ledger).prepare(`INSERT INTO outbox (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
   let pending = [...batches];
   const batchesUpTo = (seq: number) => {
     for (const applied of pending.filter((b) => b.after_seq <= seq)) {
@@ -312,7 +313,7 @@ export function replayJournal(live: Ledger, beforeEvents: Buffer, batches: reado
     batchesUpTo(row.seq - 1);
     const event = parseEvent(JSON.parse(row.envelope));
     clock.set(Date.parse(event.occurred_at) + replay_delay_ms);
-    ledger.dangerousRawDb.transaction(() => {
+    rawDb(ledger).transaction(() => {
       insert.run(row);
       projectEvent(ctx, event, row.seq);
     })();
@@ -367,9 +368,9 @@ export function runJournal(templates: JournalTemplates, steps: readonly JournalS
       checkInvariants(run);
     }
     checkInvariants(run, true);
-    for (const { type } of ledger.dangerousRawDb.prepare('SELECT type FROM outbox').all() as { type: string }[]) stats.events.set(type, (stats.events.get(type) ?? 0) + 1);
+    for (const { type } of rawDb(ledger).prepare('SELECT type FROM outbox').all() as { type: string }[]) stats.events.set(type, (stats.events.get(type) ?? 0) + 1);
     replayed = replayJournal(ledger, templates.beforeEvents, run.batches);
-    expect(tablesOf(replayed.dangerousRawDb)).toEqual(tablesOf(ledger.dangerousRawDb));
+    expect(tablesOf(rawDb(replayed))).toEqual(tablesOf(rawDb(ledger)));
   } finally {
     replayed?.close();
     ledger.close();

@@ -5,6 +5,7 @@
  * backup), then a quiet phase where sync must converge, then the checks. Everything random
  * comes from the seed, and every step is awaited in turn, so a seed replays exactly.
  */
+import { rawDb } from '@payme/till/ledger/raw-db';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -167,7 +168,7 @@ async function serverSaleIds(db: Db, business_id: string, till_id: string): Prom
 /** After a restore, sales only the dead disk held are gone: neither in the backup nor on the server. */
 function forgetLostSales(till: SimTill, oracle: Oracle, onServer: ReadonlySet<string>): number {
   let lost = 0;
-  const present = till.ledger.dangerousRawDb.prepare('SELECT 1 FROM sales WHERE sale_id = ?');
+  const present = rawDb(till.ledger).prepare('SELECT 1 FROM sales WHERE sale_id = ?');
   for (const sale of [...oracle.sales.values()]) {
     if (sale.till === till.index && present.get(sale.sale_id) === undefined && !onServer.has(sale.sale_id)) {
       oracle.sales.delete(sale.sale_id);

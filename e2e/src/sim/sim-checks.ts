@@ -9,6 +9,7 @@
  * - nothing quarantined; every till's journal reached the server intact; the server's audit
  *   chain and checkpoints verify, and every till's `verifyLedger()` is clean.
  */
+import { rawDb } from '@payme/till/ledger/raw-db';
 import type { Db } from '@payme/sync-server/db';
 import { verifyAudit } from '@payme/sync-server/audit';
 import type { SigningKey } from '@payme/sync-server/signing-key';
@@ -23,7 +24,7 @@ function sums(rows: { id: string; total: number | string }[]): Map<string, numbe
 function tillSums(tills: readonly SimTill[], sql: string): Map<string, number> {
   const total = new Map<string, number>();
   for (const till of tills) {
-    for (const row of till.ledger.dangerousRawDb.prepare(sql).all() as { id: string; total: number }[]) {
+    for (const row of rawDb(till.ledger).prepare(sql).all() as { id: string; total: number }[]) {
       total.set(row.id, (total.get(row.id) ?? 0) + row.total);
     }
   }
@@ -81,7 +82,7 @@ export async function checkConvergence(db: Db, business: SimBusiness, tills: rea
   compareMaps('server stock level vs every till\'s movements, product', tillMovements, serverLevels, failures);
   compareMaps('server stock level vs its own movements, product', serverMovements, serverLevels, failures);
   for (const till of tills) {
-    const local = sums(till.ledger.dangerousRawDb.prepare('SELECT product_id AS id, on_hand AS total FROM products').all() as { id: string; total: number }[]);
+    const local = sums(rawDb(till.ledger).prepare('SELECT product_id AS id, on_hand AS total FROM products').all() as { id: string; total: number }[]);
     compareMaps(`till ${till.index} on-hand vs server level, product`, serverLevels, local, failures);
   }
 
@@ -91,7 +92,7 @@ export async function checkConvergence(db: Db, business: SimBusiness, tills: rea
   compareMaps('server credit balance vs its entries, customer', serverEntries, serverBalances, failures);
   compareMaps('server credit balance vs every till\'s entries, customer', tillEntries, serverBalances, failures);
   for (const till of tills) {
-    const local = sums(till.ledger.dangerousRawDb.prepare('SELECT customer_id AS id, balance AS total FROM customers').all() as { id: string; total: number }[]);
+    const local = sums(rawDb(till.ledger).prepare('SELECT customer_id AS id, balance AS total FROM customers').all() as { id: string; total: number }[]);
     compareMaps(`till ${till.index} credit balance vs server, customer`, serverBalances, local, failures);
   }
 

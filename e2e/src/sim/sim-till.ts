@@ -3,6 +3,7 @@
  * the server through the simulated network. It can be restarted (close + reopen: the agent's
  * memory is lost, the journal is not) and restored from a backup copy of its database file.
  */
+import { rawDb } from '@payme/till/ledger/raw-db';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { enrollResponseSchema, uuidv7, type ManualClock, type SeededRandom } from '@payme/shared';
@@ -97,7 +98,7 @@ export class SimTill {
   backup(dir: string): void {
     this.backupFile = path.join(dir, `till-${this.index}-backup.db`);
     rmSync(this.backupFile, { force: true });
-    this.ledger.dangerousRawDb.exec(`VACUUM INTO '${this.backupFile.replaceAll("'", "''")}'`);
+    rawDb(this.ledger).exec(`VACUUM INTO '${this.backupFile.replaceAll("'", "''")}'`);
   }
 
   get hasBackup(): boolean {

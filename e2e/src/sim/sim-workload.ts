@@ -4,6 +4,7 @@
  * (not enough stock, over the credit limit) is a normal outcome that writes nothing. Every
  * completed sale is recorded in the oracle the checks compare the server with.
  */
+import { rawDb } from '@payme/till/ledger/raw-db';
 import { PaymeError, lineAmount, roundToShilling, type SeededRandom } from '@payme/shared';
 import type { SimBusiness, SimProduct } from './sim-server.js';
 import type { SimTill } from './sim-till.js';
@@ -31,7 +32,7 @@ function quantityFor(random: SeededRandom, product: SimProduct, large: boolean):
 }
 
 function localCustomers(till: SimTill): { customer_id: string; balance: number; credit_limit: number }[] {
-  return till.ledger.dangerousRawDb.prepare('SELECT customer_id, balance, credit_limit FROM customers ORDER BY customer_id').all() as {
+  return rawDb(till.ledger).prepare('SELECT customer_id, balance, credit_limit FROM customers ORDER BY customer_id').all() as {
     customer_id: string;
     balance: number;
     credit_limit: number;

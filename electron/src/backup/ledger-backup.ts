@@ -53,7 +53,12 @@ export function checkLedgerFile(file: string): LedgerFileCheck {
  * beside it, integrity check, then moved into place durably. Nothing is left at `file` unless the
  * copy checked out; the temporary file is removed on any failure.
  */
-export async function writeCheckedBackup(source: Database.Database, file: string): Promise<{ file: string; bytes: number; till_id: string }> {
+/** What an online backup is taken from: the ledger (its `backup` method) or, in tests, a connection. */
+export interface BackupSource {
+  backup(file: string): Promise<unknown>;
+}
+
+export async function writeCheckedBackup(source: BackupSource, file: string): Promise<{ file: string; bytes: number; till_id: string }> {
   const temporary = temporaryPathFor(file);
   try {
     await source.backup(temporary);

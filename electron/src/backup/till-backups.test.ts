@@ -2,6 +2,7 @@
  * The till's automatic backups on real ledger files: online backup while selling, integrity
  * check of every copy, rotation, the off-site copy, and refusal of files that are not sound.
  */
+import { rawDb } from '../ledger/raw-db.js';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,7 +33,7 @@ function salesIn(file: string): number {
 }
 
 function backupsFor(t: TestTill, offsite_dir: string | null = null) {
-  return createTillBackups({ db: () => t.ledger.dangerousRawDb, changeMark: () => t.ledger.chainHead().seq, dataDir: t.dir, clock: t.clock, settings: { offsite_dir } });
+  return createTillBackups({ db: () => rawDb(t.ledger), changeMark: () => t.ledger.chainHead().seq, dataDir: t.dir, clock: t.clock, settings: { offsite_dir } });
 }
 
 describe('online backups of the till ledger', () => {
@@ -40,7 +41,7 @@ describe('online backups of the till ledger', () => {
     const t = till();
     for (let i = 0; i < 30; i += 1) cashSale(t, [{ product_id: ids.sugar, quantity: 100 }]);
     const file = path.join(t.dir, 'copy.db');
-    const backup = writeCheckedBackup(t.ledger.dangerousRawDb, file);
+    const backup = writeCheckedBackup(rawDb(t.ledger), file);
     // Sales made while the backup runs land in the ledger; the copy is one consistent state.
     cashSale(t, [{ product_id: ids.bread, quantity: 1 }]);
     await backup;
@@ -115,7 +116,7 @@ describe('a file that is not a sound till ledger is named for what it is', () =>
     const t = till();
     for (let i = 0; i < 200; i += 1) cashSale(t, [{ product_id: ids.sugar, quantity: 100 }]);
     const good = path.join(t.dir, 'good.db');
-    await writeCheckedBackup(t.ledger.dangerousRawDb, good);
+    await writeCheckedBackup(rawDb(t.ledger), good);
     const cases: [string, (file: string) => void, RegExp][] = [
       ['empty.db', (file) => writeFileSync(file, ''), /empty/],
       ['text.db', (file) => writeFileSync(file, 'not a database\n'.repeat(100)), /SQLite cannot read it/],

@@ -7,12 +7,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { isoAt, systemClock, type Clock } from '@payme/shared';
 import { z } from 'zod';
 import { readJsonFile } from '../host/durable-file.js';
 import type { TillHost } from '../host/till-host.js';
-import { backupFileName, backups_dir_name, copyCheckedBackup, listBackups, rotateBackups, writeCheckedBackup, type BackupKind } from './ledger-backup.js';
+import { backupFileName, backups_dir_name, copyCheckedBackup, listBackups, rotateBackups, writeCheckedBackup, type BackupKind, type BackupSource } from './ledger-backup.js';
 
 export const backup_interval_ms = 60 * 60_000;
 export const backup_settings_file_name = 'backup-settings.json';
@@ -41,7 +40,7 @@ export interface BackupStatus {
 
 export interface TillBackupsOptions {
   /** The till's open ledger connection (the backup reads through it, consistent while it sells). */
-  db: () => Database.Database;
+  db: () => BackupSource;
   /** Changes when the ledger changes (its chain head seq): an unchanged hour is not backed up again. */
   changeMark: () => number;
   dataDir: string;
@@ -119,7 +118,7 @@ const backup_tick_ms = 60_000;
 /** The till host's backups: a shift close backs up at once, the hourly one is checked every minute. */
 export function startTillBackups(host: TillHost, extra: { clock?: Clock; log?: (line: string) => void } = {}): { backups: TillBackups; stop(): Promise<void> } {
   const backups = createTillBackups({
-    db: () => host.ledger.dangerousRawDb,
+    db: () => host.ledger,
     changeMark: () => host.ledger.chainHead().seq,
     dataDir: host.dataDir,
     clock: extra.clock ?? systemClock,

@@ -3,6 +3,7 @@
  * from a real SQLite file, imported once (a second import doubles nothing), rechained so the
  * journal verifies, and refused whole when an event does not recompute or names another till.
  */
+import { rawDb } from '../ledger/raw-db.js';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, SeededRandom, verifyChain, type ChainedRecord } from '@payme/shared';
@@ -23,7 +24,7 @@ function tillWithBackup() {
   till = createTestTill();
   const first = cashSale(till, [{ product_id: ids.soap, quantity: 1 }]);
   const backup = path.join(till.dir, 'backup.db');
-  till.ledger.dangerousRawDb.exec(`VACUUM INTO '${backup}'`);
+  rawDb(till.ledger).exec(`VACUUM INTO '${backup}'`);
   const second = cashSale(till, [{ product_id: ids.soap, quantity: 2 }]);
   const third = cashSale(till, [{ product_id: ids.soap, quantity: 3 }]);
   const restored = openLedger({ path: backup, clock: new ManualClock(Date.UTC(2026, 10, 26, 8)), random: new SeededRandom(9) });
@@ -61,7 +62,7 @@ describe('importReplacedEvents', () => {
     const replaced = readReplacedLedger(till.file, ids.till, 0);
     if (!replaced.readable) throw new Error(replaced.reason);
     expect(restored.importReplacedEvents(replaced.input)).toMatchObject({ imported: 2 });
-    const journal = restored.dangerousRawDb.prepare('SELECT envelope FROM outbox ORDER BY seq').all() as { envelope: string }[];
+    const journal = rawDb(restored).prepare('SELECT envelope FROM outbox ORDER BY seq').all() as { envelope: string }[];
     const envelopes = journal.map((row) => JSON.parse(row.envelope) as Record<string, unknown>);
     expect(verifyChain(envelopes as unknown as ChainedRecord[])).toBeNull();
     expect(envelopes.slice(-2).map((event) => event['event_id'])).toEqual(replaced.input.events.slice(-2).map((row) => row.envelope['event_id']));
@@ -76,7 +77,7 @@ describe('importReplacedEvents', () => {
     const last = replaced.input.events.length - 1;
     const tampered = replaced.input.events.map((row, index) => (index === last ? { ...row, envelope: { ...row.envelope, actor_id: ids.manager } } : row));
     expect(() => restored.importReplacedEvents({ ...replaced.input, events: tampered })).toThrow(expect.objectContaining({ code: 'invalid_input', field: `events.${last}.hash` }));
-    restored.dangerousRawDb.prepare("UPDATE till_identity SET till_id = '01930000-0000-7000-8000-0000000000ee'").run();
+    rawDb(restored).prepare("UPDATE till_identity SET till_id = '01930000-0000-7000-8000-0000000000ee'").run();
     expect(() => restored.importReplacedEvents(replaced.input)).toThrow(expect.objectContaining({ field: 'events.0.till_id' }));
     expect(restored.chainHead()).toEqual(head);
     expect(readReplacedLedger(till.file, '01930000-0000-7000-8000-0000000000ee', 0)).toMatchObject({ readable: false, reason: expect.stringContaining('belongs to till') });

@@ -4,6 +4,7 @@
  * forced offline restore need; recovery against a real server is covered by
  * e2e/tests/clone-and-restore.test.ts.
  */
+import { rawDb } from '../ledger/raw-db.js';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ function dataFolder(): string {
   cashSale(till, [{ product_id: ids.soap, quantity: 1 }]);
   till.ledger.markAcked(2, till.ledger.chainHead().hash);
   dataDir = mkdtempSync(path.join(tmpdir(), 'payme-maint-'));
-  till.ledger.dangerousRawDb.exec(`VACUUM INTO '${ledgerPath(dataDir)}'`);
+  rawDb(till.ledger).exec(`VACUUM INTO '${ledgerPath(dataDir)}'`);
   writeTillDevice(dataDir, {
     server_url: 'http://127.0.0.1:9',
     enrollment: { till_id: ids.till, device_token: 'device-token-0123456789', epoch: 1, server_public_key: 'ab'.repeat(32), business_id: ids.business, store_id: ids.store, receipt_prefix: 'T1' },
@@ -84,9 +85,9 @@ describe('payme-till backup and restore', () => {
       expect(restored.restoreState().restored_at).not.toBeNull();
       // The sales only the replaced file held are back, once each, with their receipt numbers.
       for (const sale of later) expect(restored.getSale({ sale_id: sale.sale_id }).sale.receipt_no).toBe(sale.receipt_no);
-      expect(restored.dangerousRawDb.prepare("SELECT count(*) AS n FROM outbox WHERE type = 'sale_completed'").get()).toEqual({ n: 3 });
+      expect(rawDb(restored).prepare("SELECT count(*) AS n FROM outbox WHERE type = 'sale_completed'").get()).toEqual({ n: 3 });
       expect(restored.pendingEvents(10).map((event) => event.event_id)).toEqual(
-        (restored.dangerousRawDb.prepare("SELECT event_id FROM outbox WHERE seq > ? ORDER BY seq").all(backupEvents) as { event_id: string }[]).map((row) => row.event_id),
+        (rawDb(restored).prepare("SELECT event_id FROM outbox WHERE seq > ? ORDER BY seq").all(backupEvents) as { event_id: string }[]).map((row) => row.event_id),
       );
       const sale = restored.completeSale(ids.cashier, { command_id: '01930000-0000-7000-8000-0000000001b1', sale_id: '01930000-0000-7000-8000-0000000001b2', lines: [{ product_id: ids.soap, quantity: 1 }], tenders: [{ kind: 'cash', amount: 10_000, tendered: 10_000 }] });
       // No number the replaced disk gave is given again.
@@ -126,7 +127,7 @@ describe('payme-till backup and restore', () => {
     const other = path.join(dir, 'other.db');
     copyFileSync(ledgerPath(dir), other);
     const db = openLedger({ path: other, clock: new ManualClock(), random: new SeededRandom(1) });
-    db.dangerousRawDb.prepare("UPDATE till_identity SET till_id = '01930000-0000-7000-8000-0000000000ee'").run();
+    rawDb(db).prepare("UPDATE till_identity SET till_id = '01930000-0000-7000-8000-0000000000ee'").run();
     db.close();
     expect(await asyncRefusal(restoreLedger({ data_dir: dir, from: other, force_offline: true, replace_unreadable: true }))).toMatchObject({ field: 'from' });
     rmSync(path.join(dir, 'till-device.json'));

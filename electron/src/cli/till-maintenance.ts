@@ -262,7 +262,7 @@ export async function restoreLedger(options: RestoreOptions, clock: Clock = syst
         // Right after recovery: acked_seq is the server's head, the receipt counter one past its highest.
         const head = ledger.ackedSeq();
         const prefix = ledger.identity()?.receipt_prefix ?? '';
-        const next = ledger.dangerousRawDb.prepare('SELECT receipt_next FROM sync_state WHERE id = 1').pluck().get() as number;
+        const next = ledger.nextReceiptNumber();
         const seqTo = extent?.last_seq ?? null;
         const receiptTo = extent?.last_receipt ?? null;
         if (seqTo !== null && seqTo <= head) return;

@@ -11,7 +11,7 @@ import { dispatchTillCall, isCommandMethod, type DispatchContext, type DispatchR
 import { readTillDevice, type TillDevice } from './device-file.js';
 import { enrollTill, resumeEnrollment, type FetchLike } from './enrollment.js';
 import { createTillSession } from './till-session.js';
-import { readActiveStaffUntilLedgerHasAQuery, tillProfile } from './till-profile.js';
+import { tillProfile } from './till-profile.js';
 import type { TillActivity } from '../update/update-policy.js';
 import { createPinChecks, type PinChecks } from './pin-checks.js';
 
@@ -60,7 +60,7 @@ export function createTillHost(options: TillHostOptions): TillHost {
   const writeListeners: ((method: string) => void)[] = [];
   let lastCallAt: number | null = null;
   const profile = () =>
-    tillProfile(device, device === null ? [] : readActiveStaffUntilLedgerHasAQuery(ledger), options.serverUrlHint, {
+    tillProfile(device, device === null ? [] : ledger.activeStaff(), options.serverUrlHint, {
       ...(device === null ? {} : ledger.receiptSettings()),
       ...(options.paperMm === undefined ? {} : { paper_mm: options.paperMm }),
     });

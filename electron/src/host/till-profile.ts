@@ -3,23 +3,9 @@
  * shop's and till's names, who may log in, and whether the till is enrolled at all (no: the
  * first-run screen).
  */
-import { staffRecord, type StaffRecord, type TillProfileRecord } from '@payme/shared';
-import { z } from 'zod';
-import type { Ledger } from '../ledger/ledger.js';
+import type { StaffRecord, TillProfileRecord } from '@payme/shared';
 import type { TillDevice } from './device-file.js';
 import type { ReceiptSettings } from '../ledger/settings.js';
-
-const staffRows = z.array(staffRecord);
-
-/**
- * Who may log in: the active staff the server synced. The ledger has no query for it yet, so
- * this reads the staff table directly, read-only, through the ledger's escape hatch. Replace it
- * with the ledger's own query as soon as there is one.
- */
-export function readActiveStaffUntilLedgerHasAQuery(ledger: Pick<Ledger, 'dangerousRawDb'>): StaffRecord[] {
-  const rows = ledger.dangerousRawDb.prepare("SELECT staff_id, name, role FROM staff WHERE active = 1 ORDER BY role = 'cashier' DESC, name").all();
-  return staffRows.parse(rows);
-}
 
 /** What receipts need besides the names: the synced settings and this till's paper width. */
 export type ReceiptProfile = ReceiptSettings & { paper_mm?: 58 | 80 };

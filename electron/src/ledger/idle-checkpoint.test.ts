@@ -1,3 +1,4 @@
+import { rawDb } from './raw-db.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import path from 'node:path';
@@ -21,7 +22,7 @@ describe('WAL checkpoints between commands', () => {
 
   it('no sale pays for copying the WAL: SQLite checkpoints only past the backstop, the ledger when idle', () => {
     till = createTestTill({ stock: { [ids.soap]: 100_000 } });
-    const db = till.ledger.dangerousRawDb;
+    const db = rawDb(till.ledger);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(wal_autocheckpoint_backstop_pages);
     // With SQLite's default (1,000 pages) a commit inside this loop would have copied the WAL into
     // the database and restarted it; here every frame the sales wrote is still in the WAL.

@@ -5,6 +5,7 @@
  *   times; after each restart verifyLedger() is clean, no sale is half-written, receipts stay
  *   gapless, and every sale the child acknowledged before the kill is there.
  */
+import { rawDb } from './raw-db.js';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,7 +90,7 @@ describe('SIGKILL at random moments', () => {
       const ledger = openLedger({ path: file, clock: new ManualClock(), random: new SeededRandom(round) });
       expect(ledger.verifyLedger()).toEqual([]);
       for (const [sale_id, receipt_no] of acknowledged) expect(ledger.getSale({ sale_id }).sale.receipt_no).toBe(receipt_no);
-      const today = ledger.dangerousRawDb.prepare('SELECT receipt_no FROM sales ORDER BY seq').all() as { receipt_no: string }[];
+      const today = rawDb(ledger).prepare('SELECT receipt_no FROM sales ORDER BY seq').all() as { receipt_no: string }[];
       today.forEach((row, index) => expect(row.receipt_no).toBe(`T1-${String(index + 1).padStart(6, '0')}`));
       maxSales = today.length;
       ledger.close();

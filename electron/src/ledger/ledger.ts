@@ -11,7 +11,7 @@ import { closeShift, currentShift, openShift, payIn, payOut } from './shifts.js'
 import { applyServerBatch, type ServerBatchResult } from './feed.js';
 import { ackedSeq, chainHead, eventsFrom, feedCursor, pendingEvents, recordAck, unsyncedCount } from './outbox.js';
 import { createContext, type LedgerContext, type PinVerifier } from './context.js';
-import { getPayment, getSale, lookupBarcode, searchProducts, stockOnHand, todaySales } from './queries.js';
+import { activeStaff, getPayment, getSale, nextReceiptNumber, lookupBarcode, searchProducts, stockOnHand, todaySales } from './queries.js';
 import { favouriteProducts } from './favourites.js';
 import { readIdentity, writeIdentity, type TillIdentity } from './identity.js';
 import { refundSale, voidSale } from './returns.js';
@@ -27,7 +27,7 @@ import { markQuarantined, quarantinedCount, quarantinedEvents, type QuarantineMa
 import { checkPin, pinHashOf, requireActor, unlockStaffMember, verifyApproval } from './staff.js';
 import { openDatabase, type Db } from './db.js';
 import { IdleCheckpointer } from './idle-checkpoint.js';
-import type Database from 'better-sqlite3';
+import { registerRawDb } from './raw-db.js';
 
 export interface OpenLedgerOptions {
   path: string;
@@ -68,7 +68,7 @@ export function createLedger(db: Db, clock: Clock, random: Random, verifyPin?: P
   /** A command bound to this ledger: `(actor_id, input)`, a write like any other. */
   const command = <R>(run: (ctx: LedgerContext, actor_id: string, raw: unknown) => R): Command<R> =>
     writing((actor_id: string, input: unknown) => run(ctx, actor_id, input));
-  return {
+  const ledger = {
     completeSale: command(completeSale),
     parkSale: command(parkSale),
     abandonParkedSale: command(abandonParkedSale),
@@ -146,8 +146,12 @@ export function createLedger(db: Db, clock: Clock, random: Random, verifyPin?: P
     markQuarantined: writing((seq: number, reason?: string): QuarantineMark => markQuarantined(ctx, seq, reason)),
     quarantinedCount: (): number => quarantinedCount(ctx),
     quarantinedEvents: (limit?: number): QuarantineMark[] => quarantinedEvents(ctx, limit),
-    /** The raw connection, for tests and the benchmark only: never write through it. */
-    dangerousRawDb: db as Database.Database,
+    /** Who may log in: the active staff the server synced, cashiers first, by name. */
+    activeStaff: (): StaffRecord[] => activeStaff(ctx),
+    /** The number the next receipt of the current series takes (after a recovery: one past the server's highest). */
+    nextReceiptNumber: (): number => nextReceiptNumber(ctx),
+    /** SQLite's online backup of the ledger into `file` (backup/ledger-backup.ts checks and places it). */
+    backup: (file: string): Promise<unknown> => db.backup(file),
     /** The idle checkpoint (tests: run it now, or see that it is armed). */
     checkpointer,
     close: (): void => {
@@ -155,6 +159,8 @@ export function createLedger(db: Db, clock: Clock, random: Random, verifyPin?: P
       db.close();
     },
   };
+  registerRawDb(ledger, db);
+  return ledger;
 }
 
 export type Ledger = ReturnType<typeof createLedger>;

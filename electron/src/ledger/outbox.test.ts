@@ -1,3 +1,4 @@
+import { rawDb } from './raw-db.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaymeError } from '@payme/shared';
 import { createTestTill, ids, type TestTill } from '../../test/ledger-fixture.js';
@@ -11,7 +12,7 @@ afterEach(() => {
 });
 
 function appendMalformed(): unknown {
-  const ctx = createContext(till.ledger.dangerousRawDb, till.clock, till.random);
+  const ctx = createContext(rawDb(till.ledger), till.clock, till.random);
   // A stock receipt whose line misses its quantity: the shape no builder may ever produce.
   const event = {
     type: 'stock_received',
@@ -19,7 +20,7 @@ function appendMalformed(): unknown {
     actor_id: ids.manager,
     command_id: till.id(),
   } as unknown as NewEvent<'stock_received'>;
-  return till.ledger.dangerousRawDb.transaction(() => appendEvent(ctx, event)).immediate();
+  return rawDb(till.ledger).transaction(() => appendEvent(ctx, event)).immediate();
 }
 
 describe('appendEvent schema check', () => {

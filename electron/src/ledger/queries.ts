@@ -2,7 +2,7 @@
  * Read-only queries the cashier UI needs (DESIGN §4): product search and barcode lookup, stock on
  * hand, today's sales, a sale by id or receipt number, payments. Readers never write.
  */
-import { PaymeError, type ProductRecord, type SaleCompletedPayload, type TillOutput } from '@payme/shared';
+import { PaymeError, staffRecord, type ProductRecord, type StaffRecord, type SaleCompletedPayload, type TillOutput } from '@payme/shared';
 import { sql, type LedgerContext } from './context.js';
 import { parseCommandInput } from './inputs.js';
 import type { ProductRow } from './pricing.js';
@@ -162,4 +162,15 @@ export function getPayment(ctx: LedgerContext, raw: unknown): TillOutput<'getPay
   if (row === undefined) throw new PaymeError('not_found', 'payment_id: this till has not heard of this payment yet', 'payment_id');
   const record = Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null));
   return record as TillOutput<'getPayment'>;
+}
+
+/** Who may log in on this till: the active staff the server synced, cashiers first, then by name. */
+export function activeStaff(ctx: LedgerContext): StaffRecord[] {
+  const rows = sql(ctx, "SELECT staff_id, name, role FROM staff WHERE active = 1 ORDER BY role = 'cashier' DESC, name").all();
+  return rows.map((row) => staffRecord.parse(row));
+}
+
+/** The receipt counter of the till's own series: the number its next receipt takes. */
+export function nextReceiptNumber(ctx: LedgerContext): number {
+  return (sql(ctx, 'SELECT receipt_next FROM sync_state WHERE id = 1').get() as { receipt_next: number }).receipt_next;
 }

@@ -1,3 +1,4 @@
+import { rawDb } from './raw-db.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ const compared_tables = ['sales', 'sale_lines', 'sale_tenders', 'refunds', 'park
 
 /** Rows with their JSON columns parsed: key order in stored JSON is not part of the content. */
 function rows(ledger: Ledger, table: string): unknown[] {
-  const all = ledger.dangerousRawDb.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Record<string, unknown>[];
+  const all = rawDb(ledger).prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Record<string, unknown>[];
   return all.map((row) =>
     Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && /^[[{]/.test(value) ? JSON.parse(value) : value])),
   );
@@ -79,7 +80,7 @@ describe('adoptRecoveredHistory', () => {
     const original = till();
     cashSale(original, [{ product_id: ids.soap, quantity: 1 }]);
     const backup = path.join(original.dir, 'backup.db');
-    writeFileSync(backup, original.ledger.dangerousRawDb.serialize());
+    writeFileSync(backup, rawDb(original.ledger).serialize());
     const common = original.ledger.chainHead().seq;
     cashSale(original, [{ product_id: ids.soap, quantity: 2 }]); // lost with the disk
     original.ledger.receiveStock(ids.cashier, { command_id: original.id(), receipt_id: original.id(), lines: [{ product_id: ids.sugar, quantity: 1_000 }] });
@@ -102,7 +103,7 @@ describe('adoptRecoveredHistory', () => {
       expect(restored.verifyLedger()).toEqual([]);
       // 20 − 1 − 2 sold, + 6 received here; 50 kg + 1 kg of sugar received on the lost side.
       expect(restored.stockOnHand({ product_ids: [ids.soap, ids.sugar] }).levels.map((level) => level.on_hand)).toEqual([23, 51_000]);
-      expect(restored.dangerousRawDb.prepare('SELECT count(*) AS n FROM outbox_superseded').get()).toEqual({ n: 2 });
+      expect(rawDb(restored).prepare('SELECT count(*) AS n FROM outbox_superseded').get()).toEqual({ n: 2 });
       // A retry of a re-appended command still answers its first result and writes nothing.
       expect(restored.receiveStock(ids.cashier, receive)).toEqual(first);
       expect(restored.unsyncedCount()).toBe(2);
@@ -115,7 +116,7 @@ describe('adoptRecoveredHistory', () => {
   it('a lost credit sale naming a customer the backup never received gets a placeholder the feed fills; balances follow DESIGN §4', () => {
     const original = till();
     const backup = path.join(original.dir, 'backup-customer.db');
-    writeFileSync(backup, original.ledger.dangerousRawDb.serialize());
+    writeFileSync(backup, rawDb(original.ledger).serialize());
     const common = original.ledger.chainHead().seq;
     // Another till created Baba Otieno; the original learnt of him from the feed, then sold him on credit.
     const baba = original.id();
@@ -129,7 +130,7 @@ describe('adoptRecoveredHistory', () => {
       const head = original.ledger.chainHead();
       restored.adoptRecoveredHistory({ epoch: 2, common_seq: common, head, server_events: allEvents(original.ledger).slice(common), receipt_counter: 1 });
       const owed = expectedTotal(lines) - 1_000;
-      const placeholder = restored.dangerousRawDb.prepare('SELECT name, credit_limit, balance FROM customers WHERE customer_id = ?').get(baba);
+      const placeholder = rawDb(restored).prepare('SELECT name, credit_limit, balance FROM customers WHERE customer_id = ?').get(baba);
       expect(placeholder).toEqual({ name: placeholder_customer_name, credit_limit: 0, balance: owed });
       expect(restored.verifyLedger()).toEqual([]);
       // The feed page carrying the customer and the server's balance arrives: the row is filled in.
@@ -141,7 +142,7 @@ describe('adoptRecoveredHistory', () => {
         acked_seq: head.seq,
         cursor: '8',
       });
-      const filled = restored.dangerousRawDb.prepare('SELECT name, credit_limit, balance FROM customers WHERE customer_id = ?').get(baba);
+      const filled = rawDb(restored).prepare('SELECT name, credit_limit, balance FROM customers WHERE customer_id = ?').get(baba);
       expect(filled).toEqual({ name: 'Baba Otieno', credit_limit: 50_000, balance: owed });
       expect(restored.verifyLedger()).toEqual([]);
     } finally {

@@ -1,3 +1,4 @@
+import { rawDb } from './raw-db.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cashSale, createTestTill, ids, type TestTill } from '../../test/ledger-fixture.js';
 
@@ -9,13 +10,13 @@ describe('verifyLedger', () => {
     till = createTestTill();
     cashSale(till, [{ product_id: ids.soap, quantity: 2 }]);
     expect(till.ledger.verifyLedger()).toEqual([]);
-    till.ledger.dangerousRawDb.prepare('UPDATE products SET on_hand = 99 WHERE product_id = ?').run(ids.soap);
+    rawDb(till.ledger).prepare('UPDATE products SET on_hand = 99 WHERE product_id = ?').run(ids.soap);
     expect(till.ledger.verifyLedger()).toEqual([{ check: 'balance', kind: 'stock', id: ids.soap, cached: 99, expected: 18 }]);
   });
 
   it('the outbox refuses edits and deletion of unacknowledged rows', () => {
     till = createTestTill();
-    const db = till.ledger.dangerousRawDb;
+    const db = rawDb(till.ledger);
     expect(() => db.prepare("UPDATE outbox SET type = 'x' WHERE seq = 1").run()).toThrow(/never edited/);
     expect(() => db.prepare('DELETE FROM outbox WHERE seq = 1').run()).toThrow(/never deleted/);
   });
@@ -23,7 +24,7 @@ describe('verifyLedger', () => {
   it('finds an event whose bytes were changed behind the triggers, and a sale missing its lines', () => {
     till = createTestTill();
     const sale = cashSale(till, [{ product_id: ids.soap, quantity: 1 }]);
-    const db = till.ledger.dangerousRawDb;
+    const db = rawDb(till.ledger);
     db.exec('DROP TRIGGER outbox_rows_are_never_edited');
     const row = db.prepare('SELECT seq, envelope FROM outbox WHERE seq = 2').get() as { seq: number; envelope: string };
     const tampered = row.envelope.replace('"total":10000', '"total":1000');

@@ -2,6 +2,7 @@
  * Recovery end to end on the real ledger: a till restored from a backup while the server holds
  * more of it adopts the server's copy, keeps selling, and the server ends with one gapless chain.
  */
+import { rawDb } from '../ledger/raw-db.js';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ describe('recovery with the real ledger', () => {
     cashSale(till, [{ product_id: ids.soap, quantity: 1 }]);
     await pushUntilIdle(agent);
     const backup = path.join(till.dir, 'backup.db');
-    till.ledger.dangerousRawDb.exec(`VACUUM INTO '${backup}'`);
+    rawDb(till.ledger).exec(`VACUUM INTO '${backup}'`);
     const lostFuture = cashSale(till, [{ product_id: ids.soap, quantity: 2 }]);
     await pushUntilIdle(agent);
     expect(server.ackedSeq(ids.till)).toBe(3);
