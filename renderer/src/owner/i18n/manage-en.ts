@@ -28,6 +28,7 @@ export const manage_en = {
     show_tills: (name: string) => `Tills for ${name}`,
     tills_title: 'Which tills have the latest price',
     tills_none: 'No till is enrolled yet.',
+    tills_button: 'Tills',
     till: 'Till',
     has_it: 'Has it',
     not_yet: 'Not yet',

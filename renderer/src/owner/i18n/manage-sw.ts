@@ -26,6 +26,7 @@ export const manage_sw: ManageMessages = {
     show_tills: (name: string) => `Mashine za ${name}`,
     tills_title: 'Mashine zipi zina bei mpya',
     tills_none: 'Bado hakuna mashine iliyosajiliwa.',
+    tills_button: 'Mashine',
     till: 'Mashine',
     has_it: 'Inayo',
     not_yet: 'Bado',

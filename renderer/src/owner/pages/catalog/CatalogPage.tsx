@@ -163,7 +163,7 @@ export function CatalogPage() {
                       </button>
                     )}
                     <button type="button" aria-label={words.show_tills(product.name)} onClick={() => setTillsOf(product)}>
-                      {words.till}
+                      {words.tills_button}
                     </button>
                   </span>
                 ),
