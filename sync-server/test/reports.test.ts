@@ -8,7 +8,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isoAt, splitVat } from '@payme/shared';
+import { creditStatementResponseSchema, isoAt, splitVat } from '@payme/shared';
 import { createTestBusiness, login, testDatabases, type Session, type TestBusiness } from './support/index.js';
 import { useServerSuite } from './support/server-suite.js';
 import type { Envelope, TillEvents } from './ingest-event-builder.js';
@@ -285,6 +285,22 @@ for (const target of testDatabases()) {
 
   describe(`credit book ageing, clock-driven (${target.name})`, () => {
     const t = useServerSuite(target);
+
+    it("a statement names a write-off as the till does (adjustment), and the answer parses with shared's schema", async () => {
+      const { business, till } = await t.newBusinessWithTill();
+      const owner = await login(t.app, business.owner.email, business.owner.password);
+      const customer = till.id();
+      const pushed = await t.push(business, [
+        till.event('customer_created', { customer_id: customer, name: 'Mama Wanjiku', credit_limit: 1_000_000 }),
+        till.sale([[business.products[0]!, 1]], { tender: 'credit', customer_id: customer }),
+        till.event('credit_adjusted', { entry_id: till.id(), customer_id: customer, delta: -2_500, reason: 'goodwill', reason_code: 'write_off' }),
+      ]);
+      expect(pushed.json().results.map((result: { status: string }) => result.status), pushed.body).toEqual(['applied', 'applied', 'applied']);
+      const res = await t.app.inject({ method: 'GET', url: `/v1/credit/${customer}`, headers: owner.bearer });
+      expect(res.statusCode, res.body).toBe(200);
+      const statement = creditStatementResponseSchema.parse(res.json());
+      expect(statement.entries.map((entry) => [entry.kind, entry.delta_cents])).toEqual([['sale', 17_500], ['adjustment', -2_500]]);
+    });
 
     it('credits 95, 45 and 10 business days old and a part payment land in the right buckets with the right amounts', async () => {
       const { business, till } = await t.newBusinessWithTill();

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { hash, strictObject, tender_kinds, uuid } from './common.js';
 import { refund_tender_kinds } from './event-payloads.js';
+import { credit_entry_kinds } from './till-records.js';
 import { businessDay, pageCursor, pageLimit, periodQuery, queryBoolean, queryEnum, queryUuid } from './owner-query.js';
 
 const int = z.number().int();
@@ -337,8 +338,8 @@ export const creditStatementResponseSchema = z.object({
     z.object({
       event_id: uuid,
       entry_no: int,
-      /** As the server's credit ledger names them (a write-off is an `adjust`). */
-      kind: z.enum(['sale', 'void', 'refund', 'payment', 'adjust']),
+      /** The till's names for credit entries (a write-off is an `adjustment`), and a voided credit sale's `void`. */
+      kind: z.enum([...credit_entry_kinds, 'void']),
       delta_cents: cents,
       balance_after_cents: cents,
       ref_id: uuid,

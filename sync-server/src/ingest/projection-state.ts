@@ -145,6 +145,7 @@ export interface StockMoveRow {
   occurred_at: string;
 }
 
+/** `adjust` is the stored name (credit_entries.kind, migration 002); the owner API answers the till's `adjustment` (reports/credit-book.ts). */
 export type CreditEntryKind = 'sale' | 'void' | 'refund' | 'payment' | 'adjust';
 
 export interface CreditEntryRow {

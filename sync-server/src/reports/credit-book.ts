@@ -162,7 +162,7 @@ export async function creditBook(db: Db, businessId: string, today: string, quer
 const statement_sql = `WITH ${ageing_ctes}
 SELECT ${book_columns},
    (SELECT COALESCE(json_agg(x ORDER BY x.occurred_at, x.event_id, x.entry_no), '[]'::json) FROM (
-      SELECT ce.event_id::text AS event_id, ce.entry_no, ce.kind, ce.delta_cents, ce.ref_id::text AS ref_id, ce.reason, ce.till_id::text AS till_id,
+      SELECT ce.event_id::text AS event_id, ce.entry_no, CASE ce.kind WHEN 'adjust' THEN 'adjustment' ELSE ce.kind END AS kind, ce.delta_cents, ce.ref_id::text AS ref_id, ce.reason, ce.till_id::text AS till_id,
              ce.occurred_at, ${businessDaySql('ce.occurred_at')}::text AS business_day,
              (SELECT s.receipt_no FROM sales s WHERE s.business_id = ce.business_id
                  AND s.sale_id = CASE WHEN ce.kind IN ('sale', 'void') THEN ce.ref_id ELSE (SELECT r.sale_id FROM refunds r WHERE r.business_id = ce.business_id AND r.refund_id = ce.ref_id) END) AS receipt_no,

@@ -127,7 +127,7 @@ export const reports_en = {
     none: 'Nobody owes you anything.',
     open: (name: string) => `Statement of ${name}`,
     statement: (name: string) => `Statement: ${name}`,
-    entry: { sale: 'Credit sale', void: 'Sale voided', refund: 'Refund', payment: 'Payment', adjust: 'Written off' },
+    entry: { sale: 'Credit sale', void: 'Sale voided', refund: 'Refund', payment: 'Payment', adjustment: 'Written off' },
     date: 'Date',
     what: 'What',
     amount: 'Amount',

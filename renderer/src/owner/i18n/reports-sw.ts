@@ -129,7 +129,7 @@ export const reports_sw: ReportsMessages = {
     none: 'Hakuna anayekudai.',
     open: (name: string) => `Taarifa ya ${name}`,
     statement: (name: string) => `Taarifa: ${name}`,
-    entry: { sale: 'Mauzo kwa deni', void: 'Mauzo yamefutwa', refund: 'Marejesho', payment: 'Malipo', adjust: 'Deni limesamehewa' },
+    entry: { sale: 'Mauzo kwa deni', void: 'Mauzo yamefutwa', refund: 'Marejesho', payment: 'Malipo', adjustment: 'Deni limesamehewa' },
     date: 'Tarehe',
     what: 'Nini',
     amount: 'Kiasi',
