@@ -13,6 +13,7 @@ export const reports_en = {
   copied: 'Copied.',
   copy_failed: 'Could not copy: select the text and copy it yourself.',
   back: 'Back',
+  export: { sales: 'Download sales (CSV)', 'sale-lines': 'Download sale lines (CSV)', stock: 'Download stock (CSV)', 'credit-book': 'Download the credit book (CSV)' },
   tender: { cash: 'Cash', mpesa: 'M-Pesa', credit: 'Credit' },
   field: { from: 'From', to: 'To', receipt_no: 'Receipt number', tender: 'Payment type', till: 'Till', store: 'Store', day: 'Day', q: 'Search', reason: 'Reason', sale_id: 'Sale' },
   today: {

@@ -15,6 +15,7 @@ export const reports_sw: ReportsMessages = {
   copied: 'Imenakiliwa.',
   copy_failed: 'Imeshindwa kunakili: chagua maandishi uyanakili mwenyewe.',
   back: 'Rudi',
+  export: { sales: 'Pakua mauzo (CSV)', 'sale-lines': 'Pakua bidhaa za mauzo (CSV)', stock: 'Pakua stoo (CSV)', 'credit-book': 'Pakua kitabu cha deni (CSV)' },
   tender: { cash: 'Pesa taslimu', mpesa: 'M-Pesa', credit: 'Deni' },
   field: { from: 'Kuanzia', to: 'Hadi', receipt_no: 'Namba ya risiti', tender: 'Njia ya malipo', till: 'Mashine', store: 'Duka', day: 'Siku', q: 'Tafuta', reason: 'Sababu', sale_id: 'Mauzo' },
   today: {

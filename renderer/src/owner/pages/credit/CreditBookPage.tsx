@@ -8,6 +8,7 @@ import { Link } from '@tanstack/react-router';
 import { credit_age_buckets, formatPhoneKe, type CreditBookRow } from '@payme/shared';
 import { formatBusinessDay } from '../../../common/format.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
+import { ExportLinks } from '../../components/ExportLink.js';
 import { CheckboxField, SelectField } from '../../components/Field.js';
 import { LoadMore, useCursorPages } from '../../components/LoadMore.js';
 import { Money, Stat } from '../../components/Money.js';
@@ -65,6 +66,7 @@ export function CreditBookPage() {
         </SelectField>
         <CheckboxField label={t.over_limit_only} checked={overLimit} onChange={(event) => setOverLimit(event.target.checked)} />
       </div>
+      <ExportLinks names={['credit-book']} />
       <QueryView query={book}>
         {(data) => {
           const first = data.pages[0];

@@ -47,6 +47,7 @@ describe('Sales', { timeout: 20_000 }, () => {
     fireEvent.click(screen.getByRole('button', { name: 'Show' }));
     await waitFor(() => expect(server.sent('GET /v1/sales')).toHaveLength(2));
     const asked = server.sent('GET /v1/sales')[1]!.query;
+    expect(screen.getByRole('link', { name: 'Download sales (CSV)' }).getAttribute('href')).toBe('/v1/exports/sales.csv?from=2026-11-20&to=2026-11-26');
     expect([asked.get('from'), asked.get('to'), asked.get('receipt_no'), asked.get('tender')]).toEqual(['2026-11-20', '2026-11-26', 'T1-000044', 'mpesa']);
 
     fireEvent.click(await screen.findByRole('link', { name: 'Open sale T1-000044' }));

@@ -10,6 +10,7 @@ import { salesQuerySchema, tender_kinds, type SaleListItem } from '@payme/shared
 import { formatDateTime } from '../../../common/format.js';
 import type { Query } from '../../api/reports-api.js';
 import { DataTable } from '../../components/DataTable.js';
+import { ExportLinks } from '../../components/ExportLink.js';
 import { Field, FormError, SelectField } from '../../components/Field.js';
 import { LoadMore, useCursorPages } from '../../components/LoadMore.js';
 import { Money } from '../../components/Money.js';
@@ -99,6 +100,7 @@ export function SalesPage() {
     <section aria-labelledby="sales-title">
       <h1 id="sales-title">{words.page.sales}</h1>
       <SalesFilters onApply={setQuery} />
+      <ExportLinks names={['sales', 'sale-lines']} query={{ from: query.from, to: query.to }} />
       <QueryView query={sales}>
         {(data) => (
           <>

@@ -9,6 +9,7 @@ import { stockQuerySchema, type StockResponse } from '@payme/shared';
 import { formatDateTime } from '../../../common/format.js';
 import type { Query } from '../../api/reports-api.js';
 import { DataTable } from '../../components/DataTable.js';
+import { ExportLinks } from '../../components/ExportLink.js';
 import { CheckboxField, Field, SelectField } from '../../components/Field.js';
 import { LoadMore, useCursorPages } from '../../components/LoadMore.js';
 import { QueryView } from '../../components/PageState.js';
@@ -76,6 +77,7 @@ export function StockPage() {
         <Field label={t.field.q} type="search" value={q} error={qError} onChange={(event) => setQ(event.target.value)} />
         <CheckboxField label={t.stock.low_only} checked={low} onChange={(event) => setLow(event.target.checked)} />
       </div>
+      <ExportLinks names={['stock']} query={{ store_id: query.store_id }} />
       <QueryView query={stock}>
         {(data) => (
           <>
