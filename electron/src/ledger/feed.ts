@@ -88,110 +88,119 @@ export function applyServerBatch(ctx: LedgerContext, raw: unknown): ServerBatchR
 
 type ChangeOutcome = 'product' | 'customer' | 'done' | { skipped: string };
 
+type ChangeApplier = (ctx: LedgerContext, change: PullChange, index: number) => ChangeOutcome;
+
+function applyProduct(ctx: LedgerContext, change: PullChange, index: number): ChangeOutcome {
+  if (change.data === null) {
+    sql(ctx, 'UPDATE products SET active = 0 WHERE product_id = ?').run(change.id);
+    return 'done';
+  }
+  const data = parseData('product', change, index);
+  sql(
+    ctx,
+    `INSERT INTO products (product_id, name, sku, barcode, unit, unit_price, vat_class, stock_policy, active)
+     VALUES (@id, @name, @sku, @barcode, @unit, @unit_price, @vat_class, @stock_policy, @active)
+     ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, sku = excluded.sku, barcode = excluded.barcode,
+       unit = excluded.unit, unit_price = excluded.unit_price, vat_class = excluded.vat_class,
+       stock_policy = excluded.stock_policy, active = excluded.active`,
+  ).run({ ...data, id: change.id, unit_price: data.price_cents, sku: data.sku ?? null, barcode: data.barcode ?? null, active: data.active ? 1 : 0 });
+  return 'product';
+}
+
+function applyStaff(ctx: LedgerContext, change: PullChange, index: number): ChangeOutcome {
+  if (change.data === null) {
+    sql(ctx, 'UPDATE staff SET active = 0 WHERE staff_id = ?').run(change.id);
+    return 'done';
+  }
+  const data = parseData('staff', change, index);
+  sql(
+    ctx,
+    `INSERT INTO staff (staff_id, name, role, pin_hash, active) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (staff_id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash, active = excluded.active`,
+  ).run(change.id, data.name, data.role, data.pin_hash ?? '', data.active && data.pin_hash !== null ? 1 : 0);
+  return 'done';
+}
+
+function applyCustomer(ctx: LedgerContext, change: PullChange, index: number): ChangeOutcome {
+  if (change.data === null) return { skipped: 'customers are never deleted on a till' };
+  const data = parseData('customer', change, index);
+  sql(
+    ctx,
+    `INSERT INTO customers (customer_id, name, phone, credit_limit) VALUES (?, ?, ?, ?)
+     ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, credit_limit = excluded.credit_limit`,
+  ).run(change.id, data.name, data.phone ?? null, data.credit_limit_cents);
+  return 'customer';
+}
+
+function applyPayment(ctx: LedgerContext, change: PullChange, index: number): ChangeOutcome {
+  const data = parseData('payment', change, index);
+  sql(
+    ctx,
+    `INSERT INTO payments (payment_id, state, amount, phone, mpesa_receipt, sale_id, result_code, cashier_message, updated_at)
+     VALUES (@id, @state, @amount, @phone, @mpesa_receipt, @sale_id, @result_code, @cashier_message, @updated_at)
+     ON CONFLICT (payment_id) DO UPDATE SET state = excluded.state, amount = excluded.amount, phone = excluded.phone,
+       mpesa_receipt = excluded.mpesa_receipt, sale_id = excluded.sale_id, result_code = excluded.result_code,
+       cashier_message = excluded.cashier_message, updated_at = excluded.updated_at`,
+  ).run({
+    id: change.id,
+    state: data.state,
+    amount: data.amount,
+    phone: data.phone ?? null,
+    mpesa_receipt: data.mpesa_receipt ?? null,
+    sale_id: data.sale_id ?? null,
+    result_code: data.result_code ?? null,
+    cashier_message: data.cashier_message ?? null,
+    updated_at: data.updated_at ?? isoAt(ctx.clock.now()),
+  });
+  return 'done';
+}
+
+function applySetting(ctx: LedgerContext, change: PullChange, index: number): ChangeOutcome {
+  if (change.data === null) sql(ctx, 'DELETE FROM settings WHERE key = ?').run(change.id);
+  else {
+    const data = parseData('setting', change, index);
+    sql(ctx, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(change.id, JSON.stringify(data.value ?? null));
+  }
+  return 'done';
+}
+
+/** One applier per kind of change a till keeps; the others (a till, a store) are skipped. */
+const change_appliers: Partial<Record<PullChange['kind'], ChangeApplier>> = {
+  product: applyProduct,
+  price: (ctx, change, index) => {
+    const data = parseData('price', change, index);
+    const changed = sql(ctx, 'UPDATE products SET unit_price = ? WHERE product_id = ?').run(data.price_cents, change.id).changes;
+    return changed === 0 ? { skipped: 'unknown product' } : 'done';
+  },
+  stock_level: (ctx, change, index) => {
+    const data = parseData('stock_level', change, index);
+    const changed = sql(ctx, 'UPDATE products SET server_level = ? WHERE product_id = ?').run(data.on_hand, change.id).changes;
+    return changed === 0 ? { skipped: 'unknown product' } : 'product';
+  },
+  staff: applyStaff,
+  customer: applyCustomer,
+  credit_balance: (ctx, change, index) => {
+    const data = parseData('credit_balance', change, index);
+    const changed = sql(ctx, 'UPDATE customers SET server_balance = ? WHERE customer_id = ?').run(data.balance_cents, change.id).changes;
+    return changed === 0 ? { skipped: 'unknown customer' } : 'customer';
+  },
+  payment: applyPayment,
+  setting: applySetting,
+  till_state: (ctx, change, index) => {
+    const data = parseData('till_state', change, index);
+    // After a recovery the receipt counter continues past the highest number the server saw.
+    if (data.receipt_counter !== undefined) {
+      sql(ctx, 'UPDATE sync_state SET receipt_next = max(receipt_next, ?) WHERE id = 1').run(data.receipt_counter + 1);
+    }
+    return 'done';
+  },
+};
+
 function applyChange(ctx: LedgerContext, change: PullChange, index: number): ChangeOutcome {
-  const id = change.id;
-  const idCheck = uuid.safeParse(id);
   const needsUuid = change.kind !== 'setting' && change.kind !== 'till_state';
-  if (needsUuid && !idCheck.success) {
+  if (needsUuid && !uuid.safeParse(change.id).success) {
     throw new PaymeError('invalid_input', `changes.${index}.id: must be an id (a lowercase UUID)`, `changes.${index}.id`);
   }
-  switch (change.kind) {
-    case 'product': {
-      if (change.data === null) {
-        sql(ctx, 'UPDATE products SET active = 0 WHERE product_id = ?').run(id);
-        return 'done';
-      }
-      const data = parseData('product', change, index);
-      sql(
-        ctx,
-        `INSERT INTO products (product_id, name, sku, barcode, unit, unit_price, vat_class, stock_policy, active)
-         VALUES (@id, @name, @sku, @barcode, @unit, @unit_price, @vat_class, @stock_policy, @active)
-         ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, sku = excluded.sku, barcode = excluded.barcode,
-           unit = excluded.unit, unit_price = excluded.unit_price, vat_class = excluded.vat_class,
-           stock_policy = excluded.stock_policy, active = excluded.active`,
-      ).run({ ...data, id, unit_price: data.price_cents, sku: data.sku ?? null, barcode: data.barcode ?? null, active: data.active ? 1 : 0 });
-      return 'product';
-    }
-    case 'price': {
-      const data = parseData('price', change, index);
-      const changed = sql(ctx, 'UPDATE products SET unit_price = ? WHERE product_id = ?').run(data.price_cents, id).changes;
-      return changed === 0 ? { skipped: 'unknown product' } : 'done';
-    }
-    case 'stock_level': {
-      const data = parseData('stock_level', change, index);
-      const changed = sql(ctx, 'UPDATE products SET server_level = ? WHERE product_id = ?').run(data.on_hand, id).changes;
-      return changed === 0 ? { skipped: 'unknown product' } : 'product';
-    }
-    case 'staff': {
-      if (change.data === null) {
-        sql(ctx, 'UPDATE staff SET active = 0 WHERE staff_id = ?').run(id);
-        return 'done';
-      }
-      const data = parseData('staff', change, index);
-      sql(
-        ctx,
-        `INSERT INTO staff (staff_id, name, role, pin_hash, active) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (staff_id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash, active = excluded.active`,
-      ).run(id, data.name, data.role, data.pin_hash ?? '', data.active && data.pin_hash !== null ? 1 : 0);
-      return 'done';
-    }
-    case 'customer': {
-      if (change.data === null) return { skipped: 'customers are never deleted on a till' };
-      const data = parseData('customer', change, index);
-      sql(
-        ctx,
-        `INSERT INTO customers (customer_id, name, phone, credit_limit) VALUES (?, ?, ?, ?)
-         ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, credit_limit = excluded.credit_limit`,
-      ).run(id, data.name, data.phone ?? null, data.credit_limit_cents);
-      return 'customer';
-    }
-    case 'credit_balance': {
-      const data = parseData('credit_balance', change, index);
-      const changed = sql(ctx, 'UPDATE customers SET server_balance = ? WHERE customer_id = ?').run(data.balance_cents, id).changes;
-      return changed === 0 ? { skipped: 'unknown customer' } : 'customer';
-    }
-    case 'payment': {
-      const data = parseData('payment', change, index);
-      sql(
-        ctx,
-        `INSERT INTO payments (payment_id, state, amount, phone, mpesa_receipt, sale_id, result_code, cashier_message, updated_at)
-         VALUES (@id, @state, @amount, @phone, @mpesa_receipt, @sale_id, @result_code, @cashier_message, @updated_at)
-         ON CONFLICT (payment_id) DO UPDATE SET state = excluded.state, amount = excluded.amount, phone = excluded.phone,
-           mpesa_receipt = excluded.mpesa_receipt, sale_id = excluded.sale_id, result_code = excluded.result_code,
-           cashier_message = excluded.cashier_message, updated_at = excluded.updated_at`,
-      ).run({
-        id,
-        state: data.state,
-        amount: data.amount,
-        phone: data.phone ?? null,
-        mpesa_receipt: data.mpesa_receipt ?? null,
-        sale_id: data.sale_id ?? null,
-        result_code: data.result_code ?? null,
-        cashier_message: data.cashier_message ?? null,
-        updated_at: data.updated_at ?? isoAt(ctx.clock.now()),
-      });
-      return 'done';
-    }
-    case 'setting': {
-      if (change.data === null) sql(ctx, 'DELETE FROM settings WHERE key = ?').run(id);
-      else {
-        const data = parseData('setting', change, index);
-        sql(ctx, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-          id,
-          JSON.stringify(data.value ?? null),
-        );
-      }
-      return 'done';
-    }
-    case 'till_state': {
-      const data = parseData('till_state', change, index);
-      // After a recovery the receipt counter continues past the highest number the server saw.
-      if (data.receipt_counter !== undefined) {
-        sql(ctx, 'UPDATE sync_state SET receipt_next = max(receipt_next, ?) WHERE id = 1').run(data.receipt_counter + 1);
-      }
-      return 'done';
-    }
-    default:
-      return { skipped: `unknown change kind ${String(change.kind)}` };
-  }
+  const apply = Object.hasOwn(change_appliers, change.kind) ? change_appliers[change.kind] : undefined;
+  return apply === undefined ? { skipped: `unknown change kind ${String(change.kind)}` } : apply(ctx, change, index);
 }
