@@ -15,7 +15,7 @@ export const reports_en = {
   back: 'Back',
   export: { sales: 'Download sales (CSV)', 'sale-lines': 'Download sale lines (CSV)', stock: 'Download stock (CSV)', 'credit-book': 'Download the credit book (CSV)' },
   tender: { cash: 'Cash', mpesa: 'M-Pesa', credit: 'Credit' },
-  field: { from: 'From', to: 'To', receipt_no: 'Receipt number', tender: 'Payment type', till: 'Till', store: 'Store', day: 'Day', q: 'Search', reason: 'Reason', sale_id: 'Sale' },
+  field: { from: 'From', to: 'To', receipt_no: 'Receipt number', tender: 'Payment type', till: 'Till', cashier: 'Cashier', store: 'Store', day: 'Day', q: 'Search', reason: 'Reason', sale_id: 'Sale' },
   today: {
     totals: 'Takings',
     net: 'Net takings',

@@ -17,7 +17,7 @@ export const reports_sw: ReportsMessages = {
   back: 'Rudi',
   export: { sales: 'Pakua mauzo (CSV)', 'sale-lines': 'Pakua bidhaa za mauzo (CSV)', stock: 'Pakua stoo (CSV)', 'credit-book': 'Pakua kitabu cha deni (CSV)' },
   tender: { cash: 'Pesa taslimu', mpesa: 'M-Pesa', credit: 'Deni' },
-  field: { from: 'Kuanzia', to: 'Hadi', receipt_no: 'Namba ya risiti', tender: 'Njia ya malipo', till: 'Mashine', store: 'Duka', day: 'Siku', q: 'Tafuta', reason: 'Sababu', sale_id: 'Mauzo' },
+  field: { from: 'Kuanzia', to: 'Hadi', receipt_no: 'Namba ya risiti', tender: 'Njia ya malipo', till: 'Mashine', cashier: 'Keshia', store: 'Duka', day: 'Siku', q: 'Tafuta', reason: 'Sababu', sale_id: 'Mauzo' },
   today: {
     totals: 'Mapato',
     net: 'Mapato halisi',

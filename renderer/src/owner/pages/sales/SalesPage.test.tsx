@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { saleDetailResponseSchema } from '@payme/shared';
 import { renderOwner } from '../../testing/render-owner.js';
 import { FakeOwnerServer } from '../../testing/fake-server.js';
-import { sale_id, saleListItemOf, till_id } from '../../testing/report-fixtures.js';
+import { cashier_id, sale_id, saleListItemOf, till_id } from '../../testing/report-fixtures.js';
 
 const hash = 'a'.repeat(64);
 
@@ -44,11 +44,13 @@ describe('Sales', { timeout: 20_000 }, () => {
 
     fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-11-26' } });
     fireEvent.change(screen.getByLabelText('Payment type'), { target: { value: 'mpesa' } });
+    // The cashiers offered are those of the sales shown (a manager may not read the staff list).
+    fireEvent.change(screen.getByLabelText('Cashier'), { target: { value: cashier_id } });
     fireEvent.click(screen.getByRole('button', { name: 'Show' }));
     await waitFor(() => expect(server.sent('GET /v1/sales')).toHaveLength(2));
     const asked = server.sent('GET /v1/sales')[1]!.query;
     expect(screen.getByRole('link', { name: 'Download sales (CSV)' }).getAttribute('href')).toBe('/v1/exports/sales.csv?from=2026-11-20&to=2026-11-26');
-    expect([asked.get('from'), asked.get('to'), asked.get('receipt_no'), asked.get('tender')]).toEqual(['2026-11-20', '2026-11-26', 'T1-000044', 'mpesa']);
+    expect([asked.get('from'), asked.get('to'), asked.get('receipt_no'), asked.get('tender'), asked.get('cashier_id')]).toEqual(['2026-11-20', '2026-11-26', 'T1-000044', 'mpesa', cashier_id]);
 
     fireEvent.click(await screen.findByRole('link', { name: 'Open sale T1-000044' }));
     expect(await screen.findByRole('heading', { name: 'Sale T1-000044' })).toBeTruthy();

@@ -20,12 +20,24 @@ import { useZodForm } from '../../forms/use-zod-form.js';
 import { useLanguage, useT } from '../../i18n/i18n.js';
 import { useSignedIn } from '../../state/use-session.js';
 
-const blank = { from: '', to: '', receipt_no: '', tender: '', till_id: '' };
+const blank = { from: '', to: '', receipt_no: '', tender: '', till_id: '', cashier_id: '' };
 type Filters = typeof blank;
 
 const orUndefined = (text: string) => (text.trim() === '' ? undefined : text);
 
-function SalesFilters({ onApply }: { onApply: (query: Query) => void }) {
+export interface Cashier {
+  id: string;
+  name: string;
+}
+
+/** The cashiers of the sales read so far: managers may not read the staff list (DESIGN §12). */
+function cashiersOf(sales: readonly SaleListItem[]): Cashier[] {
+  const seen = new Map<string, string>();
+  for (const sale of sales) if (!seen.has(sale.cashier_id)) seen.set(sale.cashier_id, sale.cashier_name ?? sale.cashier_id);
+  return [...seen].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function SalesFilters({ onApply, cashiers }: { onApply: (query: Query) => void; cashiers: readonly Cashier[] }) {
   const words = useT();
   const t = words.reports;
   const api = useApi();
@@ -35,7 +47,7 @@ function SalesFilters({ onApply }: { onApply: (query: Query) => void }) {
     initial: blank,
     schema: salesQuerySchema,
     toInput: (values) => Object.fromEntries(Object.entries(values).flatMap(([key, value]) => (orUndefined(value) === undefined ? [] : [[key, value.trim()]]))),
-    submit: async (query) => onApply({ from: query.from, to: query.to, receipt_no: query.receipt_no, tender: query.tender, till_id: query.till_id }),
+    submit: async (query) => onApply({ from: query.from, to: query.to, receipt_no: query.receipt_no, tender: query.tender, till_id: query.till_id, cashier_id: query.cashier_id }),
   });
   return (
     <form className="filters card" onSubmit={form.onSubmit} noValidate aria-label={t.filter}>
@@ -55,6 +67,14 @@ function SalesFilters({ onApply }: { onApply: (query: Query) => void }) {
         {(tills.data?.tills ?? []).map((till) => (
           <option key={till.id} value={till.id}>
             {till.name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label={t.field.cashier} value={form.values.cashier_id} error={form.errors.cashier_id} onChange={(event) => form.set('cashier_id', event.target.value)}>
+        <option value="">{t.all}</option>
+        {cashiers.map((cashier) => (
+          <option key={cashier.id} value={cashier.id}>
+            {cashier.name}
           </option>
         ))}
       </SelectField>
@@ -96,10 +116,15 @@ export function SalesPage() {
   const [query, setQuery] = useState<Query>({});
   const columns = useSaleColumns();
   const sales = useCursorPages(['sales', 'list', query], (cursor) => api.reports.sales({ ...query, cursor }));
+  const [cashiers, setCashiers] = useState<Cashier[]>([]);
+  const loaded = cashiersOf(sales.data?.pages.flatMap((page) => page.sales) ?? []);
+  // Cashiers seen once stay pickable after a filter narrows the list to one of them.
+  const known = [...cashiers, ...loaded.filter((cashier) => !cashiers.some((old) => old.id === cashier.id))];
+  if (known.length !== cashiers.length) setCashiers(known);
   return (
     <section aria-labelledby="sales-title">
       <h1 id="sales-title">{words.page.sales}</h1>
-      <SalesFilters onApply={setQuery} />
+      <SalesFilters onApply={setQuery} cashiers={known} />
       <ExportLinks names={['sales', 'sale-lines']} query={{ from: query.from, to: query.to }} />
       <QueryView query={sales}>
         {(data) => (
