@@ -116,12 +116,18 @@ export function getSale(ctx: LedgerContext, raw: unknown): TillOutput<'getSale'>
     const field = 'sale_id' in input ? 'sale_id' : 'receipt_no';
     throw new PaymeError('not_found', `${field}: no sale like this on this till`, field);
   }
+  const refunded_lines = sql(ctx, 'SELECT line_id, refunded_quantity AS quantity, refunded_amount AS amount FROM sale_lines WHERE sale_id = ? AND refunded_quantity > 0 ORDER BY line_id').all(row.sale_id) as {
+    line_id: string;
+    quantity: number;
+    amount: number;
+  }[];
   return {
     sale: JSON.parse(row.payload) as SaleCompletedPayload,
     occurred_at: row.occurred_at,
     cashier_id: row.actor_id,
     status: saleStatus(row),
     refunded_total: row.refunded_total,
+    refunded_lines,
   };
 }
 

@@ -59,6 +59,11 @@ describe('refundSale', () => {
     const over = refusal(() => till.ledger.refundSale(ids.cashier, { ...base, command_id: till.id(), refund_id: till.id(), lines: [{ line_id, quantity: 3 }] }));
     expect(over.code).toBe('sale_not_refundable');
     expect(over.field).toBe('lines.0.quantity');
+    // The quantities are checked before a manager is asked for (issue 17): without approval too.
+    const { approval: _none, ...unapproved } = base;
+    expect(refusal(() => till!.ledger.refundSale(ids.cashier, { ...unapproved, command_id: till!.id(), refund_id: till!.id(), lines: [{ line_id, quantity: 3 }] })).code).toBe('sale_not_refundable');
+    // What each line has had refunded, for the refund screen.
+    expect(till.ledger.getSale({ sale_id: sale.sale_id }).refunded_lines).toEqual([{ line_id, quantity: 1, amount: 9_950 }]);
     const rest = till.ledger.refundSale(ids.cashier, { ...base, command_id: till.id(), refund_id: till.id(), lines: [{ line_id, quantity: 2 }] });
     expect(first.total + rest.total).toBe(sale.total);
     expect(onHand(ids.soap)).toBe(20);

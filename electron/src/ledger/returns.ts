@@ -63,8 +63,6 @@ export function refundSale(ctx: LedgerContext, actor_id: string, raw: unknown): 
     if (sql(ctx, 'SELECT 1 FROM refunds WHERE refund_id = ?').get(input.refund_id) !== undefined) {
       throw new PaymeError('invalid_input', 'refund_id: this refund was already recorded', 'refund_id');
     }
-    const approver_id = auth.requireManager('A refund');
-    requireOpenShift(ctx);
     const seen = new Set<string>();
     const lines = input.lines.map((wanted, index) => {
       const field = `lines.${index}`;
@@ -84,6 +82,9 @@ export function refundSale(ctx: LedgerContext, actor_id: string, raw: unknown): 
       const amount = wanted.quantity === left ? line.gross - line.refunded_amount : divideRounded(line.gross * wanted.quantity, line.quantity);
       return { line_id: line.line_id, product_id: line.product_id, quantity: wanted.quantity, amount, left_after: left - wanted.quantity };
     });
+    // The quantities are checked first: a manager is not asked to approve a refund that cannot be (issue 17).
+    const approver_id = auth.requireManager('A refund');
+    requireOpenShift(ctx);
     const refundedBefore = refundTotals(ctx, input.sale_id);
     const linesLeft = (sql(ctx, 'SELECT count(*) AS n FROM sale_lines WHERE sale_id = ? AND refunded_quantity < quantity').get(input.sale_id) as { n: number }).n;
     const closesSale = lines.filter((line) => line.left_after === 0).length === linesLeft;

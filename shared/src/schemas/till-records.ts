@@ -173,5 +173,7 @@ export const saleRecord = z.object({
   cashier_id: uuid,
   status: z.enum(sale_statuses),
   refunded_total: cents,
+  /** What each line has had refunded so far (issue 17: the refund screen shows what is left). */
+  refunded_lines: z.array(z.object({ line_id: uuid, quantity: z.number().int().min(0), amount: cents })).optional(),
 });
 export type SaleRecord = z.infer<typeof saleRecord>;

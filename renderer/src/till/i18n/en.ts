@@ -275,6 +275,10 @@ export const en = {
   receipt_vat_exempt: (gross: string) => `VAT exempt: ${gross}`,
   paper_width: (mm: number) => `${mm} mm paper`,
   z_report_till: (shop: string, till: string, cashier: string) => `${shop} · ${till} · ${cashier}`,
+  refunded_already: 'Already refunded',
+  refund_left: 'Left to refund',
+  refund_total: 'Refund total',
+  refund_too_many: (name: string, left: string) => `Only ${left} of ${name} is left to refund: lower the quantity.`,
   till_unreachable: 'The till program is not answering',
 
   // errors

@@ -267,6 +267,10 @@ export const sw: Messages = {
   receipt_vat_exempt: (gross: string) => `Bila VAT: ${gross}`,
   paper_width: (mm: number) => `karatasi ya mm ${mm}`,
   z_report_till: (shop: string, till: string, cashier: string) => `${shop} · ${till} · ${cashier}`,
+  refunded_already: 'Imeshairudishiwa',
+  refund_left: 'Inayobaki kurudishiwa',
+  refund_total: 'Jumla ya kurudisha',
+  refund_too_many: (name: string, left: string) => `Zimebaki ${left} tu za ${name} kurudishiwa: punguza idadi.`,
   till_unreachable: 'Programu ya till haijibu',
 
   error_unexpected: 'Kuna hitilafu. Jaribu tena; ikijirudia, mwite meneja.',

@@ -319,15 +319,28 @@ export class FakeTill implements TillTransport {
       return { sale_id, voided: true };
     },
     refundSale: (input) => {
-      this.approver(input.approval, 'A refund');
       const record = this.sales.find((s) => s.sale.sale_id === input.sale_id);
       if (record === undefined) throw new PaymeError('not_found', 'sale_id: no such sale', 'sale_id');
-      let total = 0;
+      // As the ledger: the quantities first, then the manager (issue 17).
+      const refunded = record.refunded_lines ?? [];
       for (const [index, wanted] of input.lines.entries()) {
         const line = record.sale.lines.find((l) => l.line_id === wanted.line_id);
-        if (line === undefined || wanted.quantity > line.quantity) throw new PaymeError('invalid_quantity', `lines.${index}.quantity: more than was sold`, `lines.${index}.quantity`);
-        total += Math.round((line.gross * wanted.quantity) / line.quantity);
+        const left = (line?.quantity ?? 0) - (refunded.find((done) => done.line_id === wanted.line_id)?.quantity ?? 0);
+        if (line === undefined || wanted.quantity > left) throw new PaymeError('sale_not_refundable', `lines.${index}.quantity: only ${left} left to refund on this line`, `lines.${index}.quantity`, { left });
       }
+      this.approver(input.approval, 'A refund');
+      let total = 0;
+      for (const wanted of input.lines) {
+        const line = record.sale.lines.find((l) => l.line_id === wanted.line_id)!;
+        const amount = Math.round((line.gross * wanted.quantity) / line.quantity);
+        total += amount;
+        const done = refunded.find((entry) => entry.line_id === wanted.line_id);
+        if (done !== undefined) {
+          done.quantity += wanted.quantity;
+          done.amount += amount;
+        } else refunded.push({ line_id: wanted.line_id, quantity: wanted.quantity, amount });
+      }
+      record.refunded_lines = refunded;
       record.refunded_total += total;
       record.status = record.refunded_total >= record.sale.total ? 'refunded' : 'partially_refunded';
       return { refund_id: input.refund_id, sale_id: input.sale_id, total, tenders: [{ kind: input.tender, amount: total }] };

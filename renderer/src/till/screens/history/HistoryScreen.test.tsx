@@ -32,6 +32,34 @@ function approveWith(pin: string) {
 }
 
 describe('sales history, refunds and voids', () => {
+  it('shows what was refunded and what is left, "All" means what is left, a running total, and the quantity is checked before the manager is asked (issue 17)', async () => {
+    const fake = new FakeTill();
+    await sell(fake, 'cash', 3);
+    renderTill({ fake });
+    await openSale('T1-000001');
+    const box = () => screen.getByLabelText('Refund quantity: Sunlight Soap 175g');
+    fireEvent.change(box(), { target: { value: '1' } });
+    expect(screen.getByTestId('refund-total').textContent).toBe('Refund total: KSh 55.00');
+    fireEvent.change(screen.getByLabelText('Reason'), { target: { value: 'Broken' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Refund (manager)' }));
+    await screen.findByRole('dialog', { name: 'Manager approval' });
+    approveWith('9876');
+    await screen.findByText(/^Refunded KSh 55.00/);
+    const line_id = fake.sales[0]!.sale.lines[0]!.line_id;
+    await waitFor(() => expect(screen.getByTestId(`refunded-${line_id}`).textContent).toBe('1'));
+    expect(screen.getByTestId(`left-${line_id}`).textContent).toBe('2');
+    fireEvent.click(screen.getByRole('button', { name: 'All' }));
+    expect((box() as HTMLInputElement).value).toBe('2');
+    expect(screen.getByTestId('refund-total').textContent).toBe('Refund total: KSh 110.00');
+    // More than is left: said in words, and no manager is asked for a PIN.
+    const calls = fake.callsOf('refundSale').length;
+    fireEvent.change(box(), { target: { value: '3' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Refund (manager)' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Only 2 of Sunlight Soap 175g is left to refund: lower the quantity.');
+    expect(screen.queryByRole('dialog', { name: 'Manager approval' })).toBeNull();
+    expect(fake.callsOf('refundSale')).toHaveLength(calls);
+  });
+
   it('a partial refund is blocked without a manager PIN and done with one', async () => {
     const fake = new FakeTill();
     await sell(fake, 'cash');

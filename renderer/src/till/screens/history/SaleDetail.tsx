@@ -6,7 +6,7 @@ import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
 import { useApp } from '../../state/use-store.js';
 import { ApprovalCancelled, useApproval } from '../../components/approval.js';
-import { isWholeSale, refundTenders, type RefundTender } from './refund-plan.js';
+import { isWholeSale, refundPreview, refundTenders, refundableQuantity, type RefundTender } from './refund-plan.js';
 
 export function SaleDetail({ sale_id, onBack }: { sale_id: string; onBack: () => void }) {
   const t = useT();
@@ -54,6 +54,9 @@ export function SaleDetail({ sale_id, onBack }: { sale_id: string; onBack: () =>
       } else {
         if (parseError !== null) return setError(parseError);
         if (chosen === undefined || parsed.size === 0) return setError(t.refund_pick_lines);
+        // Checked here, before a manager is asked for their PIN (issue 17).
+        const over = record.sale.lines.find((line) => (parsed.get(line.line_id) ?? 0) > refundableQuantity(record, line.line_id));
+        if (over !== undefined) return setError(t.refund_too_many(over.name, formatQuantity(refundableQuantity(record, over.line_id), over.unit)));
         const command_id = newId();
         const refund_id = newId();
         const lines = [...parsed].map(([line_id, quantity]) => ({ line_id, quantity }));
@@ -73,17 +76,19 @@ export function SaleDetail({ sale_id, onBack }: { sale_id: string; onBack: () =>
     <main className="sale-detail" aria-label={t.receipt} onKeyDown={(event) => { if (event.key === 'Escape') { event.stopPropagation(); onBack(); } }}>
       <h1>{record.sale.receipt_no} · {formatKes(record.sale.total)} · {t.sale_status[record.status]}</h1>
       <table>
-        <thead><tr><th>{t.product}</th><th>{t.quantity}</th><th>{t.amount}</th><th>{t.refund_quantity}</th></tr></thead>
+        <thead><tr><th>{t.product}</th><th>{t.quantity}</th><th>{t.amount}</th><th>{t.refunded_already}</th><th>{t.refund_left}</th><th>{t.refund_quantity}</th></tr></thead>
         <tbody>
           {record.sale.lines.map((line) => (
             <tr key={line.line_id}>
               <td>{line.name}</td>
               <td>{formatQuantity(line.quantity, line.unit)}</td>
               <td className="money">{formatKes(line.gross)}</td>
+              <td data-testid={`refunded-${line.line_id}`}>{formatQuantity(line.quantity - refundableQuantity(record, line.line_id), line.unit)}</td>
+              <td data-testid={`left-${line.line_id}`}>{formatQuantity(refundableQuantity(record, line.line_id), line.unit)}</td>
               <td>
                 <input aria-label={`${t.refund_quantity}: ${line.name}`} disabled={!open} value={quantities[line.line_id] ?? ''} inputMode="decimal"
                   onChange={(event) => setQuantities({ ...quantities, [line.line_id]: event.target.value })} />
-                <button type="button" disabled={!open} onClick={() => setQuantities({ ...quantities, [line.line_id]: formatQuantity(line.quantity, line.unit).replace(/ (kg|l)$/, '') })}>{t.all}</button>
+                <button type="button" disabled={!open} onClick={() => setQuantities({ ...quantities, [line.line_id]: formatQuantity(refundableQuantity(record, line.line_id), line.unit).replace(/ (kg|l)$/, '') })}>{t.all}</button>
               </td>
             </tr>
           ))}
@@ -91,6 +96,7 @@ export function SaleDetail({ sale_id, onBack }: { sale_id: string; onBack: () =>
       </table>
       <p>{record.sale.tenders.map((tender) => `${t.tender_kind[tender.kind]} ${formatKes(tender.amount)}`).join(' · ')}</p>
       {parseError !== null && <p role="alert" className="error">{parseError}</p>}
+      {parseError === null && parsed.size > 0 && <p className="refund-total" data-testid="refund-total">{t.refund_total}: {formatKes(refundPreview(record, parsed))}</p>}
       {open && (
         <>
           <fieldset>
