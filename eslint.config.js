@@ -142,6 +142,15 @@ const injected_time_and_randomness = [
   { selector: "CallExpression[callee.property.name='getRandomValues']", message: 'Take randomness from an injected Random, not getRandomValues() (DESIGN §2).' },
 ];
 
+// Only the ledger writes ledger tables (issue 14): outside electron/src/ledger a better-sqlite3
+// connection is opened read-only (a backup's check, a replaced ledger read for import, a salvage).
+const read_only_sqlite_outside_the_ledger = [
+  {
+    selector: "NewExpression[callee.name='Database']:not(:has(ObjectExpression > Property[key.name='readonly'][value.value=true]))",
+    message: "Only the ledger writes ledger tables (issue 14): open the file through openLedger, or read it with new Database(file, { readonly: true }).",
+  },
+];
+
 export default defineConfig(
   {
     ignores: [
@@ -193,6 +202,16 @@ export default defineConfig(
     files: ['electron/src/ledger/**/*.ts', 'electron/src/sync/**/*.ts', 'electron/src/update/**/*.ts', 'electron/src/backup/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-syntax': ['error', ...injected_time_and_randomness] },
+  },
+  {
+    files: ['electron/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'electron/src/ledger/**', 'electron/src/sync/**', 'electron/src/update/**', 'electron/src/backup/**'],
+    rules: { 'no-restricted-syntax': ['error', ...read_only_sqlite_outside_the_ledger] },
+  },
+  {
+    files: ['electron/src/sync/**/*.ts', 'electron/src/update/**/*.ts', 'electron/src/backup/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...injected_time_and_randomness, ...read_only_sqlite_outside_the_ledger] },
   },
   {
     // The sync server's code too. The process edge is exempt: its CLI (it times what it runs for
