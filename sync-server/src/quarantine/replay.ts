@@ -78,46 +78,54 @@ async function replayBusiness(db: Db, clock: Clock, businessId: string): Promise
     );
     const now = clock.now();
     const at = isoAt(now);
-    let applied = 0;
-    const audit: AuditEntryInput[] = [];
-    const feed: FeedChangeInput[] = [];
-    const anomalies: AnomalyRow[] = [];
-    for (const [tillId, rows] of groupByTill(open)) {
-      const storeId = (rows[0] as OpenRow).store_id;
-      // Events kept as text (unstorable) cannot pass and are left as they are.
-      const inputs: FoldInput[] = rows
-        .filter((row) => row.envelope !== null)
-        .map((row) => ({ seq: Number(row.seq), event_id: row.event_id, checked: checkEvent(row.envelope) }));
-      const scope = { business_id: businessId, store_id: storeId, till_id: tillId };
-      const valid = inputs.flatMap((input) => (input.checked.ok ? [input.checked.event] : []));
-      // The same payment-reuse rule as a push: a sale refused for a reused payment stays refused.
-      const fold = await foldCheckingPaymentReuse(tx, await loadProjectionState(tx, scope, valid), inputs, at);
-      // Replayed events reach the reports exactly as pushed ones do.
-      // (placed by the till's time, or by when the server first stored them, as a rebuild does).
-      const storedAt = new Map(rows.map((row) => [Number(row.seq), isoAt(new Date(row.received_at).getTime())]));
-      const rollups = await rollupRowsFor(tx, scope, appliedEvents(inputs, fold.verdicts), (event) => storedAt.get(event.seq) ?? at);
-      const written = await writeProjections(tx, scope, fold.rows, at, { rollups, deferAnomalies: true });
-      anomalies.push(...written.anomalies);
-      feed.push(...writtenChanges(storeId, written));
-      const hashes = new Map(rows.map((row) => [Number(row.seq), row]));
-      for (const verdict of fold.verdicts) {
-        const row = hashes.get(verdict.seq) as OpenRow;
-        if (verdict.status === 'applied') {
-          applied += 1;
-          await markApplied(tx, businessId, tillId, verdict.seq, at);
-          audit.push(eventAppliedEntry(tillId, { seq: verdict.seq, event_id: verdict.event_id, hash: row.hash, envelope: row.envelope }, at, true));
-        } else if (verdict.reason) {
-          await tx.query(
-            'UPDATE quarantined_events SET reason_code = $4, reason = $5, field = $6 WHERE business_id = $1 AND till_id = $2 AND seq = $3',
-            [businessId, tillId, verdict.seq, verdict.reason.code, verdict.reason.message.slice(0, 2_000), verdict.reason.field ?? null],
-          );
-        }
-      }
-    }
+    const done: ReplayedRecords = { applied: 0, audit: [], feed: [], anomalies: [] };
+    for (const [tillId, rows] of groupByTill(open)) await replayTill(tx, businessId, tillId, rows, at, done);
     // The same last step as a push that moved credit: anomalies, audit chain and feed in one call.
-    if (audit.length + feed.length + anomalies.length > 0) await appendChained(tx, businessId, audit, feed, now, anomalies);
-    return { examined: open.length, applied };
+    if (done.audit.length + done.feed.length + done.anomalies.length > 0) await appendChained(tx, businessId, done.audit, done.feed, now, done.anomalies);
+    return { examined: open.length, applied: done.applied };
   });
+}
+
+/** What a business's replay leaves for its one last step, gathered till by till. */
+interface ReplayedRecords {
+  applied: number;
+  audit: AuditEntryInput[];
+  feed: FeedChangeInput[];
+  anomalies: AnomalyRow[];
+}
+
+/** Folds one till's open events as its push would have, writing their rows and noting their records in `done`. */
+async function replayTill(tx: Db, businessId: string, tillId: string, rows: readonly OpenRow[], at: string, done: ReplayedRecords): Promise<void> {
+  const storeId = (rows[0] as OpenRow).store_id;
+  // Events kept as text (unstorable) cannot pass and are left as they are.
+  const inputs: FoldInput[] = rows
+    .filter((row) => row.envelope !== null)
+    .map((row) => ({ seq: Number(row.seq), event_id: row.event_id, checked: checkEvent(row.envelope) }));
+  const scope = { business_id: businessId, store_id: storeId, till_id: tillId };
+  const valid = inputs.flatMap((input) => (input.checked.ok ? [input.checked.event] : []));
+  // The same payment-reuse rule as a push: a sale refused for a reused payment stays refused.
+  const fold = await foldCheckingPaymentReuse(tx, await loadProjectionState(tx, scope, valid), inputs, at);
+  // Replayed events reach the reports exactly as pushed ones do.
+  // (placed by the till's time, or by when the server first stored them, as a rebuild does).
+  const storedAt = new Map(rows.map((row) => [Number(row.seq), isoAt(new Date(row.received_at).getTime())]));
+  const rollups = await rollupRowsFor(tx, scope, appliedEvents(inputs, fold.verdicts), (event) => storedAt.get(event.seq) ?? at);
+  const written = await writeProjections(tx, scope, fold.rows, at, { rollups, deferAnomalies: true });
+  done.anomalies.push(...written.anomalies);
+  done.feed.push(...writtenChanges(storeId, written));
+  const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
+  for (const verdict of fold.verdicts) {
+    const row = bySeq.get(verdict.seq) as OpenRow;
+    if (verdict.status === 'applied') {
+      done.applied += 1;
+      await markApplied(tx, businessId, tillId, verdict.seq, at);
+      done.audit.push(eventAppliedEntry(tillId, { seq: verdict.seq, event_id: verdict.event_id, hash: row.hash, envelope: row.envelope }, at, true));
+    } else if (verdict.reason) {
+      await tx.query(
+        'UPDATE quarantined_events SET reason_code = $4, reason = $5, field = $6 WHERE business_id = $1 AND till_id = $2 AND seq = $3',
+        [businessId, tillId, verdict.seq, verdict.reason.code, verdict.reason.message.slice(0, 2_000), verdict.reason.field ?? null],
+      );
+    }
+  }
 }
 
 async function markApplied(tx: Db, businessId: string, tillId: string, seq: number, at: string): Promise<void> {
