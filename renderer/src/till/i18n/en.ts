@@ -279,6 +279,7 @@ export const en = {
   refund_left: 'Left to refund',
   refund_total: 'Refund total',
   refund_too_many: (name: string, left: string) => `Only ${left} of ${name} is left to refund: lower the quantity.`,
+  mpesa_paid_press_continue: 'Paid by M-Pesa: press Continue.',
   till_unreachable: 'The till program is not answering',
 
   // errors

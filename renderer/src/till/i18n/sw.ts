@@ -271,6 +271,7 @@ export const sw: Messages = {
   refund_left: 'Inayobaki kurudishiwa',
   refund_total: 'Jumla ya kurudisha',
   refund_too_many: (name: string, left: string) => `Zimebaki ${left} tu za ${name} kurudishiwa: punguza idadi.`,
+  mpesa_paid_press_continue: 'Imelipwa kwa M-Pesa: bonyeza Endelea.',
   till_unreachable: 'Programu ya till haijibu',
 
   error_unexpected: 'Kuna hitilafu. Jaribu tena; ikijirudia, mwite meneja.',

@@ -32,6 +32,8 @@ export interface MpesaPanelProps {
   onTender: (tender: GatheredTender) => void;
   onPayAnotherWay: () => void;
   onPark: (payment_id: string, phone: string) => Promise<void>;
+  /** Told when the payment is paid and waits for Continue, so the pay screen stops saying "still to pay". */
+  onPaid?: (paid: boolean) => void;
 }
 
 /** Plain words for a payment that did not succeed: the ledger's, else the result code's. */
@@ -51,6 +53,11 @@ export function MpesaPanel(props: MpesaPanelProps) {
   const [stage, setStage] = useState<Stage>(props.offline ? { kind: 'claim' } : { kind: 'phone' });
   const [phoneText, setPhoneText] = useState(props.default_phone === undefined ? '' : formatPhoneKe(props.default_phone));
   const [error, setError] = useState<string | null>(null);
+  const onPaid = props.onPaid;
+  useEffect(() => {
+    onPaid?.(stage.kind === 'paid');
+    return () => onPaid?.(false);
+  }, [stage.kind, onPaid]);
   const polling = useRef<string | null>(null);
 
   /** `confirmed`: the cashier saw the duplicate warning and chose to send anyway. */

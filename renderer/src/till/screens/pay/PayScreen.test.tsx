@@ -97,6 +97,9 @@ describe('the pay screen', () => {
     await startMpesa(fake);
     fake.settlePayments({ state: 'succeeded', mpesa_receipt: 'NLJ7RT61SV', result_code: 0 });
     await screen.findByText('Paid — receipt NLJ7RT61SV');
+    // Not "Still to pay" beside "Paid" (issue 17).
+    expect(screen.queryByText(/Still to pay/)).toBeNull();
+    expect(screen.getByText('Paid by M-Pesa: press Continue.')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     await screen.findByTestId('receipt-no');
     expect(within(screen.getByRole('article', { name: 'Receipt' })).getByText(/M-Pesa receipt: NLJ7RT61SV/)).toBeTruthy();

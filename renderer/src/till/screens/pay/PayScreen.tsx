@@ -33,6 +33,7 @@ export function PayScreen() {
   const totals = useMemo(() => priceCartPreview(cart.lines, cart.discount_bp), [cart.lines, cart.discount_bp]);
   const tenders = cart.tenders;
   const [method, setMethod] = useState<Method>('cash');
+  const [mpesaPaid, setMpesaPaid] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // One command id per attempt: resending after a lost answer is safe (the ledger returns the
@@ -111,7 +112,12 @@ export function PayScreen() {
             </li>
           ))}
         </ul>
-        <p className="remaining">{t.still_to_pay}: <span className="money" data-testid="remaining">{formatKes(Math.max(0, remaining))}</span></p>
+        {/* Paid by M-Pesa and waiting for Continue: nothing is "still to pay" any more (issue 17). */}
+        {mpesaPaid ? (
+          <p className="remaining">{t.mpesa_paid_press_continue}</p>
+        ) : (
+          <p className="remaining">{t.still_to_pay}: <span className="money" data-testid="remaining">{formatKes(Math.max(0, remaining))}</span></p>
+        )}
         <button type="button" className="primary" disabled={busy || remaining !== 0} onClick={() => void complete(tenders)}>{t.complete_sale}</button>
         <button type="button" onClick={() => show('sell')}>{t.back_to_cart} (Esc)</button>
       </section>
@@ -124,7 +130,7 @@ export function PayScreen() {
         {remaining > 0 && method === 'cash' && <CashPanel remaining={remaining} onTender={addTender} />}
         {remaining > 0 && method === 'mpesa' && (
           <MpesaPanel key={tenders.length} sale_id={cart.sale_id} remaining={remaining} offline={offline} default_phone={cart.customer?.phone}
-            onTender={addTender} onPayAnotherWay={() => setMethod('cash')} onPark={park} />
+            onTender={addTender} onPayAnotherWay={() => setMethod('cash')} onPark={park} onPaid={setMpesaPaid} />
         )}
         {remaining > 0 && method === 'credit' && (
           <CreditPanel remaining={remaining} customer={cart.customer} onTender={addTender} onPickCustomer={() => show('customers')} />
