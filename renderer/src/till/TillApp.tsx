@@ -24,6 +24,7 @@ import { StockScreen } from './screens/stock/StockScreen.js';
 import { ShiftScreen } from './screens/shift/ShiftScreen.js';
 import { ProfileGate } from './screens/first-run/ProfileGate.js';
 import { storageParkedCarts } from './state/parked-carts.js';
+import { storageHeldCarts } from './state/held-carts.js';
 
 /** Where each person's language choice is kept on this PC. */
 export interface LanguageMemory {
@@ -45,13 +46,14 @@ export function browserLanguageMemory(storage: Pick<Storage, 'getItem' | 'setIte
  * What the app is handed; the profile is asked of the till unless a test already has one, and
  * parked carts are kept in localStorage unless another memory is given.
  */
-export type TillAppDeps = Omit<TillDeps, 'profile' | 'parked_carts'> & { profile?: TillProfile | undefined; parked_carts?: TillDeps['parked_carts'] };
+export type TillAppDeps = Omit<TillDeps, 'profile' | 'parked_carts' | 'held_carts'> & { profile?: TillProfile | undefined; parked_carts?: TillDeps['parked_carts']; held_carts?: TillDeps['held_carts'] };
 
 export function TillApp({ deps, stores, languageMemory }: { deps: TillAppDeps; stores?: { app: AppStoreApi; cart: CartStoreApi }; languageMemory?: LanguageMemory }) {
   const [own] = useState(() => stores ?? { app: createAppStore(), cart: createCartStore(uuidv7(deps.clock, deps.random)) });
   const [memory] = useState(() => languageMemory ?? browserLanguageMemory(typeof localStorage === 'undefined' ? undefined : localStorage));
   const [parked_carts] = useState(() => deps.parked_carts ?? storageParkedCarts(typeof localStorage === 'undefined' ? undefined : localStorage));
-  const withMemory = useMemo(() => ({ ...deps, parked_carts }), [deps, parked_carts]);
+  const [held_carts] = useState(() => deps.held_carts ?? storageHeldCarts(typeof localStorage === 'undefined' ? undefined : localStorage));
+  const withMemory = useMemo(() => ({ ...deps, parked_carts, held_carts }), [deps, parked_carts, held_carts]);
   return (
     <StoresContext.Provider value={own}>
       <Shell deps={withMemory} memory={memory} />
@@ -59,7 +61,7 @@ export function TillApp({ deps, stores, languageMemory }: { deps: TillAppDeps; s
   );
 }
 
-type ShellDeps = TillAppDeps & Pick<TillDeps, 'parked_carts'>;
+type ShellDeps = TillAppDeps & Pick<TillDeps, 'parked_carts' | 'held_carts'>;
 
 function Shell({ deps, memory }: { deps: ShellDeps; memory: LanguageMemory }) {
   const language = useApp((s) => s.language);

@@ -6,6 +6,7 @@ import { createContext, useContext } from 'react';
 import { uuidv7, type Clock, type Random, type TillProfileRecord } from '@payme/shared';
 import type { TillClient } from './transport/till-client.js';
 import type { ParkedCartMemory } from './state/parked-carts.js';
+import type { HeldCartMemory } from './state/held-carts.js';
 
 /**
  * Facts about this till the receipt, the login and the first-run screens need (the till API's
@@ -36,6 +37,8 @@ export interface TillDeps {
   mpesa_wait_seconds: number;
   /** Parked carts with their discounts, kept on this PC until the sale is resumed. */
   parked_carts: ParkedCartMemory;
+  /** Carts put aside with F6 on the sell screen (held-carts.ts). */
+  held_carts: HeldCartMemory;
 }
 
 export const DepsContext = createContext<TillDeps | null>(null);

@@ -18,7 +18,7 @@ export function minutesSince(iso: string, now_ms: number): number {
 
 export function StatusStrip() {
   const t = useT();
-  const { till, clock, status_poll_ms } = useDeps();
+  const { till, clock, status_poll_ms, held_carts } = useDeps();
   const { app } = useStoreApis();
   const sync = useApp((s) => s.sync);
   const pending = useApp((s) => s.mpesa_pending);
@@ -33,7 +33,7 @@ export function StatusStrip() {
         const waiting = parked.sales.filter((sale) => sale.payment_state === undefined || ['created', 'requested', 'unknown'].includes(sale.payment_state)).length;
         if (live) {
           app.getState().setSync(status, waiting);
-          setParkedCount(parked.sales.length);
+          setParkedCount(parked.sales.length + held_carts.list().length);
           setUnreachable(false);
         }
       } catch {
@@ -46,7 +46,7 @@ export function StatusStrip() {
       live = false;
       clearInterval(timer);
     };
-  }, [till, app, status_poll_ms]);
+  }, [till, app, status_poll_ms, held_carts]);
 
   const last = [sync?.last_push_at, sync?.last_pull_at].filter((value): value is string => typeof value === 'string').sort().at(-1);
   return (

@@ -7,7 +7,7 @@ const shortcut = {
   F2: 'Search box (sell)',
   F3: 'Customer: find, attach, statement',
   F4: 'Pay',
-  F6: 'Park the sale while M-Pesa waits / resume a parked sale',
+  F6: 'Put the cart aside (or park it while M-Pesa waits) / resume a parked sale',
   F8: 'Sales history, refunds and voids',
   F9: 'Shift: open, pay in / out, close',
   Esc: 'Cancel the current prompt, back to the sale',
@@ -280,6 +280,9 @@ export const en = {
   refund_total: 'Refund total',
   refund_too_many: (name: string, left: string) => `Only ${left} of ${name} is left to refund: lower the quantity.`,
   mpesa_paid_press_continue: 'Paid by M-Pesa: press Continue.',
+  cart_held: (count: number) => `Cart put aside (${count} parked). Press F6 with an empty cart to bring it back.`,
+  cart_resumed: 'The held cart is back: carry on selling.',
+  held_cart: (lines: number, total: string) => `Held cart: ${lines} ${lines === 1 ? 'item' : 'items'} · ${total}`,
   till_unreachable: 'The till program is not answering',
 
   // errors

@@ -24,7 +24,7 @@ export const sw: Messages = {
     F2: 'Kisanduku cha kutafuta (uza)',
     F3: 'Mteja: tafuta, ongeza kwenye mauzo, taarifa',
     F4: 'Lipa',
-    F6: 'Weka mauzo kando M-Pesa ikisubiri / rudisha mauzo yaliyowekwa kando',
+    F6: 'Weka kikapu kando (au mauzo M-Pesa ikisubiri) / rudisha mauzo yaliyowekwa kando',
     F8: 'Mauzo, rudisha pesa na ghairi',
     F9: 'Zamu: fungua, weka / toa pesa, funga',
     Esc: 'Ghairi swali hili, rudi kwenye mauzo',
@@ -272,6 +272,9 @@ export const sw: Messages = {
   refund_total: 'Jumla ya kurudisha',
   refund_too_many: (name: string, left: string) => `Zimebaki ${left} tu za ${name} kurudishiwa: punguza idadi.`,
   mpesa_paid_press_continue: 'Imelipwa kwa M-Pesa: bonyeza Endelea.',
+  cart_held: (count: number) => `Kikapu kimewekwa kando (${count} vimewekwa). Bonyeza F6 kikapu kikiwa tupu kukirudisha.`,
+  cart_resumed: 'Kikapu kilichowekwa kando kimerudi: endelea kuuza.',
+  held_cart: (lines: number, total: string) => `Kikapu kilichowekwa: bidhaa ${lines} · ${total}`,
   till_unreachable: 'Programu ya till haijibu',
 
   error_unexpected: 'Kuna hitilafu. Jaribu tena; ikijirudia, mwite meneja.',

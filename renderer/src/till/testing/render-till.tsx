@@ -9,6 +9,7 @@ import { createTillClient } from '../transport/till-client.js';
 import type { Language } from '../i18n/i18n.js';
 import { FakeTill } from './fake-transport.js';
 import { storageParkedCarts } from '../state/parked-carts.js';
+import { storageHeldCarts } from '../state/held-carts.js';
 import { test_profile } from './fake-fixtures.js';
 
 export { test_profile };
@@ -41,6 +42,7 @@ export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; langu
     payment_poll_ms: 20,
     mpesa_wait_seconds: 60,
     parked_carts: storageParkedCarts(options.storage ?? mapStorage()),
+    held_carts: storageHeldCarts(options.storage ?? mapStorage()),
   };
   const view = render(<TillApp deps={deps} stores={{ app, cart }} languageMemory={languageMemory} />);
   return { ...view, fake, app, cart, print, remembered };

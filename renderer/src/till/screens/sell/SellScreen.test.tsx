@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderTill } from '../../testing/render-till.js';
+import { pressKey } from '../../testing/cashier-keys.js';
 import { FakeTill } from '../../testing/fake-transport.js';
 import { ids } from '../../testing/fake-fixtures.js';
 
@@ -222,10 +223,29 @@ describe('the sell screen', () => {
     renderTill();
     fireEvent.keyDown(window, { key: 'F1' });
     const help = screen.getByRole('dialog', { name: 'Keys' });
-    expect(within(help).getByText('Park the sale while M-Pesa waits / resume a parked sale')).toBeTruthy();
+    expect(within(help).getByText('Put the cart aside (or park it while M-Pesa waits) / resume a parked sale')).toBeTruthy();
     act(() => {
       fireEvent.keyDown(window, { key: 'Escape' });
     });
     expect(screen.queryByRole('dialog', { name: 'Keys' })).toBeNull();
+  });
+});
+
+describe('F6 on the sell screen (issue 17)', () => {
+  it('puts a cart aside with a confirmation and a parked count, and brings it back as it was', async () => {
+    const { cart } = renderTill({ status_poll_ms: 20 });
+    await scan('6001087011111');
+    await scan('6001087011111');
+    const lines = cart.getState().cart.lines;
+    expect(lines).toHaveLength(1);
+    pressKey('F6');
+    expect(await screen.findByText(/Cart put aside \(1 parked\)/)).toBeTruthy();
+    expect(cart.getState().cart.lines).toHaveLength(0);
+    expect(await within(screen.getByRole('status', { name: 'Till status' })).findByText('1 parked sale (F6)')).toBeTruthy();
+    pressKey('F6');
+    const list = await screen.findByRole('dialog', { name: 'Parked sales' });
+    fireEvent.click(within(list).getByRole('button', { name: /^Held cart: 1 item · KSh 110.00$/ }));
+    await waitFor(() => expect(cart.getState().cart.lines).toEqual(lines));
+    expect(screen.queryByRole('dialog', { name: 'Parked sales' })).toBeNull();
   });
 });

@@ -20,7 +20,7 @@ import { parsePercentBp, formatPercentBp } from './percent.js';
 
 export function SellScreen() {
   const t = useT();
-  const { till, parked_carts } = useDeps();
+  const { till, parked_carts, held_carts, clock } = useDeps();
   const newId = useNewId();
   const runWithApproval = useApproval();
   const cart = useCart((s) => s.cart);
@@ -90,8 +90,22 @@ export function SellScreen() {
     setMessage(exact ? t.parked_resumed : `${t.parked_resumed} ${t.parked_discounts_not_restored}`);
   };
 
+  // F6 with items puts the cart aside for the next customer (issue 17, UX 3); with none, lists
+  // what is parked (held carts, and sales waiting for M-Pesa).
+  const holdCart = () => {
+    if (cart.tenders.length > 0) return setMessage(t.park_from_pay);
+    held_carts.hold(cart, clock.now());
+    dispatch({ type: 'reset', sale_id: newId() });
+    setMessage(t.cart_held(held_carts.list().length));
+  };
+  const resumeHeld = (sale_id: string) => {
+    const held = held_carts.take(sale_id);
+    if (held !== undefined) dispatch({ type: 'load', state: held });
+    setParkedOpen(false);
+    setMessage(t.cart_resumed);
+  };
   useHotkeys({
-    F6: () => (cart.lines.length === 0 ? setParkedOpen(true) : setMessage(t.park_from_pay)),
+    F6: () => (cart.lines.length === 0 ? setParkedOpen(true) : holdCart()),
   }, !parkedOpen);
 
   return (
@@ -125,7 +139,7 @@ export function SellScreen() {
         <button type="button" onClick={() => show('customers')}>{t.customer} (F3)</button>
         <button type="button" className="primary" disabled={cart.lines.length === 0} onClick={() => show('pay')}>{t.pay} (F4)</button>
       </aside>
-      {parkedOpen && <ParkedSales onResume={resume} onClose={() => setParkedOpen(false)} />}
+      {parkedOpen && <ParkedSales onResume={resume} onResumeHeld={resumeHeld} onClose={() => setParkedOpen(false)} />}
     </main>
   );
 }
