@@ -187,9 +187,30 @@ export const c2bTransactionSchema = z.looseObject({
 });
 export type C2bTransaction = z.output<typeof c2bTransactionSchema>;
 
-/** The cents a C2B confirmation carries. */
+/** The cents a C2B confirmation carries, if M-Pesa can carry them (see parseMpesaAmount). */
 export function c2bAmountCents(body: C2bTransaction): number {
-  return shillingsToCents(body.TransAmount, 'TransAmount');
+  return parseMpesaAmount(body.TransAmount, 'TransAmount');
+}
+
+/**
+ * An amount M-Pesa can carry (DESIGN §3, issue 12): whole shillings from 1 to 250,000, as
+ * Daraja writes them ("100", "100.00", or the number 100). A fraction of a shilling, an
+ * exponent, a sign, a number past that range or anything else is refused: such a callback is a
+ * forgery or a bug, kept for the owner as a refused raw record, never recorded as money.
+ */
+export function parseMpesaAmount(value: unknown, field: string): number {
+  const refuse = () => new PaymeError('invalid_amount', `${field}: M-Pesa amounts are whole shillings from 1 to ${mpesa_amount_shillings_max.toLocaleString('en-US')}`, field);
+  let shillings: number;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw refuse();
+    shillings = value;
+  } else if (typeof value === 'string') {
+    const match = /^(\d{1,6})(?:\.(0{1,2}))?$/.exec(value.trim());
+    if (!match) throw refuse();
+    shillings = Number(match[1]);
+  } else throw refuse();
+  if (shillings < 1 || shillings > mpesa_amount_shillings_max) throw refuse();
+  return shillings * cents_per_shilling;
 }
 
 /** Answer to a validation request: `0` accepts, `C2B000xx` rejects with Daraja's reason code. */

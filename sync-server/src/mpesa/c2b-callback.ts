@@ -20,8 +20,14 @@ export async function processC2bConfirmation(tx: Db, env: Env, stored: StoredCal
   const parsed = c2bTransactionSchema.safeParse(json.value);
   if (!parsed.success) return { outcome: 'quarantined', reason: `invalid_shape: ${parsed.error.issues[0]?.path.join('.') ?? ''}`.slice(0, 300) };
   const body = parsed.data;
-  const amount = c2bAmountCents(body);
-  if (amount <= 0) return { outcome: 'quarantined', reason: 'amount_not_positive', subject: body.TransID };
+  // An amount M-Pesa cannot carry (a fraction, below a shilling, above 250,000) is not money:
+  // the confirmation is refused and kept for the owner (issue 12).
+  let amount: number;
+  try {
+    amount = c2bAmountCents(body);
+  } catch {
+    return { outcome: 'quarantined', reason: 'amount_not_mpesa', subject: body.TransID };
+  }
   const inserted = await tx.query(
     `INSERT INTO mpesa_c2b_transactions (business_id, trans_id, amount_cents, msisdn, bill_ref, trans_time, shortcode, received_at, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'unmatched') ON CONFLICT (business_id, trans_id) DO NOTHING RETURNING trans_id`,

@@ -10,6 +10,7 @@ import { processC2bConfirmation, reconcileClaims } from './c2b-callback.js';
 import type { MpesaService } from './mpesa-service.js';
 import { processResultCallback } from './result-callback.js';
 import { processStkCallback, type CallbackOutcome, type StoredCallback } from './stk-callback.js';
+import { queueForOwner } from './unmatched-queue.js';
 
 export const callback_routes = ['stk', 'c2b_validation', 'c2b_confirmation', 'result', 'timeout'] as const;
 export type CallbackRoute = (typeof callback_routes)[number];
@@ -33,8 +34,12 @@ export async function processStoredCallbacks(service: MpesaService, max: number)
         const stored = rows[0];
         if (!stored) return undefined;
         current = stored;
-        const outcome = await processOne(tx, { ...service.env, trust_callbacks: stored.trust_callbacks === true }, stored);
+        // A byte-equal copy of a callback already processed changes nothing (DESIGN §7, issue 12).
+        const outcome = (await isByteEqualCopy(tx, stored))
+          ? ({ outcome: 'duplicate', reason: 'byte_equal_copy' } as const)
+          : await processOne(tx, { ...service.env, trust_callbacks: stored.trust_callbacks === true }, stored);
         await markProcessed(tx, service.env.clock, stored, outcome);
+        if (outcome.outcome === 'quarantined') await queueRefused(tx, service.env, stored, outcome.reason ?? 'refused');
         return stored;
       });
     } catch (error) {
@@ -75,8 +80,37 @@ async function markProcessed(tx: Db, clock: Clock, stored: StoredCallback, outco
   );
 }
 
+/**
+ * A callback that could not be processed (a text PostgreSQL cannot store, a bug) stays as its
+ * raw record and goes to the owner's queue: it was acknowledged, so it must never vanish
+ * (issue 12). The reason names the SQL state, never the error's text (it may quote the payer).
+ */
 async function markFailed(service: MpesaService, stored: StoredCallback, error: unknown): Promise<StoredCallback> {
-  const reason = `processing_error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
-  await service.env.db.transaction((tx) => markProcessed(tx, service.env.clock, stored, { outcome: 'quarantined', reason }));
+  const state = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'unknown';
+  const reason = `processing_error: ${state}`;
+  await service.env.db.transaction(async (tx) => {
+    await markProcessed(tx, service.env.clock, stored, { outcome: 'quarantined', reason });
+    await queueRefused(tx, service.env, stored, reason);
+  });
   return stored;
+}
+
+/** Whether an earlier copy with the same bytes, for the same business and route, was processed. */
+async function isByteEqualCopy(tx: Db, stored: StoredCallback): Promise<boolean> {
+  const rows = await tx.query(
+    `SELECT 1 FROM mpesa_callbacks WHERE business_id = $1 AND route = $2 AND md5(body) = md5($3) AND body = $3 AND callback_id <> $4 AND processed_at IS NOT NULL LIMIT 1`,
+    [stored.business_id, stored.route, stored.body, stored.callback_id],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * One owner-queue item per distinct refused raw body (its callback id), with no amount: what it
+ * claims is not money. The processors that queue an item of their own for this callback (an
+ * STK success after a final state, for an unknown request) keep theirs alone.
+ */
+async function queueRefused(tx: Db, env: { clock: Clock; random: Random }, stored: StoredCallback, reason: string): Promise<void> {
+  const own = await tx.query(`SELECT 1 FROM mpesa_unmatched WHERE business_id = $1 AND details->>'callback_id' = $2 LIMIT 1`, [stored.business_id, stored.callback_id]);
+  if (own.length > 0) return;
+  await queueForOwner(tx, env, stored.business_id, 'quarantined_callback', stored.callback_id, null, { reason, route: stored.route, callback_id: stored.callback_id });
 }

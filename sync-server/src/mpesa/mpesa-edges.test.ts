@@ -81,7 +81,8 @@ for (const target of testDatabases()) {
       expect(await stkOutcome(k, cb({ MerchantRequestID: 'other' }))).toMatchObject({ reason: 'merchant_request_mismatch' });
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }]))).toMatchObject({ reason: 'conflicts_with_earlier_callback' });
       await suite.db.query(`UPDATE mpesa_callbacks SET outcome = 'ignored' WHERE business_id = $1`, [k.business.business_id]);
-      expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }]))).toMatchObject({ reason: 'no_receipt' });
+      // Not byte-equal to the callback above (a byte-equal copy is a duplicate before any check, issue 12).
+      expect(await stkOutcome(k, cb({ ResultDesc: 'ok again' }, [{ Name: 'Amount', Value: 1 }]))).toMatchObject({ reason: 'no_receipt' });
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }, { Name: 'MpesaReceiptNumber', Value: 'ABC1234567' }, { Name: 'PhoneNumber', Value: 254700000000 }]))).toMatchObject({ reason: 'phone_mismatch' });
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }, { Name: 'MpesaReceiptNumber', Value: 'ABC1234567' }]))).toMatchObject({ reason: 'success_after_final_state' });
       expect(await stkOutcome(k, cb({ ResultCode: 1 }))).toMatchObject({ outcome: 'ignored', reason: 'payment already cancelled' });
