@@ -8,9 +8,10 @@
  *   `master.key.next` and `master.key.previous` exist only around a rotation and are also read,
  *   so a crash half-way through a rotation leaves every credential openable.
  */
-import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Random } from '@payme/shared';
+import { createFileDurably, renameDurably, replaceFileDurably } from '../durable-file.js';
 import { generateMasterKey, keyringOf, parseMasterKey, type Keyring, type MasterKey } from './credentials.js';
 
 export const master_key_file = 'master.key';
@@ -29,10 +30,15 @@ async function readKeyFile(file: string): Promise<MasterKey | undefined> {
   }
 }
 
+/**
+ * Written durably (issue 12): a temporary file, fsync, link or rename into place, fsync of the
+ * folder. Losing this key loses every sealed M-Pesa credential, so a power cut must leave the
+ * old key or the new one, never an empty file. `exclusive`: fail with EEXIST if one exists.
+ */
 async function writeKeyFile(file: string, key: MasterKey, exclusive: boolean): Promise<void> {
-  await writeFile(file, `${key.key.toString('base64')}\n`, { mode: 0o600, flag: exclusive ? 'wx' : 'w' });
-  // writeFile's mode applies only to a new file; make sure an existing one is private too.
-  await chmod(file, 0o600);
+  const contents = `${key.key.toString('base64')}\n`;
+  if (exclusive) await createFileDurably(file, contents, 0o600);
+  else await replaceFileDurably(file, contents, 0o600);
 }
 
 /** Loads the keyring, generating the embedded default key when there is none yet. */
@@ -76,6 +82,6 @@ export async function rotateKeyFile(dataDir: string, random: Random, reseal: (ke
   await writeKeyFile(`${file}.previous`, old, false);
   // The old key stays in `.previous` (one rotation deep) so a backup taken just before the
   // rotation can still be opened; delete it once such backups have aged out.
-  await rename(`${file}.next`, file);
+  await renameDurably(`${file}.next`, file);
   return next;
 }
