@@ -5,6 +5,7 @@ import { PaymeError } from '../src/errors.js';
 import { parseInput } from '../src/schemas/errors.js';
 import {
   c2bAmountCents,
+  parseMpesaAmount,
   c2bRegisterUrlRequestSchema,
   c2bTransactionSchema,
   c2bValidationResponseSchema,
@@ -162,7 +163,16 @@ describe('STK query and C2B', () => {
     const body = c2bTransactionSchema.parse({ ...samples.c2bConfirmation(), LastName: 'DOE', Extra: 1 });
     expect(c2bAmountCents(body)).toBe(50_000);
     expect(body).toMatchObject({ Extra: 1 });
-    expect(c2bAmountCents(c2bTransactionSchema.parse({ ...samples.c2bConfirmation(), TransAmount: 10.5, BusinessShortCode: 600984, MSISDN: 254712345678 }))).toBe(1_050);
+    expect(c2bAmountCents(c2bTransactionSchema.parse({ ...samples.c2bConfirmation(), TransAmount: 10, BusinessShortCode: 600984, MSISDN: 254712345678 }))).toBe(1_000);
+  });
+
+  it('refuses as money what M-Pesa cannot carry: a fraction, under a shilling, over 250,000, an exponent (issue 12)', () => {
+    for (const amount of ['10.50', 10.5, '0.50', '0', '250001', 250_001, '1e3', '+5', ' ', null]) {
+      expect(() => parseMpesaAmount(amount, 'TransAmount'), String(amount)).toThrow(/whole shillings from 1 to 250,000/);
+    }
+    expect(parseMpesaAmount('250000', 'TransAmount')).toBe(25_000_000);
+    expect(parseMpesaAmount('1.00', 'TransAmount')).toBe(100);
+    expect(parseMpesaAmount(7, 'TransAmount')).toBe(700);
   });
 
   it.each([
