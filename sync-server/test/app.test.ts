@@ -6,7 +6,7 @@ import { openDb, type Db } from '../src/db/db.js';
 import { buildApp } from '../src/app.js';
 import { errorResponse } from '../src/http/errors.js';
 import { redactUrl } from '../src/http/logging.js';
-import { migrate } from '../src/db/migrate.js';
+import { loadMigrations, migrate } from '../src/db/migrate.js';
 import { buildTestApp, createTestBusiness, login, test_config, type TestApp } from './support/index.js';
 
 describe('app shell (pglite)', () => {
@@ -29,7 +29,29 @@ describe('app shell (pglite)', () => {
     await early.close();
     await migrate(db);
     t = await buildTestApp(db);
-    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ok: true, database: 'pglite' });
+    const shipped = (await loadMigrations()).map((migration) => migration.version);
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ok: true, database: 'pglite', schema_version: Math.max(...shipped) });
+  });
+
+  it('readyz is 503 naming the migration this build ships that the database lacks', async () => {
+    const last = Math.max(...(await loadMigrations()).map((migration) => migration.version));
+    const [row] = await db.query<{ name: string; applied_at: Date }>('SELECT name, applied_at FROM schema_migrations WHERE version = $1', [last]);
+    await db.query('DELETE FROM schema_migrations WHERE version = $1', [last]);
+    try {
+      const partly = await t.app.inject({ method: 'GET', url: '/readyz' });
+      expect(partly.statusCode).toBe(503);
+      expect(partly.json()).toMatchObject({ code: 'not_ready', missing_migrations: [last] });
+      expect(partly.json().message).toMatch(new RegExp(`Migrations ${last} are not applied: run payme-server migrate`));
+    } finally {
+      await db.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [last, row!.name, row!.applied_at]);
+    }
+    // A database a newer release migrated further is still ready for this build (expand-only).
+    await db.query(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from_a_newer_release', now())`);
+    try {
+      expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    } finally {
+      await db.query('DELETE FROM schema_migrations WHERE version = 999');
+    }
   });
 
   it('a route without declared access cannot be registered', async () => {
