@@ -4,10 +4,14 @@
 -- do (pushes of one till are already serialised by its till row), and reports sum over tills.
 -- Rollups are derived data: they are emptied here and every applied event is marked unfolded,
 -- so the server folds them all again on start (payme-server serve), exactly as after 010.
+-- expand-exception: rollups are derived data, folded again from till_events on start; the rollup tables came with 010, which was never released, so no N−1 server writes them.
 TRUNCATE sales_rollup_hourly, sales_rollup_daily, product_rollup_daily;
 UPDATE till_events SET rolled_up = false WHERE rolled_up;
+-- expand-exception: the table was emptied above and came with 010, never released: the previous release never inserts into it.
 ALTER TABLE product_rollup_daily ADD COLUMN till_id uuid NOT NULL;
+-- expand-exception: replaced at once below by a key with till_id too (wider: it allows more rows); 010 was never released.
 ALTER TABLE product_rollup_daily DROP CONSTRAINT product_rollup_daily_pkey;
+-- expand-exception: the wider key replacing the one dropped above; 010 was never released.
 ALTER TABLE product_rollup_daily ADD PRIMARY KEY (business_id, business_day, store_id, till_id, product_id);
 
 -- Adds rollup delta rows (reports/rollup-write.ts), each JSON array sorted by key. PL/pgSQL so
