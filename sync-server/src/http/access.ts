@@ -139,8 +139,9 @@ async function authenticate(request: FastifyRequest, deps: ServerDeps): Promise<
   }
   if (sent.token.startsWith(device_token_prefix) && !sent.via_cookie) {
     const rows = await deps.db.query<{ id: string; business_id: string; store_id: string; epoch: number; fenced: boolean; retired: boolean }>(
-      `SELECT id::text AS id, business_id::text AS business_id, store_id::text AS store_id, epoch, fenced, retired_at IS NOT NULL AS retired
-         FROM tills WHERE device_token_hash = $1`,
+      // device_tokens is the global lookup (migration 013), so tills stay keyed by business.
+      `SELECT t.id::text AS id, t.business_id::text AS business_id, t.store_id::text AS store_id, t.epoch, t.fenced, t.retired_at IS NOT NULL AS retired
+         FROM device_tokens d JOIN tills t ON t.business_id = d.business_id AND t.id = d.till_id WHERE d.token_hash = $1`,
       [hash],
     );
     const till = rows[0];

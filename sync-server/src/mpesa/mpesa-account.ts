@@ -128,7 +128,7 @@ export async function loadMpesaAccount(db: Db, keyring: Keyring, businessId: str
 /** The business a callback path secret belongs to, or undefined. */
 export async function businessForCallbackSecret(db: Db, secret: string): Promise<string | undefined> {
   if (secret.length < 16 || secret.length > 100) return undefined;
-  const rows = await db.query<{ business_id: string }>('SELECT business_id::text AS business_id FROM mpesa_credentials WHERE callback_secret_hash = $1', [callbackSecretHash(secret)]);
+  const rows = await db.query<{ business_id: string }>('SELECT business_id::text AS business_id FROM callback_secrets WHERE secret_hash = $1', [callbackSecretHash(secret)]);
   return rows[0]?.business_id;
 }
 
