@@ -13,6 +13,7 @@
 -- Tills: the primary key becomes (business_id, id), as 012 did for stores, staff, products and
 -- customers. Till ids are server-chosen UUIDs and no foreign key names tills (id) alone, so this
 -- relaxes a constraint; the key keeps its name.
+-- expand-exception: the key (id) becomes (business_id, id), which allows more rows; it keeps its name, and N−1 names no key in ON CONFLICT.
 ALTER TABLE tills DROP CONSTRAINT tills_pkey, ADD CONSTRAINT tills_pkey PRIMARY KEY (business_id, id);
 
 -- Device tokens: a global lookup (a push names no business before its token is read); a Citus
@@ -66,5 +67,7 @@ CREATE TRIGGER mpesa_credentials_secret_forgotten AFTER DELETE ON mpesa_credenti
 
 -- Checkout and conversation ids are looked up within their business already (payments.ts,
 -- result-callback.ts); these are the business-leading keys the global ones give way to.
+-- expand-exception: implied by the global payments_checkout, which stays until the contract: no row N−1 may write breaks it.
 CREATE UNIQUE INDEX payments_checkout_per_business ON payments (business_id, checkout_request_id) WHERE checkout_request_id IS NOT NULL;
+-- expand-exception: implied by the global mpesa_async_conversation, which stays until the contract: no row N−1 may write breaks it.
 CREATE UNIQUE INDEX mpesa_async_conversation_per_business ON mpesa_async_requests (business_id, conversation_id) WHERE conversation_id IS NOT NULL;
