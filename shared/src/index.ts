@@ -13,3 +13,4 @@ export * from './secret-hash.js';
 export * from './till-bridge.js';
 export * from './schemas/index.js';
 export * from './phone.js';
+export * from './json-number-text.js';

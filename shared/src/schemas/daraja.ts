@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { cents_per_shilling, mpesa_amount_shillings_max, mpesa_amount_shillings_min } from '../limits.js';
 import { PaymeError } from '../errors.js';
 import { mpesaReceipt, phone, strictObject, withRules } from './common.js';
+import type { JsonPath } from '../json-number-text.js';
 
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
 
@@ -111,13 +112,18 @@ export interface StkCallbackItems {
  * Reads the callback's metadata by item name, never by position (DESIGN §7). A present item
  * with a malformed value throws `invalid_input` naming it, so the callback is quarantined.
  */
-export function callbackItems(callback: StkCallback): StkCallbackItems {
+export function callbackItems(callback: StkCallback, numberText?: (path: JsonPath) => string | undefined): StkCallbackItems {
   const items = callback.Body.stkCallback.CallbackMetadata?.Item ?? [];
   const byName = new Map(items.map((item) => [item.Name, item.Value]));
   const where = (name: string) => `Body.stkCallback.CallbackMetadata.Item.${name}`;
   const result: StkCallbackItems = {};
   const amount = byName.get('Amount');
-  if (amount !== undefined) result.amount_cents = shillingsToCents(amount, where('Amount'));
+  if (amount !== undefined) {
+    // The Amount as written (a JSON number's digits), so 100.0000000000000001 is not 100.
+    const index = items.map((item) => item.Name).lastIndexOf('Amount');
+    const written = typeof amount === 'number' ? numberText?.(['Body', 'stkCallback', 'CallbackMetadata', 'Item', index, 'Value']) : undefined;
+    result.amount_cents = parseMpesaAmount(written ?? amount, where('Amount'));
+  }
   const receipt = byName.get('MpesaReceiptNumber');
   if (receipt !== undefined) result.mpesa_receipt = checked(mpesaReceipt, String(receipt), where('MpesaReceiptNumber'));
   const date = byName.get('TransactionDate');
@@ -187,9 +193,13 @@ export const c2bTransactionSchema = z.looseObject({
 });
 export type C2bTransaction = z.output<typeof c2bTransactionSchema>;
 
-/** The cents a C2B confirmation carries, if M-Pesa can carry them (see parseMpesaAmount). */
-export function c2bAmountCents(body: C2bTransaction): number {
-  return parseMpesaAmount(body.TransAmount, 'TransAmount');
+/**
+ * The cents a C2B confirmation carries, if M-Pesa can carry them (see parseMpesaAmount);
+ * `numberText` gives a JSON number's digits as written (json-number-text.ts).
+ */
+export function c2bAmountCents(body: C2bTransaction, numberText?: (path: JsonPath) => string | undefined): number {
+  const written = typeof body.TransAmount === 'number' ? numberText?.(['TransAmount']) : undefined;
+  return parseMpesaAmount(written ?? body.TransAmount, 'TransAmount');
 }
 
 /**
@@ -198,19 +208,44 @@ export function c2bAmountCents(body: C2bTransaction): number {
  * exponent, a sign, a number past that range or anything else is refused: such a callback is a
  * forgery or a bug, kept for the owner as a refused raw record, never recorded as money.
  */
-export function parseMpesaAmount(value: unknown, field: string): number {
-  const refuse = () => new PaymeError('invalid_amount', `${field}: M-Pesa amounts are whole shillings from 1 to ${mpesa_amount_shillings_max.toLocaleString('en-US')}`, field);
-  let shillings: number;
+export function parseMpesaAmount(value: unknown, field: string, unit: 'shillings' | 'cents' = 'shillings'): number {
+  const range = `whole shillings from 1 to ${mpesa_amount_shillings_max.toLocaleString('en-US')}`;
+  const refuse = () =>
+    new PaymeError(
+      'invalid_amount',
+      unit === 'cents' ? `${field}: M-Pesa amounts are ${range}, written as a whole number of cents (100 to ${(mpesa_amount_shillings_max * cents_per_shilling).toLocaleString('en-US')})` : `${field}: M-Pesa amounts are ${range}`,
+      field,
+    );
+  // Cents are whole as written (no fraction, no exponent); shillings may carry ".0" or ".00".
+  const written = unit === 'cents' ? /^(\d{1,9})$/ : /^(\d{1,6})(?:\.(0{1,2}))?$/;
+  let amount: number;
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw refuse();
-    shillings = value;
+    amount = value;
   } else if (typeof value === 'string') {
-    const match = /^(\d{1,6})(?:\.(0{1,2}))?$/.exec(value.trim());
+    const match = written.exec(value.trim());
     if (!match) throw refuse();
-    shillings = Number(match[1]);
+    amount = Number(match[1]);
   } else throw refuse();
-  if (shillings < 1 || shillings > mpesa_amount_shillings_max) throw refuse();
-  return shillings * cents_per_shilling;
+  const cents = unit === 'cents' ? amount : amount * cents_per_shilling;
+  if (cents % cents_per_shilling !== 0 || cents < mpesa_amount_shillings_min * cents_per_shilling || cents > mpesa_amount_shillings_max * cents_per_shilling) throw refuse();
+  return cents;
+}
+
+/**
+ * The `Amount` result parameter of a Transaction Status or Reversal result, in cents, judged by
+ * parseMpesaAmount on its digits as written; undefined when the result carries none.
+ */
+export function resultAmountCents(result: DarajaResultCallback, numberText?: (path: JsonPath) => string | undefined): number | undefined {
+  const list = result.Result.ResultParameters?.ResultParameter ?? [];
+  const index = list.map((parameter) => parameter.Key).lastIndexOf('Amount');
+  const value = list[index]?.Value;
+  if (value === undefined) return undefined;
+  // A single parameter arrives as an object, several as a list (keyValueList).
+  const written = typeof value === 'number'
+    ? (numberText?.(['Result', 'ResultParameters', 'ResultParameter', index, 'Value']) ?? numberText?.(['Result', 'ResultParameters', 'ResultParameter', 'Value']))
+    : undefined;
+  return parseMpesaAmount(written ?? value, 'Result.ResultParameters.ResultParameter.Amount');
 }
 
 /** Answer to a validation request: `0` accepts, `C2B000xx` rejects with Daraja's reason code. */

@@ -24,7 +24,7 @@ export async function processC2bConfirmation(tx: Db, env: Env, stored: StoredCal
   // the confirmation is refused and kept for the owner (issue 12).
   let amount: number;
   try {
-    amount = c2bAmountCents(body);
+    amount = c2bAmountCents(body, json.numberText);
   } catch {
     return { outcome: 'quarantined', reason: 'amount_not_mpesa', subject: body.TransID };
   }

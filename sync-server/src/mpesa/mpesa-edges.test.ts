@@ -77,7 +77,8 @@ for (const target of testDatabases()) {
       });
       expect(await stkOutcome(k, '{not json')).toMatchObject({ outcome: 'quarantined', reason: 'unreadable_json' });
       expect((await stkOutcome(k, { Body: {} })).reason).toMatch(/^invalid_shape/);
-      expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 'lots' }]))).toMatchObject({ reason: 'invalid_item: Body.stkCallback.CallbackMetadata.Item.Amount' });
+      expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 'lots' }]))).toMatchObject({ reason: 'amount_not_mpesa' });
+      expect(await stkOutcome(k, cb({}, [{ Name: 'MpesaReceiptNumber', Value: 'x' }]))).toMatchObject({ reason: 'invalid_item: Body.stkCallback.CallbackMetadata.Item.MpesaReceiptNumber' });
       expect(await stkOutcome(k, cb({ MerchantRequestID: 'other' }))).toMatchObject({ reason: 'merchant_request_mismatch' });
       expect(await stkOutcome(k, cb({}, [{ Name: 'Amount', Value: 1 }]))).toMatchObject({ reason: 'conflicts_with_earlier_callback' });
       await suite.db.query(`UPDATE mpesa_callbacks SET outcome = 'ignored' WHERE business_id = $1`, [k.business.business_id]);

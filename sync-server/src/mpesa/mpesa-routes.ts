@@ -10,7 +10,7 @@
  *   and `POST /v1/mpesa/unmatched/:item_id/resolve` (Idempotency-Key).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isoAt, mpesaAccountInputSchema, strictObject, uuid } from '@payme/shared';
+import { isoAt, isPaymeError, mpesaAccountInputSchema, parseJsonWithNumberText, parseMpesaAmount, strictObject, uuid } from '@payme/shared';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -52,16 +52,21 @@ function principalOf(request: FastifyRequest) {
 }
 
 export async function registerMpesaRoutes(app: FastifyInstance, deps: ServerDeps, mpesa: MpesaService, options: MpesaRouteOptions = {}): Promise<void> {
-  app.post('/v1/payments/mpesa/stk', { config: { access: 'staff', rateLimit: deps.config.rate_limits.payment } }, async (request, reply) => {
-    const principal = principalOf(request);
-    const input = parseInput(stkRequestSchema, request.body);
-    const key = idempotencyKeyFrom(request);
-    if (key !== input.payment_id) throw badRequest('idempotency_key_mismatch', 'The Idempotency-Key must be the payment id', 'Idempotency-Key');
-    const caller = principal.kind === 'device'
-      ? { business_id: principal.business_id, till_id: principal.till_id, staff_id: null }
-      : { business_id: principal.business_id, till_id: null, staff_id: principal.staff_id };
-    const result = await requestStkPayment(mpesa, caller, input);
-    return reply.status(result.status).send(result.record);
+  // In a scope of its own: its JSON parser keeps the body's text, so the amount is judged as written.
+  await app.register(async (scope) => {
+    installTextKeepingJsonParser(scope);
+    scope.post('/v1/payments/mpesa/stk', { config: { access: 'staff', rateLimit: deps.config.rate_limits.payment } }, async (request, reply) => {
+      const principal = principalOf(request);
+      const input = parseInput(stkRequestSchema, request.body);
+      checkAmountAsWritten(request);
+      const key = idempotencyKeyFrom(request);
+      if (key !== input.payment_id) throw badRequest('idempotency_key_mismatch', 'The Idempotency-Key must be the payment id', 'Idempotency-Key');
+      const caller = principal.kind === 'device'
+        ? { business_id: principal.business_id, till_id: principal.till_id, staff_id: null }
+        : { business_id: principal.business_id, till_id: null, staff_id: principal.staff_id };
+      const result = await requestStkPayment(mpesa, caller, input);
+      return reply.status(result.status).send(result.record);
+    });
   });
 
   app.get('/v1/payments/:id', { config: { access: 'staff' } }, async (request) => {
@@ -150,6 +155,33 @@ export async function registerMpesaRoutes(app: FastifyInstance, deps: ServerDeps
       });
     }
   });
+}
+
+const json_texts = new WeakMap<FastifyRequest, string>();
+
+/** Fastify's own JSON parser (prototype-poisoning checks included), keeping the text it read. */
+function installTextKeepingJsonParser(scope: FastifyInstance): void {
+  const guarded = scope.getDefaultJsonParser('error', 'error');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    json_texts.set(request, body as string);
+    guarded(request, body as string, done);
+  });
+}
+
+/**
+ * The STK amount (cents) must be a whole number as written, not only after JSON.parse: the
+ * digits of 10000.000000000001 parse to the double 10000 (issue 12). shared's parseMpesaAmount
+ * judges the text, as it judges every amount Daraja sends.
+ */
+function checkAmountAsWritten(request: FastifyRequest): void {
+  const text = json_texts.get(request);
+  const written = text === undefined ? undefined : parseJsonWithNumberText(text).numberText(['amount']);
+  if (written === undefined) return;
+  try {
+    parseMpesaAmount(written, 'amount', 'cents');
+  } catch (error) {
+    throw badRequest('invalid_input', isPaymeError(error) ? error.message : 'amount: must be a whole number of cents', 'amount');
+  }
 }
 
 /** Callback secret → business, remembered briefly: one query less on the path Daraja waits on. */

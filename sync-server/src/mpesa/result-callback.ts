@@ -3,7 +3,7 @@
  * which Daraja posts to the ResultURL (or QueueTimeOutURL when its queue gave up). Each answer
  * is linked back through `mpesa_async_requests` and applied once.
  */
-import { darajaResultCallbackSchema, isoAt, resultParameters, type Clock, type DarajaResultCallback, type Random } from '@payme/shared';
+import { darajaResultCallbackSchema, isoAt, resultAmountCents, resultParameters, type Clock, type DarajaResultCallback, type JsonWithNumberText, type Random } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { enqueueJob, jobBackoffMs } from './mpesa-jobs.js';
 import { lockPayment, moveState, type PaymentRow } from './payments.js';
@@ -40,13 +40,17 @@ export async function processResultCallback(tx: Db, env: Env, stored: StoredCall
   const subject = result.ConversationID;
   if (!request) return { outcome: 'quarantined', reason: 'unknown_request', subject };
   if (request.answered_at !== null) return { outcome: 'duplicate', subject };
+  const timedOut = stored.route === 'timeout';
+  const ok = !timedOut && result.ResultCode === 0;
+  // A success's Amount is money entering: M-Pesa's range, and what was asked (issue 12). A
+  // refused answer leaves the request unanswered, so a true answer after it still applies.
+  const refused = ok ? await amountRefusal(tx, stored.business_id, request, parsed.data, json.numberText) : undefined;
+  if (refused) return { outcome: 'quarantined', reason: refused, subject };
   await tx.query('UPDATE mpesa_async_requests SET answered_at = $3 WHERE business_id = $1 AND originator_conversation_id = $2', [
     stored.business_id,
     request.originator_conversation_id,
     isoAt(env.clock.now()),
   ]);
-  const timedOut = stored.route === 'timeout';
-  const ok = !timedOut && result.ResultCode === 0;
   if (request.kind === 'receipt_lookup') {
     const payment = await lockPayment(tx, stored.business_id, request.subject);
     const receipt = ok ? resultParameters(parsed.data).ReceiptNo : undefined;
@@ -58,6 +62,25 @@ export async function processResultCallback(tx: Db, env: Env, stored: StoredCall
     return { outcome: 'ignored', reason: timedOut ? 'timed_out' : `result ${result.ResultCode}`, subject };
   }
   return applyReversalResult(tx, env, stored.business_id, request.subject, ok, timedOut, String(result.ResultCode), result.ResultDesc, result.TransactionID || null, subject);
+}
+
+/** Why a success result's Amount is not the money asked about, or undefined when it is. */
+async function amountRefusal(tx: Db, businessId: string, request: AsyncRequest, result: DarajaResultCallback, numberText: JsonWithNumberText['numberText']): Promise<string | undefined> {
+  let amount: number | undefined;
+  try {
+    amount = resultAmountCents(result, numberText);
+  } catch {
+    return 'amount_not_mpesa';
+  }
+  if (amount === undefined) return 'amount_missing';
+  const rows = await tx.query<{ amount_cents: string | number }>(
+    request.kind === 'receipt_lookup'
+      ? 'SELECT amount_cents FROM payments WHERE business_id = $1 AND payment_id = $2'
+      : 'SELECT amount_cents FROM mpesa_reversals WHERE business_id = $1 AND reversal_id = $2',
+    [businessId, request.subject],
+  );
+  const expected = rows[0];
+  return expected && Number(expected.amount_cents) !== amount ? 'amount_mismatch' : undefined;
 }
 
 async function askReceiptAgain(tx: Db, env: Env, payment: PaymentRow): Promise<void> {

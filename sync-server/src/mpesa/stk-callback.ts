@@ -4,7 +4,7 @@
  * first changes anything. A success is not credited on the callback's word: it waits for an STK
  * Query (`stk_confirm` job) unless the business trusts its secret callback path.
  */
-import { callbackItems, isPaymeError, mapResultCode, stkCallbackSchema, type Clock, type Random } from '@payme/shared';
+import { callbackItems, isPaymeError, mapResultCode, parseJsonWithNumberText, stkCallbackSchema, type Clock, type JsonWithNumberText, type Random } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { enqueueJob } from './mpesa-jobs.js';
 import { lockPaymentByCheckout, moveState, type PaymentRow } from './payments.js';
@@ -35,9 +35,10 @@ export async function lockCheckout(tx: Db, checkoutRequestId: string): Promise<v
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payme-stk:${checkoutRequestId}`]);
 }
 
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+/** The body's value, and each JSON number's digits as written (amounts are judged by them). */
+export function parseJson(text: string): ({ ok: true } & JsonWithNumberText) | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, ...parseJsonWithNumberText(text) };
   } catch {
     return { ok: false };
   }
@@ -52,8 +53,10 @@ export async function processStkCallback(tx: Db, env: ProcessEnv, stored: Stored
   const checkoutId = callback.CheckoutRequestID;
   let items;
   try {
-    items = callbackItems(parsed.data);
+    items = callbackItems(parsed.data, json.numberText);
   } catch (error) {
+    // An Amount M-Pesa cannot carry (shared's parseMpesaAmount) is not money (issue 12).
+    if (isPaymeError(error) && error.code === 'invalid_amount') return quarantined('amount_not_mpesa', checkoutId);
     return quarantined(isPaymeError(error) ? `invalid_item: ${error.field ?? ''}` : 'invalid_item', checkoutId);
   }
   // Serialises with the STK request recording this CheckoutRequestID (stk-request.ts): a

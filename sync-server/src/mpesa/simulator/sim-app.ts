@@ -49,6 +49,7 @@ const faultSchema = z.object({
   reorder: z.boolean().optional(),
   delay_ms: z.number().int().min(0).max(600_000).optional(),
   queue_timeout: z.boolean().optional(),
+  result_lost: z.boolean().optional(),
 });
 
 const rate = z.number().min(0).max(1).optional();

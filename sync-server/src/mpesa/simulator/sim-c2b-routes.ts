@@ -9,6 +9,7 @@ import {
 import { c2bBody, resultBody, type SimFetch } from './sim-callbacks.js';
 import { answerHttpFault, checkBearer, darajaError, newDigits, newReceipt, nowStamp, randomChars, type MoneyRecord, type SimContext } from './sim-context.js';
 import { parseDaraja } from './sim-stk-routes.js';
+import type { SimFault } from './sim-faults.js';
 
 /** Daraja gives the validation URL a few seconds before it applies the registered default. */
 const validation_wait_ms = 8_000;
@@ -109,7 +110,7 @@ export function registerC2bRoutes(app: FastifyInstance, ctx: SimContext, fetch: 
           transaction_id: body.TransactionID ?? '',
           occasion: body.Occasion ?? '',
         });
-    ctx.callbacks.send(fault.queue_timeout ? body.QueueTimeOutURL : body.ResultURL, result, { delayMs: ctx.delays.result_ms, copies: 1 + (fault.duplicates ?? 0) });
+    sendResult(ctx, fault, fault.queue_timeout ? body.QueueTimeOutURL : body.ResultURL, result);
     return { ...ids, ResponseCode: '0', ResponseDescription: 'Accept the service request successfully.' };
   });
 
@@ -145,9 +146,15 @@ export function registerC2bRoutes(app: FastifyInstance, ctx: SimContext, fetch: 
           }
         : {}),
     });
-    ctx.callbacks.send(fault.queue_timeout ? body.QueueTimeOutURL : body.ResultURL, result, { delayMs: ctx.delays.result_ms, copies: 1 + (fault.duplicates ?? 0) });
+    sendResult(ctx, fault, fault.queue_timeout ? body.QueueTimeOutURL : body.ResultURL, result);
     return { ...ids, ResponseCode: '0', ResponseDescription: 'Accept the service request successfully.' };
   });
+}
+
+/** A result is posted to the caller's URL, copied as the fault says, or never (`result_lost`). */
+function sendResult(ctx: SimContext, fault: SimFault, url: string, result: unknown): void {
+  if (fault.result_lost) return;
+  ctx.callbacks.send(url, result, { delayMs: ctx.delays.result_ms, copies: 1 + (fault.duplicates ?? 0) });
 }
 
 function findMoney(ctx: SimContext, transactionId: string | undefined, originalConversationId: string | undefined): MoneyRecord | undefined {

@@ -32,6 +32,8 @@ export interface SimFault {
   delay_ms?: number;
   /** Transaction Status / Reversal: post to QueueTimeOutURL instead of ResultURL. */
   queue_timeout?: boolean;
+  /** Transaction Status / Reversal: the result is never posted (the request stays unanswered). */
+  result_lost?: boolean;
 }
 
 export interface SimFaultRule {
