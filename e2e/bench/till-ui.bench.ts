@@ -9,6 +9,9 @@
  *   visible in the cart (next paint), measured in the page (till-ui-probes.ts). Target p95 ≤ 50 ms.
  * - scenario `scan-long-cart`: the same 200 scans into ONE cart (up to 200 lines): the worst case
  *   of a cart that grows as it is rendered.
+ * - Both scan lines carry `over_floor_ms` = app p95 minus the no-network floor's p95 in the same
+ *   run (issue 17, target ≤ 3): the app finds scans in its in-memory barcode index, so what it
+ *   adds over the floor is React's work, not a round trip.
  * - scenario `first-load`: navigation (cold cache, fresh browser context) to the login screen
  *   ready, plus the PIN's Enter to the sell screen ready (the cashier's typing is not counted);
  *   target ≤ 1.5 s.
@@ -293,6 +296,9 @@ async function main(): Promise<void> {
     for (const [scenario, [appSamples, lookupSamples, echoSamples]] of [['scan-basket', basket], ['scan-long-cart', longCart]] as const) {
       const figures = summarise(appSamples!.map((x) => x.latency_ms));
       const lookup = summarise(lookupSamples!.map((x) => x.latency_ms));
+      const floor = summarise(echoSamples!.map((x) => x.latency_ms));
+      // What the app adds over a page that shows a row on Enter and does nothing else (issue 17).
+      const over_floor_ms = round(figures.p95_ms - floor.p95_ms);
       const out = {
         bench: 'till-ui',
         scenario,
@@ -302,9 +308,10 @@ async function main(): Promise<void> {
         dom_p95_ms: summarise(appSamples!.map((x) => x.dom_ms)).p95_ms,
         baseline: { kind: 'bare page, same lookupBarcode call, plain DOM row', ...brief(lookup) },
         ratio: Number((figures.p95_ms / lookup.p95_ms).toFixed(2)),
-        floor: { kind: 'bare page, row on Enter, no network', ...brief(summarise(echoSamples!.map((x) => x.latency_ms))) },
-        targets: { p95_ms_max: 50 },
-        meets_target: figures.p95_ms <= 50,
+        floor: { kind: 'bare page, row on Enter, no network', ...brief(floor) },
+        over_floor_ms,
+        targets: { p95_ms_max: 50, over_floor_ms_max: 3 },
+        meets_target: figures.p95_ms <= 50 && over_floor_ms <= 3,
         load_avg_1m: Number(loadavg()[0]!.toFixed(2)),
       };
       process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -170,6 +170,7 @@ const tillInputs: { [M in TillMethod]: () => TillInput<M> } = {
   unlockStaff: () => ({ command_id: fixtureId(500), staff_id: ids.cashier, approval: approvalSample }),
   searchProducts: () => ({ query: 'sugar', limit: 20 }),
   lookupBarcode: () => ({ barcode: '6161101600019' }),
+  barcodeIndex: () => ({ since: 41, limit: 500 }),
   favouriteProducts: () => ({ limit: 12 }),
   completeSale: () => ({
     command_id: fixtureId(501),

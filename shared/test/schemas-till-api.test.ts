@@ -11,7 +11,7 @@ function refusal(method: TillMethod, input: unknown): PaymeError {
 
 const signed = new Set(['delta', 'expected']);
 /** Keys in the samples that may be left out (defaults or optional). */
-const optional = new Set(['limit', 'approval', 'unit_price', 'discount_bp', 'customer_id', 'tendered', 'payment_id', 'claim_code', 'phone', 'supplier', 'unit_cost', 'name', 'credit_limit', 'mpesa_receipt', 'sale_id', 'product_ids', 'query', 'tenders']);
+const optional = new Set(['limit', 'since', 'approval', 'unit_price', 'discount_bp', 'customer_id', 'tendered', 'payment_id', 'claim_code', 'phone', 'supplier', 'unit_cost', 'name', 'credit_limit', 'mpesa_receipt', 'sale_id', 'product_ids', 'query', 'tenders']);
 /** Methods where a key in the optional list is nevertheless required. */
 const requiredHere: Partial<Record<TillMethod, string[]>> = {
   completeSale: ['sale_id', 'tenders'],
@@ -32,7 +32,7 @@ describe('till API table', () => {
   it('has exactly the methods the cashier app and ledger rely on', () => {
     expect([...till_methods].sort()).toEqual(
       [
-        'login', 'lock', 'unlockStaff', 'searchProducts', 'lookupBarcode', 'favouriteProducts', 'completeSale', 'parkSale', 'resumeParkedSale',
+        'login', 'lock', 'unlockStaff', 'searchProducts', 'lookupBarcode', 'barcodeIndex', 'favouriteProducts', 'completeSale', 'parkSale', 'resumeParkedSale',
         'abandonParkedSale', 'listParkedSales', 'voidSale', 'refundSale', 'receiveStock', 'adjustStock', 'countStock',
         'createCustomer', 'updateCustomer', 'searchCustomers', 'customerStatement', 'recordCreditPayment', 'adjustCredit',
         'openShift', 'payIn', 'payOut', 'closeShift', 'currentShift', 'recordMpesaClaim', 'requestMpesaPayment', 'getPayment',
@@ -47,7 +47,7 @@ describe('till API table', () => {
   it('every command that writes carries a command id', () => {
     // enroll writes once, before the till has a ledger identity: a second call is refused
     // (`already_enrolled`), so it needs no command id to be replay-safe.
-    const reads = new Set(['enroll', 'tillProfile', 'login', 'lock', 'searchProducts', 'lookupBarcode', 'favouriteProducts', 'resumeParkedSale', 'listParkedSales', 'searchCustomers', 'customerStatement', 'currentShift', 'getPayment', 'todaySales', 'getSale', 'stockOnHand', 'syncStatus']);
+    const reads = new Set(['enroll', 'tillProfile', 'login', 'lock', 'searchProducts', 'lookupBarcode', 'barcodeIndex', 'favouriteProducts', 'resumeParkedSale', 'listParkedSales', 'searchCustomers', 'customerStatement', 'currentShift', 'getPayment', 'todaySales', 'getSale', 'stockOnHand', 'syncStatus']);
     for (const method of till_methods.filter((m) => !reads.has(m))) {
       const input = sampleTillInput(method) as Record<string, unknown>;
       expect(input['command_id'], method).toBeDefined();

@@ -34,6 +34,7 @@ const query_methods = [
   'listParkedSales',
   'searchProducts',
   'lookupBarcode',
+  'barcodeIndex',
   'favouriteProducts',
   'stockOnHand',
   'todaySales',

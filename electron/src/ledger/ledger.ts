@@ -11,7 +11,7 @@ import { closeShift, currentShift, openShift, payIn, payOut } from './shifts.js'
 import { applyServerBatch, type ServerBatchResult } from './feed.js';
 import { ackedSeq, chainHead, eventsFrom, feedCursor, pendingEvents, recordAck, unsyncedCount } from './outbox.js';
 import { createContext, type LedgerContext, type PinVerifier } from './context.js';
-import { activeStaff, getPayment, getSale, nextReceiptNumber, lookupBarcode, searchProducts, stockOnHand, todaySales } from './queries.js';
+import { activeStaff, barcodeIndex, getPayment, getSale, nextReceiptNumber, lookupBarcode, searchProducts, stockOnHand, todaySales } from './queries.js';
 import { favouriteProducts } from './favourites.js';
 import { readIdentity, writeIdentity, type TillIdentity } from './identity.js';
 import { refundSale, voidSale } from './returns.js';
@@ -93,6 +93,7 @@ export function createLedger(db: Db, clock: Clock, random: Random, verifyPin?: P
     listParkedSales: () => listParkedSales(ctx),
     searchProducts: bindQuery(ctx, searchProducts),
     lookupBarcode: bindQuery(ctx, lookupBarcode),
+    barcodeIndex: bindQuery(ctx, barcodeIndex),
     favouriteProducts: bindQuery(ctx, favouriteProducts),
     stockOnHand: bindQuery(ctx, stockOnHand),
     todaySales: bindQuery(ctx, todaySales),

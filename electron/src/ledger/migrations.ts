@@ -327,6 +327,32 @@ WHEN old.seq > (SELECT acked_seq FROM sync_state WHERE id = 1)
 BEGIN SELECT RAISE(ABORT, 'unacknowledged outbox rows are never deleted'); END;
 `;
 
+/**
+ * 7: the renderer's barcode index (issue 17) follows the catalogue by change number. Every write
+ * to what a product row shows the cashier (the feed's product, price and stock level, this
+ * till's own stock movements) takes the next number from `catalog_changes`, so "what changed
+ * after n" is one indexed read. Rows already there are numbered by row, in the order they came.
+ */
+const catalog_change_numbers = `
+ALTER TABLE products ADD COLUMN change_no INTEGER NOT NULL DEFAULT 0 CHECK (change_no >= 0);
+CREATE TABLE catalog_changes (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  change_no INTEGER NOT NULL CHECK (change_no >= 0)
+);
+INSERT INTO catalog_changes (id, change_no) SELECT 1, coalesce(max(row_no), 0) FROM products;
+UPDATE products SET change_no = row_no;
+CREATE INDEX products_by_change ON products (change_no);
+CREATE TRIGGER products_change_insert AFTER INSERT ON products BEGIN
+  UPDATE catalog_changes SET change_no = change_no + 1 WHERE id = 1;
+  UPDATE products SET change_no = (SELECT change_no FROM catalog_changes WHERE id = 1) WHERE row_no = new.row_no;
+END;
+-- change_no itself is not in the list, so the trigger's own write does not fire it again.
+CREATE TRIGGER products_change_update AFTER UPDATE OF name, sku, barcode, unit, unit_price, vat_class, stock_policy, active, on_hand ON products BEGIN
+  UPDATE catalog_changes SET change_no = change_no + 1 WHERE id = 1;
+  UPDATE products SET change_no = (SELECT change_no FROM catalog_changes WHERE id = 1) WHERE row_no = new.row_no;
+END;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'ledger_core', sql: ledger_core },
   { version: 2, name: 'sales_and_shifts', sql: sales_and_shifts },
@@ -334,6 +360,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'superseded_events', sql: superseded_events },
   { version: 5, name: 'quarantine_marks', sql: quarantine_marks },
   { version: 6, name: 'moved_tills_and_restores', sql: moved_tills_and_restores },
+  { version: 7, name: 'catalog_change_numbers', sql: catalog_change_numbers },
 ];
 
 export const schema_version_latest = migrations.length;

@@ -68,6 +68,27 @@ export function lookupBarcode(ctx: LedgerContext, raw: unknown): TillOutput<'loo
   return { product: row === undefined ? null : productRecord(row) };
 }
 
+/**
+ * The renderer's barcode index (issue 17): products whose row changed after `since`, in change
+ * order, one page at a time. Inactive and barcode-less rows are in it too, so the index can drop
+ * a product or an old barcode. A `since` beyond the ledger's last change is a ledger the index
+ * never read (restored or replaced): the answer starts again from 0 and says so.
+ */
+export function barcodeIndex(ctx: LedgerContext, raw: unknown): TillOutput<'barcodeIndex'> {
+  const input = parseCommandInput('barcodeIndex', raw);
+  const latest = (sql(ctx, 'SELECT change_no FROM catalog_changes WHERE id = 1').get() as { change_no: number }).change_no;
+  const reset = input.since > latest;
+  const since = reset ? 0 : input.since;
+  const rows = sql(ctx, `SELECT ${product_columns}, p.change_no FROM products p WHERE p.change_no > ? ORDER BY p.change_no LIMIT ?`).all(since, input.limit + 1) as (ProductRow & { change_no: number })[];
+  const page = rows.slice(0, input.limit);
+  return {
+    products: page.map((row) => ({ ...productRecord(row), active: row.active === 1 })),
+    change_no: page.at(-1)?.change_no ?? latest,
+    more: rows.length > input.limit,
+    reset,
+  };
+}
+
 export function stockOnHand(ctx: LedgerContext, raw: unknown): TillOutput<'stockOnHand'> {
   const input = parseCommandInput('stockOnHand', raw);
   if (input.product_ids === undefined) {

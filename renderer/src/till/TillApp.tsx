@@ -25,6 +25,8 @@ import { ShiftScreen } from './screens/shift/ShiftScreen.js';
 import { ProfileGate } from './screens/first-run/ProfileGate.js';
 import { storageParkedCarts } from './state/parked-carts.js';
 import { storageHeldCarts } from './state/held-carts.js';
+import { createBarcodeIndex } from './state/barcode-index.js';
+import { useBarcodeIndexRefresh } from './state/use-barcode-index.js';
 
 /** Where each person's language choice is kept on this PC. */
 export interface LanguageMemory {
@@ -43,17 +45,24 @@ export function browserLanguageMemory(storage: Pick<Storage, 'getItem' | 'setIte
 }
 
 /**
- * What the app is handed; the profile is asked of the till unless a test already has one, and
- * parked carts are kept in localStorage unless another memory is given.
+ * What the app is handed; the profile is asked of the till unless a test already has one,
+ * parked carts are kept in localStorage unless another memory is given, and the barcode index
+ * reads the till's catalogue unless one (or null, none) is given.
  */
-export type TillAppDeps = Omit<TillDeps, 'profile' | 'parked_carts' | 'held_carts'> & { profile?: TillProfile | undefined; parked_carts?: TillDeps['parked_carts']; held_carts?: TillDeps['held_carts'] };
+export type TillAppDeps = Omit<TillDeps, 'profile' | 'parked_carts' | 'held_carts' | 'barcode_index'> & {
+  profile?: TillProfile | undefined;
+  parked_carts?: TillDeps['parked_carts'];
+  held_carts?: TillDeps['held_carts'];
+  barcode_index?: TillDeps['barcode_index'];
+};
 
 export function TillApp({ deps, stores, languageMemory }: { deps: TillAppDeps; stores?: { app: AppStoreApi; cart: CartStoreApi }; languageMemory?: LanguageMemory }) {
   const [own] = useState(() => stores ?? { app: createAppStore(), cart: createCartStore(uuidv7(deps.clock, deps.random)) });
   const [memory] = useState(() => languageMemory ?? browserLanguageMemory(typeof localStorage === 'undefined' ? undefined : localStorage));
   const [parked_carts] = useState(() => deps.parked_carts ?? storageParkedCarts(typeof localStorage === 'undefined' ? undefined : localStorage));
   const [held_carts] = useState(() => deps.held_carts ?? storageHeldCarts(typeof localStorage === 'undefined' ? undefined : localStorage));
-  const withMemory = useMemo(() => ({ ...deps, parked_carts, held_carts }), [deps, parked_carts, held_carts]);
+  const [barcode_index] = useState(() => (deps.barcode_index === undefined ? createBarcodeIndex(deps.till) : deps.barcode_index));
+  const withMemory = useMemo(() => ({ ...deps, parked_carts, held_carts, barcode_index }), [deps, parked_carts, held_carts, barcode_index]);
   return (
     <StoresContext.Provider value={own}>
       <Shell deps={withMemory} memory={memory} />
@@ -61,7 +70,7 @@ export function TillApp({ deps, stores, languageMemory }: { deps: TillAppDeps; s
   );
 }
 
-type ShellDeps = TillAppDeps & Pick<TillDeps, 'parked_carts' | 'held_carts'>;
+type ShellDeps = TillAppDeps & Pick<TillDeps, 'parked_carts' | 'held_carts' | 'barcode_index'>;
 
 function Shell({ deps, memory }: { deps: ShellDeps; memory: LanguageMemory }) {
   const language = useApp((s) => s.language);
@@ -121,13 +130,15 @@ function Session({ memory }: { memory: LanguageMemory }) {
   );
 
   useMainFieldFocus(loggedIn, state.screen, state.help_open, state.receipt_sale_id);
+  const catalogChangeNo = useBarcodeIndexRefresh(loggedIn);
 
   if (state.staff === null || state.locked) {
     const onLoggedIn = (staff: StaffRecord) => app.getState().loggedIn(staff, memory.get(staff.staff_id) ?? state.language);
     return <LoginScreen key={state.locked ? 'lock' : 'login'} lockedStaff={state.locked ? state.staff : null} language={state.language} onLanguage={setLanguage} onLoggedIn={onLoggedIn} />;
   }
   return (
-    <div className="till">
+    // data-catalog-change-no: how far the barcode index has read the ledger's catalogue changes.
+    <div className="till" data-catalog-change-no={catalogChangeNo}>
       <header className="till-header">
         <nav aria-label={t.menu}>
           {nav.map(({ screen, key }) => (

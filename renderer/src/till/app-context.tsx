@@ -7,6 +7,7 @@ import { uuidv7, type Clock, type Random, type TillProfileRecord } from '@payme/
 import type { TillClient } from './transport/till-client.js';
 import type { ParkedCartMemory } from './state/parked-carts.js';
 import type { HeldCartMemory } from './state/held-carts.js';
+import type { BarcodeIndex } from './state/barcode-index.js';
 
 /**
  * Facts about this till the receipt, the login and the first-run screens need (the till API's
@@ -39,6 +40,8 @@ export interface TillDeps {
   parked_carts: ParkedCartMemory;
   /** Carts put aside with F6 on the sell screen (held-carts.ts). */
   held_carts: HeldCartMemory;
+  /** The catalogue's barcodes in memory (barcode-index.ts); null: every scan asks the till. */
+  barcode_index: BarcodeIndex | null;
 }
 
 export const DepsContext = createContext<TillDeps | null>(null);

@@ -60,6 +60,16 @@ const searchQuery = z.string().trim().max(120, { error: 'may be at most 120 char
 const searchLimit = boundedInt(1, 100).default(20);
 /** More quick items than fit on a 1366×768 sell screen is no help. */
 export const favourite_products_max = 48;
+/**
+ * Products per page of the renderer's barcode index (issue 17): 5,000 products load in three
+ * pages, and no one answer is big enough to hold the screen up while it is read.
+ */
+export const barcode_index_page_max = 2_000;
+/** A change number beyond any a till ledger reaches (a million product writes a day for 2,700 years). */
+const catalog_change_no_max = 1_000_000_000_000;
+/** A product as the barcode index keeps it: `active` false takes it (and its old barcode) out. */
+export const barcodeIndexEntry = productRecord.extend({ active: z.boolean() });
+export type BarcodeIndexEntry = z.infer<typeof barcodeIndexEntry>;
 
 /** A cart line as the cashier built it; the ledger prices it from the catalog. */
 export const cartLineInput = strictObject({
@@ -133,6 +143,18 @@ export const tillApi = {
     output: z.object({ products: z.array(productRecord) }),
   },
   lookupBarcode: { input: strictObject({ barcode }), output: z.object({ product: productRecord.nullable() }) },
+  /**
+   * The renderer's barcode index (issue 17): the products changed after change number `since`
+   * (every write to a product row, the feed's price and stock included, takes the ledger's next
+   * change number), oldest change first, a page at a time. `change_no` is where the next call
+   * starts; `more` says another page is waiting. `reset`: the ledger's changes end before
+   * `since` (a restored or replaced ledger), so the answer starts from 0 and what the index held
+   * is to be thrown away.
+   */
+  barcodeIndex: {
+    input: strictObject({ since: boundedInt(0, catalog_change_no_max).default(0), limit: boundedInt(1, barcode_index_page_max).default(barcode_index_page_max) }),
+    output: z.object({ products: z.array(barcodeIndexEntry), change_no: z.number().int().min(0), more: z.boolean(), reset: z.boolean() }),
+  },
   /** The sell screen's quick items: the products this till sold most often lately. */
   favouriteProducts: {
     input: strictObject({ limit: boundedInt(1, favourite_products_max).default(12) }),

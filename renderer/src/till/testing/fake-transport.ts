@@ -91,6 +91,8 @@ export class FakeTill implements TillTransport {
   alarm: { code: string; message: string } | null = null;
   /** Set to make requestMpesaPayment fail as the till does when the server cannot be reached. */
   mpesaUnavailable = false;
+  /** The catalogue's change number: a test that changes `products` bumps it (`changeCatalogue`). */
+  catalogChangeNo = 1;
   private receiptCounter = 0;
   private creditEntries = new Map<string, z.infer<typeof creditEntryRecord>[]>();
   private failures = new Map<string, number>();
@@ -99,6 +101,12 @@ export class FakeTill implements TillTransport {
     if (options.enrolled === false) {
       this.profile = { enrolled: false, shop_name: 'PayMe', till_label: 'Not enrolled', staff: [], ...(options.serverUrlHint !== undefined ? { server_url: options.serverUrlHint } : {}) };
     }
+  }
+
+  /** A price, name or stock change the sync agent applied: the barcode index reads it next time. */
+  changeCatalogue(change: (products: ProductRecord[]) => void): void {
+    change(this.products);
+    this.catalogChangeNo += 1;
   }
 
   /** The sync agent's first pull after enrollment: the staff list arrives. */
@@ -197,6 +205,13 @@ export class FakeTill implements TillTransport {
       return { products: products.slice(0, limit) };
     },
     lookupBarcode: ({ barcode }) => ({ product: this.products.find((p) => p.barcode === barcode) ?? null }),
+    // Coarser than the ledger: any change sends the whole catalogue again, which the index takes as it would a page of changes.
+    barcodeIndex: ({ since }) => ({
+      products: since < this.catalogChangeNo ? this.products.map((p) => ({ ...p, active: true })) : [],
+      change_no: this.catalogChangeNo,
+      more: false,
+      reset: since > this.catalogChangeNo,
+    }),
     completeSale: (input) => {
       const existing = this.sales.find((s) => s.sale.sale_id === input.sale_id);
       if (existing !== undefined) return this.saleResult(existing);

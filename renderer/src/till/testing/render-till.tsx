@@ -21,7 +21,7 @@ export function mapStorage(): Pick<Storage, 'getItem' | 'setItem'> & { items: Ma
   return { items, getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) };
 }
 
-export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language; askProfile?: boolean; storage?: ReturnType<typeof mapStorage>; status_poll_ms?: number } = {}) {
+export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; language?: Language; askProfile?: boolean; storage?: ReturnType<typeof mapStorage>; status_poll_ms?: number; barcodeIndex?: boolean } = {}) {
   const fake = options.fake ?? new FakeTill();
   const random = new SeededRandom(42);
   const app = createAppStore(options.language ?? 'en');
@@ -43,6 +43,8 @@ export function renderTill(options: { fake?: FakeTill; loggedIn?: boolean; langu
     mpesa_wait_seconds: 60,
     parked_carts: storageParkedCarts(options.storage ?? mapStorage()),
     held_carts: storageHeldCarts(options.storage ?? mapStorage()),
+    // Scans ask the fake till unless a test is about the barcode index (then the app makes one).
+    barcode_index: options.barcodeIndex === true ? undefined : null,
   };
   const view = render(<TillApp deps={deps} stores={{ app, cart }} languageMemory={languageMemory} />);
   return { ...view, fake, app, cart, print, remembered };

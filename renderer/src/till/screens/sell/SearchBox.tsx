@@ -10,9 +10,10 @@ import { useDeps } from '../../app-context.js';
 import { useT, type Messages } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
 import { useCart, useStoreApis } from '../../state/use-store.js';
-import { readSearchEntry } from '../../state/scan-entry.js';
+import { looksLikeBarcode, readSearchEntry } from '../../state/scan-entry.js';
 import { defaultQuantity, toCartProduct, type CartAction, type CartState } from '../../state/cart-state.js';
 import { findProducts } from './find-product.js';
+import { indexedFinder } from '../../state/barcode-index.js';
 import { useSearchFocus } from './use-search-focus.js';
 import { useTypeAhead, type TypeAhead } from './use-type-ahead.js';
 
@@ -33,7 +34,7 @@ function addAction(product: ProductRecord, quantityText: string | undefined, wei
 
 export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quantity') => void; disabled: boolean }) {
   const t = useT();
-  const { till } = useDeps();
+  const { till, barcode_index } = useDeps();
   const { cart: cartStore } = useStoreApis();
   const dispatch = useCart((s) => s.dispatch);
   const [text, setText] = useState('');
@@ -75,9 +76,12 @@ export function SearchBox({ onEditLine, disabled }: { onEditLine: (mode: 'quanti
       }
       return clear();
     }
+    // A barcode the index knows is added in this keypress: one render, no round trip (issue 17).
+    const indexed = looksLikeBarcode(entry.term) ? barcode_index?.find(entry.term) : undefined;
+    if (indexed !== undefined) return addProduct(indexed, quantityText);
     clear();
     try {
-      const found = await findProducts(till, entry.term, t);
+      const found = await findProducts(indexedFinder(till, barcode_index), entry.term, t);
       if (found.kind === 'product') return addProduct(found.product, quantityText, false, found.weighed);
       if (found.kind === 'message') return setMessage(found.text);
       setText(entry.quantity_text !== undefined ? `${entry.quantity_text}*${entry.term}` : entry.term);

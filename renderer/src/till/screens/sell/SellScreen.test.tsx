@@ -35,6 +35,22 @@ describe('the sell screen', () => {
     expect(screen.getByTestId('vat-total').textContent).toBe('KSh 7.59');
   });
 
+  it('with the barcode index a scan asks the till nothing, and a price synced later is on the next scan (issue 17)', async () => {
+    const { fake, container } = renderTill({ barcodeIndex: true });
+    const indexed = () => container.querySelector('.till')?.getAttribute('data-catalog-change-no');
+    await waitFor(() => expect(indexed()).toBe('1'));
+    await scan(soap);
+    await waitFor(() => expect(screen.getByTestId('cart-total').textContent).toBe('KSh 55.00'));
+    // The owner's new price arrives with a sync; the index reads it within a refresh.
+    fake.changeCatalogue((products) => {
+      products.find((p) => p.barcode === milk)!.unit_price = 7_000;
+    });
+    await waitFor(() => expect(indexed()).toBe('2'), { timeout: 5_000 });
+    await scan(milk);
+    await waitFor(() => expect(screen.getByTestId('cart-total').textContent).toBe('KSh 125.00'));
+    expect(fake.callsOf('lookupBarcode')).toEqual([]);
+  });
+
   it('a second scan of the same item adds one to its quantity instead of a new line', async () => {
     renderTill();
     await scan(soap);
