@@ -122,7 +122,12 @@ export async function reconcileClaims(tx: Db, env: Env, businessId: string): Pro
   return late.length;
 }
 
-/** Runs `reconcileClaims` for every business with a confirmation waiting for a claim, or a code typed twice not yet flagged. */
+/**
+ * Runs `reconcileClaims` for every business with a confirmation waiting for a claim, or a code
+ * typed twice not yet flagged. Every server instance sweeps on its own timer (DESIGN §13): a
+ * business is swept by one of them at a time, under a transaction-scoped advisory lock that the
+ * others do not wait for (they skip that business this round; what is left, the next round finds).
+ */
 export async function sweepClaims(db: Db, env: Env): Promise<number> {
   const businesses = await db.query<{ business_id: string }>(
     `SELECT t.business_id::text AS business_id FROM mpesa_c2b_transactions t
@@ -132,6 +137,11 @@ export async function sweepClaims(db: Db, env: Env): Promise<number> {
      HAVING count(*) > 1 AND NOT EXISTS (SELECT 1 FROM mpesa_unmatched u WHERE u.business_id = c.business_id AND u.kind = 'code_typed_twice' AND u.subject = c.code)`,
   );
   let matched = 0;
-  for (const { business_id } of businesses) matched += await db.transaction((tx) => reconcileClaims(tx, env, business_id));
+  for (const { business_id } of businesses) {
+    matched += await db.transaction(async (tx) => {
+      const [lock] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`payme-claims-sweep:${business_id}`]);
+      return lock?.locked === true ? reconcileClaims(tx, env, business_id) : 0;
+    });
+  }
   return matched;
 }

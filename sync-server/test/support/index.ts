@@ -46,6 +46,19 @@ export function testDatabases(): TestDatabase[] {
 
 /** A new database on the TEST_DATABASE_URL server, dropped again on close. */
 async function openFreshPostgres(url: string): Promise<Db> {
+  const fresh = await createFreshPostgres(url);
+  const db = await openDb({ databaseUrl: fresh.url, poolSize: 8 });
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    async close() {
+      await close();
+      await fresh.drop();
+    },
+  });
+}
+
+/** A new, empty database on the `url` server: its URL, for processes of its own, and its drop. */
+export async function createFreshPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `payme_test_${process.pid}_${Buffer.from(cryptoRandom.bytes(6)).toString('hex')}`;
   // CREATE DATABASE copies template1 and fails (55006) while any other session is on it, an
   // autovacuum worker included: the same race as the drop's, so the same patience.
@@ -64,14 +77,7 @@ async function openFreshPostgres(url: string): Promise<Db> {
   }
   const target = new URL(url);
   target.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: target.toString(), poolSize: 8 });
-  const close = db.close.bind(db);
-  return Object.assign(db, {
-    async close() {
-      await close();
-      await dropTestDatabase(url, name);
-    },
-  });
+  return { url: target.toString(), drop: () => dropTestDatabase(url, name) };
 }
 
 /**
