@@ -21,7 +21,7 @@ import { createDarajaSimulator, type DarajaSimulator } from '../src/mpesa/simula
 import { kit_secrets, kit_store_number, kit_till_number } from '../src/mpesa/testing/mpesa-test-kit.js';
 import { TillEvents, pushBody, type Envelope } from './ingest-event-builder.js';
 import { buildTestApp, createFreshPostgres, createTestBusiness, type TestApp, type TestBusiness } from './support/index.js';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { httpJson as http, startServerProcess, type ServerProcess } from './support/server-process.js';
 
 const database_url = process.env.TEST_DATABASE_URL;
 if (!database_url) console.warn('[two-servers] skipped: TEST_DATABASE_URL is not set (two server processes need one PostgreSQL to share; PGlite is one process\'s).');
@@ -41,16 +41,6 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
     if (performance.now() > deadline) throw new Error(`gave up waiting ${timeoutMs} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
 
 /** One SSE client: every line as it arrived, with the time it arrived. */
