@@ -80,6 +80,7 @@ export const error_codes = [
   'feed_refused',
   'server_busy',
   'feed_busy',
+  'push_busy',
   'server_answer_invalid',
   'sync_not_running',
   // why the server quarantined a till's event (push results, DESIGN §5)

@@ -27,6 +27,8 @@ import { registerReportRoutes } from './reports/routes.js';
 import { installMpesa, type MpesaInstallOptions } from './mpesa/install.js';
 import { default_owner_view_dir, registerOwnerView } from './owner-view/owner-view.js';
 import { createWorkerSecretHasher, type ServerSecretHasher } from './auth/secret-hasher.js';
+import { PushAdmission, pushAdmissionFor } from './ingest/push-admission.js';
+import { pacingClock } from './pacing-clock.js';
 
 export interface BuildAppOptions {
   db: Db;
@@ -52,7 +54,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const audit = new AuditService(signingKey, options.clock, new Map(Object.entries(config.retired_public_keys)), config.checkpoint_interval_ms);
   const feed = new FeedNotifier(options.db, randomToken(options.random, 12));
   const hasher = options.hasher ?? createWorkerSecretHasher(options.random, { threads: config.hash_threads, queue_max: config.hash_queue_max });
-  const deps: ServerDeps = { db: options.db, clock: options.clock, random: options.random, config: { ...config, signing_key: signingKey }, audit, feed, hasher };
+  const pushAdmission = new PushAdmission(pushAdmissionFor(options.db.kind, config.push_admission), pacingClock);
+  const deps: ServerDeps = { db: options.db, clock: options.clock, random: options.random, config: { ...config, signing_key: signingKey }, audit, feed, hasher, pushAdmission };
 
   const app = Fastify({
     logger: loggerOptions(options.logger),

@@ -6,6 +6,7 @@ import { password_hash_cost, pin_hash_cost, type SecretHashCost } from '@payme/s
 import type { SigningKey } from './audit/signing-key.js';
 import { default_hash_queue_max, default_hash_threads } from './auth/secret-hasher.js';
 import { default_login_throttle, type LoginThrottlePolicy } from './auth/login-throttle.js';
+import type { PushAdmissionLimits } from './ingest/push-admission.js';
 
 export interface RateLimit {
   max: number;
@@ -35,6 +36,8 @@ export interface ServerConfig {
   /** Default JSON body limit; push and callbacks set their own. */
   body_limit_bytes: number;
   rate_limits: { login: RateLimit; enroll: RateLimit; push: RateLimit; payment: RateLimit };
+  /** Fair admission of pushes (ingest/push-admission.ts); left out, the defaults for the database kind. */
+  push_admission: Partial<PushAdmissionLimits>;
   /**
    * BENCHMARKS ONLY: pushes skip the rollup step, so the owner's reports go wrong. server-ingest
    * turns it on and off to measure what the rollups cost; nothing else may.
@@ -64,6 +67,7 @@ export const default_config: ServerConfig = {
     push: { max: 600, timeWindow: 60_000 },
     payment: { max: 60, timeWindow: 60_000 },
   },
+  push_admission: {},
   bench_skip_rollups: false,
 };
 

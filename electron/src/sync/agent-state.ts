@@ -22,6 +22,14 @@ export interface SyncAgentConfig extends BackoffConfig {
   pull_interval_ms: number;
   /** When stuck on something only a person can fix (fenced, no code), ask again this often. */
   blocked_retry_ms: number;
+  /**
+   * A push answered slower than this halves the next batch; one answered in under a quarter of it
+   * lets a full batch grow again (push-step.ts `adaptBatch`). A busy server answers slowly or with
+   * 429, and smaller batches let the live sales of other tills through between them (issue 16).
+   */
+  push_answer_target_ms: number;
+  /** The batch never shrinks below this many events. */
+  push_batch_events_min: number;
 }
 
 export const default_sync_config: SyncAgentConfig = {
@@ -31,6 +39,8 @@ export const default_sync_config: SyncAgentConfig = {
   idle_push_interval_ms: 5_000,
   pull_interval_ms: 2_000,
   blocked_retry_ms: 60_000,
+  push_answer_target_ms: 2_000,
+  push_batch_events_min: 10,
   backoff_base_ms: 500,
   backoff_cap_ms: 60_000,
 };
@@ -109,6 +119,8 @@ export class AgentState {
   divergence: Divergence | null = null;
   /** A `seq_gap` asked for events from here (may be at or below our acked seq). */
   resend_from: number | null = null;
+  /** Events the next push may carry, adapted to how fast the server answers (null: the configured batch). */
+  push_batch_limit: number | null = null;
   push_attempt = 0;
   pull_attempt = 0;
   recover_attempt = 0;

@@ -113,6 +113,38 @@ describe('push', () => {
     expect(await pushUntilIdle(kit.agent)).toEqual(['progress', 'idle']);
   });
 
+  it('a slow server halves the batch down to the minimum; quick answers to full batches grow it back', async () => {
+    kit = createSyncKit({ config: { push_batch_events: 40, push_batch_events_min: 5, push_answer_target_ms: 1_000 } });
+    kit.sell(119); // + shift_opened = 120 events
+    const inner = kit.transport.push.bind(kit.transport);
+    let answerMs = 1_500;
+    kit.transport.push = async (body) => {
+      kit.clock.advance(answerMs);
+      return inner(body);
+    };
+    for (let i = 0; i < 4; i += 1) expect(await kit.agent.pushStep()).toEqual({ kind: 'progress' });
+    answerMs = 100;
+    await pushUntilIdle(kit.agent);
+    // 40 slow → 20 slow → 10 slow → 5 slow; then quick and full: 5 → 10 → 20 → 40 → 40.
+    expect(pushedSeqs().map((seqs) => seqs.length)).toEqual([40, 20, 10, 5, 5, 10, 20, 10]);
+    expect(kit.server.ackedSeq(kit.till.ledger.identity()!.till_id)).toBe(120);
+  });
+
+  it('a 429 waits its Retry-After and the next push carries half the batch; nothing is stored twice', async () => {
+    kit = createSyncKit({ config: { push_batch_events: 8, push_batch_events_min: 2, backoff_base_ms: 100 } });
+    kit.sell(15); // + shift_opened = 16 events
+    kit.transport.faults.push.push(
+      { answer: { status: 429, body: { code: 'push_busy', message: 'busy', retry_after_seconds: 3 }, headers: { 'retry-after': '3' } } },
+      { answer: { status: 429, body: { code: 'push_busy', message: 'busy' }, headers: { 'retry-after': '5' } } },
+    );
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'retry', delay_ms: 3_000 });
+    expect(await kit.agent.pushStep()).toEqual({ kind: 'retry', delay_ms: 5_000 });
+    expect(await pushUntilIdle(kit.agent)).toContain('idle');
+    // 8 refused, 4 refused, then 2 (answered at once and full, so it grows back: 4, 8).
+    expect(pushedSeqs().map((seqs) => seqs.length)).toEqual([8, 4, 2, 4, 8, 2]);
+    expect(kit.server.till(kit.till.ledger.identity()!.till_id).events.map((event) => event.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+  });
+
   it('a quarantined event is kept, counted and listed; the till moves on past it', async () => {
     kit = createSyncKit();
     kit.sell(2);

@@ -56,10 +56,32 @@ function errorText(body: unknown): string {
   return String(body).slice(0, 200);
 }
 
+/** The events the next push may carry: the configured batch, or less while the server is slow. */
+export function batchLimit(config: AgentDeps['config'], state: AgentState): number {
+  return Math.min(config.push_batch_events, state.push_batch_limit ?? config.push_batch_events);
+}
+
+/**
+ * Adapts the batch to the answer (issue 16): a refusal (429) or an answer slower than the target
+ * halves it, down to the minimum; a full batch answered in under a quarter of the target doubles
+ * it, up to the configured batch. A till catching up on a busy server so sends batches the server
+ * turns round quickly, and the tills selling live get their turns between them.
+ */
+export function adaptBatch(config: AgentDeps['config'], state: AgentState, answer: { refused: boolean; sent: number; elapsed_ms: number }): void {
+  const limit = batchLimit(config, state);
+  const floor = Math.min(config.push_batch_events_min, config.push_batch_events);
+  if (answer.refused || answer.elapsed_ms > config.push_answer_target_ms) {
+    state.push_batch_limit = Math.max(floor, Math.floor(limit / 2));
+  } else if (answer.sent >= limit && answer.elapsed_ms < config.push_answer_target_ms / 4) {
+    const grown = Math.min(config.push_batch_events, limit * 2);
+    state.push_batch_limit = grown >= config.push_batch_events ? null : grown;
+  }
+}
+
 export async function pushStep(deps: AgentDeps, state: AgentState): Promise<StepOutcome> {
   const identity = deps.ledger.identity();
   if (identity === null) return { kind: 'idle' };
-  const limit = deps.config.push_batch_events;
+  const limit = batchLimit(deps.config, state);
   const candidates: readonly (PaymeEvent | EventEnvelope)[] =
     state.resend_from === null ? deps.ledger.pendingEvents(limit) : deps.ledger.eventsFrom(state.resend_from, limit);
   if (candidates.length === 0) {
@@ -70,6 +92,7 @@ export async function pushStep(deps: AgentDeps, state: AgentState): Promise<Step
   const lastSent = events[events.length - 1]!.seq;
 
   let response;
+  const sentAt = deps.clock.now();
   try {
     response = await deps.transport.push({ till_id: identity.till_id, epoch: identity.epoch, events: events as EventEnvelope[], ...tillHealth(deps) });
   } catch {
@@ -78,6 +101,7 @@ export async function pushStep(deps: AgentDeps, state: AgentState): Promise<Step
   }
   state.online = true;
   const now = deps.clock.now();
+  if (response.status === 200 || response.status === 429) adaptBatch(deps.config, state, { refused: response.status === 429, sent: events.length, elapsed_ms: now - sentAt });
 
   if (response.status === 200) {
     const parsed = pushResponseSchema.safeParse(response.body);

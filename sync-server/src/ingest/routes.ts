@@ -62,13 +62,26 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: ServerDep
   });
 }
 
+/** How many events a push body carries, for admission; the body itself is checked later, in its slot. */
+function pushedEventCount(body: unknown): number {
+  const events = typeof body === 'object' && body !== null ? (body as { events?: unknown }).events : undefined;
+  return Array.isArray(events) ? events.length : 0;
+}
+
 function registerPushRoute(scope: FastifyInstance, deps: ServerDeps, maybeCheckpoint: (businessId: string) => Promise<void>): void {
   scope.post(
     '/v1/sync/push',
     { bodyLimit: push_body_bytes_max, config: { access: 'device', rateLimit: deps.config.rate_limits.push } },
     async (request) => {
       const principal = request.principal as DevicePrincipal;
-      const { changed, ...response } = await ingestPush(deps, principal, request.body);
+      const ticket = await deps.pushAdmission.admit({ business_id: principal.business_id, till_id: principal.till_id, events: pushedEventCount(request.body) });
+      let outcome: Awaited<ReturnType<typeof ingestPush>>;
+      try {
+        outcome = await ingestPush(deps, principal, request.body);
+      } finally {
+        ticket.release();
+      }
+      const { changed, ...response } = outcome;
       if (changed) {
         deps.feed.notifyFeed(principal.business_id);
         // Let the long-polls just woken start their shared read first: on PGlite every transaction

@@ -42,6 +42,8 @@ export async function installMpesa(app: FastifyInstance, deps: ServerDeps, optio
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   app.decorate('mpesa', service);
+  // Callback acknowledgements go before any push is let in (DESIGN §7, ingest/push-admission.ts).
+  deps.pushAdmission.beforeGrant = () => service.yieldToAcknowledgements();
   await registerMpesaRoutes(app, deps, service, options);
   if (options.start_worker) service.start(options.worker_interval_ms);
   app.addHook('onClose', async () => {

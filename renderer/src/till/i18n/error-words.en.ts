@@ -80,6 +80,7 @@ export const error_words_en: Record<ErrorCode, string> = {
   feed_refused: "The server's updates could not be read. Call the owner.",
   server_busy: 'The server is busy. The till tries again by itself.',
   feed_busy: 'The server is busy. The till tries again by itself.',
+  push_busy: 'The server is busy. The till sends its sales again by itself.',
   server_answer_invalid: 'The server answered in a way this till does not understand. Update the till.',
   sync_not_running: 'This till is not syncing with the server; sales are safe on this PC.',
   // why the server quarantined a till's event

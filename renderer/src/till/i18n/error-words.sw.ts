@@ -76,6 +76,7 @@ export const error_words_sw: Record<ErrorCode, string> = {
   feed_refused: 'Taarifa mpya za seva hazikusomeka. Mwite mmiliki.',
   server_busy: 'Seva ina shughuli nyingi. Till itajaribu tena yenyewe.',
   feed_busy: 'Seva ina shughuli nyingi. Till itajaribu tena yenyewe.',
+  push_busy: 'Seva ina shughuli nyingi. Till itatuma mauzo yake tena yenyewe.',
   server_answer_invalid: 'Seva imejibu kwa namna ambayo till hii haielewi. Sasisha till.',
   sync_not_running: 'Till hii haisawazishi na seva; mauzo yako salama kwenye kompyuta hii.',
   // why the server quarantined a till's event
