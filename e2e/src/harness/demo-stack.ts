@@ -35,14 +35,19 @@ export async function demoTemplate(): Promise<{ data: string; logins: DemoLogins
   const loginsFile = path.join(dir, 'demo-logins.json');
   if (!existsSync(loginsFile)) {
     mkdirSync(dir, { recursive: true });
-    const init = startChild('server-init', process.execPath, [serverBin(), 'init', '--demo', '--json', '--data', path.join(dir, 'server')], { log_file: path.join(dir, 'init.log') });
-    const line = await init.firstJson(init_timeout_ms);
-    const code = await init.exited;
-    if (line === null || code !== 0) throw new Error(`payme-server init --demo failed (exit ${code}); see ${init.log_file}`);
-    parseInitOutput(JSON.stringify(line));
-    writeFileSync(loginsFile, JSON.stringify(line));
+    writeFileSync(loginsFile, JSON.stringify(await initDemoBusiness(path.join(dir, 'server'), path.join(dir, 'init.log'))));
   }
   return { data: path.join(dir, 'server'), logins: JSON.parse(readFileSync(loginsFile, 'utf8')) as DemoLogins };
+}
+
+/** `payme-server init --demo --json` on a stopped server's data: one more demo business in it. */
+async function initDemoBusiness(serverData: string, logFile: string): Promise<DemoLogins> {
+  const init = startChild('server-init', process.execPath, [serverBin(), 'init', '--demo', '--json', '--data', serverData], { log_file: logFile });
+  const line = await init.firstJson(init_timeout_ms);
+  const code = await init.exited;
+  if (line === null || code !== 0) throw new Error(`payme-server init --demo failed (exit ${code}); see ${init.log_file}`);
+  parseInitOutput(JSON.stringify(line));
+  return line as unknown as DemoLogins;
 }
 
 export interface DemoStack {
@@ -53,6 +58,8 @@ export interface DemoStack {
   readonly tillUrl: string;
   readonly tillData: string;
   readonly simulatorUrl: string | null;
+  /** A second demo business on the same server (`secondBusiness`), with no till: a stranger to the first. */
+  readonly other: DemoLogins | null;
   startServer(): Promise<void>;
   stopServer(): Promise<void>;
   startTill(): Promise<void>;
@@ -64,6 +71,8 @@ export interface DemoStack {
 export interface DemoStackOptions {
   /** Point the demo business's M-Pesa account at this stack's Daraja simulator (as `npm start` does). */
   mpesa?: boolean;
+  /** Create a second demo business in the same database before the server starts (tenant isolation). */
+  secondBusiness?: boolean;
 }
 
 export async function startDemoStack(name: string, options: DemoStackOptions = {}): Promise<DemoStack> {
@@ -80,6 +89,7 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
   let till: Child | null = null;
   let simulator: Child | null = null;
   let tillUrl = '';
+  const other = options.secondBusiness === true ? await initDemoBusiness(serverData, path.join(logs, 'init-other.log')) : null;
 
   const startServer = async () => {
     server = startChild('server', process.execPath, [serverBin(), 'serve', '--data', serverData, '--port', String(serverPort)], { log_file: path.join(logs, 'server.log') });
@@ -120,6 +130,7 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
     },
     tillData,
     simulatorUrl,
+    other,
     startServer,
     stopServer: async () => {
       await server?.stop();

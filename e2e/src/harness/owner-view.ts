@@ -31,3 +31,41 @@ export function collectPageProblems(page: Page): string[] {
   page.on('pageerror', (error) => problems.push(error.message));
   return problems;
 }
+
+/**
+ * A table the page shows, by its caption (its accessible name), as rows of column name → text.
+ * The cells carry their column's name (data-label) at every width, so this reads a phone's cards
+ * the same as a laptop's table.
+ */
+export async function tableRows(page: Page, caption: string): Promise<Record<string, string>[]> {
+  return page.getByRole('table', { name: caption, exact: true }).evaluate((table) =>
+    [...table.querySelectorAll('tbody tr')].map((row) => Object.fromEntries([...row.querySelectorAll('td')].map((cell) => [cell.dataset['label'] ?? '', (cell.textContent ?? '').trim()]))),
+  );
+}
+
+/** `KSh 1,234.50` (or `-KSh …`) as the page shows it, back to cents. */
+export function centsOf(text: string): number {
+  const match = /(-?)\s*KSh\s*([\d,]+)\.(\d{2})/.exec(text);
+  if (match === null) throw new Error(`no KSh amount in "${text}"`);
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]!.replaceAll(',', '')) * 100 + Number(match[3]));
+}
+
+/**
+ * The page's own clock (`Date.now()` in Chromium, the same system clock as the test's) at the
+ * first DOM change after which the table captioned `caption` has a row containing `text`. Start
+ * it before the change that should show; it rejects after `timeoutMs`. Source text, because it
+ * runs in the page (this package is typed for Node, without the DOM).
+ */
+export function whenRowShows(page: Page, caption: string, text: string, timeoutMs: number): Promise<number> {
+  const probe = String.raw`(({ caption, text, timeoutMs }) => new Promise((resolve, reject) => {
+    const seen = () => [...document.querySelectorAll('table')].some((table) => table.caption?.textContent === caption && [...table.querySelectorAll('tbody tr')].some((row) => (row.textContent ?? '').includes(text)));
+    const observer = new MutationObserver(() => {
+      if (!seen()) return;
+      observer.disconnect();
+      resolve(Date.now());
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    setTimeout(() => reject(new Error('"' + text + '" never showed under ' + caption)), timeoutMs);
+  }))`;
+  return page.evaluate(`${probe}(${JSON.stringify({ caption, text, timeoutMs })})`) as Promise<number>;
+}

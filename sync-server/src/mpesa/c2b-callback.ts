@@ -96,14 +96,23 @@ async function markMatched(tx: Db, businessId: string, transId: string, claim: C
 }
 
 /**
- * Claims reach the server later than confirmations (tills push when online): matches unmatched
+ * A confirmation some claim names by its code that is not settled by such a claim: unmatched, or
+ * matched only by amount to a claim with another code (a guess: that cashier mistyped a code,
+ * and this money is another sale's, whose claim names it exactly). An owner's own match (no
+ * claim) stands.
+ */
+const waiting_for_its_claim = (t: string) => `EXISTS (SELECT 1 FROM mpesa_claims c WHERE c.business_id = ${t}.business_id AND c.code = ${t}.trans_id)
+        AND (${t}.status <> 'matched'
+             OR EXISTS (SELECT 1 FROM mpesa_claims m WHERE m.business_id = ${t}.business_id AND m.claim_id = ${t}.claim_id AND m.code <> ${t}.trans_id))`;
+
+/**
+ * Claims reach the server later than confirmations (tills push when online): matches waiting
  * confirmations to claims that name them, and flags codes typed on more than one claim.
  */
 export async function reconcileClaims(tx: Db, env: Env, businessId: string): Promise<number> {
   const late = await tx.query<{ trans_id: string; amount_cents: number }>(
     `SELECT t.trans_id, t.amount_cents FROM mpesa_c2b_transactions t
-      WHERE t.business_id = $1 AND t.status <> 'matched'
-        AND EXISTS (SELECT 1 FROM mpesa_claims c WHERE c.business_id = t.business_id AND c.code = t.trans_id)`,
+      WHERE t.business_id = $1 AND ${waiting_for_its_claim('t')}`,
     [businessId],
   );
   for (const row of late) {
@@ -131,7 +140,7 @@ export async function reconcileClaims(tx: Db, env: Env, businessId: string): Pro
 export async function sweepClaims(db: Db, env: Env): Promise<number> {
   const businesses = await db.query<{ business_id: string }>(
     `SELECT t.business_id::text AS business_id FROM mpesa_c2b_transactions t
-      WHERE t.status <> 'matched' AND EXISTS (SELECT 1 FROM mpesa_claims c WHERE c.business_id = t.business_id AND c.code = t.trans_id)
+      WHERE ${waiting_for_its_claim('t')}
      UNION
      SELECT c.business_id::text FROM mpesa_claims c GROUP BY c.business_id, c.code
      HAVING count(*) > 1 AND NOT EXISTS (SELECT 1 FROM mpesa_unmatched u WHERE u.business_id = c.business_id AND u.kind = 'code_typed_twice' AND u.subject = c.code)`,

@@ -108,5 +108,44 @@ for (const target of testDatabases()) {
       expect(alarms.alarms.filter((alarm: { kind: string }) => alarm.kind === 'mpesa_unmatched')).toEqual([]);
       expect((await k.app.inject({ method: 'GET', url: '/v1/reports/mpesa?day=2026-11-25', headers: manager.bearer })).json().received).toEqual({ count: 0, amount_cents: 0 });
     });
+
+    it('money matched by amount to a mistyped code moves to the sale whose claim later names its code exactly', async () => {
+      const k = await suite.start();
+      const owner = await login(k.app, k.business.owner.email, k.business.owner.password);
+      expect((await k.app.inject({ method: 'POST', url: '/v1/mpesa/c2b/register', headers: owner.bearer, payload: {} })).statusCode).toBe(200);
+      const till = new TillEvents(k.business.till.id, k.business.cashier.id, 11, k.business.till.receipt_prefix);
+      const sugar = k.business.products[0]!;
+      const push = async (events: ReturnType<TillEvents['event']>[]) => {
+        const response = await k.app.inject({ method: 'POST', url: '/v1/sync/push', headers: { authorization: `Bearer ${k.business.till.device_token}` }, payload: pushBody(k.business.till.id, events) });
+        expect(response.json().results.map((result: { status: string }) => result.status), response.body).toEqual(events.map(() => 'applied'));
+      };
+      const typedSale = (code: string, saleId: string) => {
+        const payload = till.salePayload([[sugar, 1]], { sale_id: saleId });
+        return [
+          till.event('sale_completed', { ...payload, tenders: [{ kind: 'mpesa', amount: payload['total'], claim_code: code }] }),
+          till.event('mpesa_claim_recorded', { claim_id: till.id(), sale_id: saleId, code, amount: 17_500 }),
+        ];
+      };
+      // A cashier mistypes a code for 175.00 that M-Pesa never sends; then 175.00 arrives by C2B
+      // and, with no claim naming it, is matched by amount to the mistyped one.
+      const mistyped = till.id();
+      await push(typedSale('QQQ0000000', mistyped));
+      const code = await payTill(k, 175);
+      await k.mpesa.drain();
+      const guessed = (await k.app.inject({ method: 'GET', url: '/v1/reports/mpesa', headers: owner.bearer })).json();
+      expect(guessed.payments.find((payment: { id: string }) => payment.id === code)).toMatchObject({ state: 'matched', sale_id: mistyped });
+
+      // Another sale's claim names the code exactly: the money is that sale's, and the mistyped code waits again.
+      const exact = till.id();
+      await push(typedSale(code, exact));
+      await k.settle();
+      await k.mpesa.drain();
+      const report = (await k.app.inject({ method: 'GET', url: '/v1/reports/mpesa', headers: owner.bearer })).json();
+      expect(report.payments.find((payment: { id: string }) => payment.id === code)).toMatchObject({ state: 'matched', sale_id: exact });
+      expect(report.unverified_claims.map((claim: { code: string; sale_id: string }) => [claim.code, claim.sale_id])).toEqual([['QQQ0000000', mistyped]]);
+      const verified = (await k.app.inject({ method: 'GET', url: `/v1/sales/${exact}`, headers: owner.bearer })).json();
+      expect(verified.tenders).toMatchObject([{ claim_code: code, claim_verified: true }]);
+      expect(report.queue.filter((item: { resolved_at: string | null }) => item.resolved_at === null)).toEqual([]);
+    });
   });
 }

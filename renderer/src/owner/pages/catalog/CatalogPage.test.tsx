@@ -3,6 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderOwner } from '../../testing/render-owner.js';
 import { FakeOwnerServer } from '../../testing/fake-server.js';
 import { sessionOf } from '../../testing/fixtures.js';
+import { tills_recheck_ms } from './CatalogPage.js';
 
 const sugar: Record<string, unknown> & { id: string; barcode: string } = {
   id: '0190a000-0000-7000-8000-0000000000c1',
@@ -42,7 +43,8 @@ function choose(text: string) {
   fireEvent.click(screen.getByRole('button', { name: 'Check and import' }));
 }
 
-describe('Catalog: CSV import', () => {
+// Generous: the price-change test waits out a recheck interval on a machine CI shares.
+describe('Catalog: CSV import', { timeout: 20_000 }, () => {
   it('a file with bad cells is reported by spreadsheet row and column with what to do, and nothing is sent', async () => {
     const server = catalogServer();
     renderOwner({ server, path: '/catalog' });
@@ -100,10 +102,16 @@ describe('Catalog: CSV import', () => {
     const tills = await screen.findByRole('table', { name: "Which tills have Sugar 1kg's latest price" });
     expect(within(tills).getByText(/Not yet · last synced 26 Nov 2026, 09:00/)).toBeTruthy();
     expect(server.sent('PATCH /v1/products/:id')[0]?.body).toEqual({ name: 'Sugar 1kg', price_cents: 18_000, cost_cents: 15_000, reorder_level: 10 });
-    // The till pulls: the feed says so and the indicator turns without a reload.
+    // The till pulls: a pull puts nothing on the live feed, so the open panel asks again by
+    // itself and the indicator turns without a reload (and without any feed notice).
+    const asked = server.sent('GET /v1/products/:id/tills').length;
     pulled = true;
-    view.feed.emit({ kind: 'till_state', id: '0190a000-0000-7000-8000-0000000000d1' });
     await waitFor(() => expect(within(tills).getByText(/^Has it/)).toBeTruthy());
+    expect(server.sent('GET /v1/products/:id/tills').length).toBeGreaterThan(asked);
+    // Every till has it: no more asking.
+    const settled = server.sent('GET /v1/products/:id/tills').length;
+    await new Promise((resolve) => setTimeout(resolve, tills_recheck_ms + 500));
+    expect(server.sent('GET /v1/products/:id/tills')).toHaveLength(settled);
     view.unmount();
 
     renderOwner({ server: catalogServer(), path: '/catalog', session: sessionOf('manager') });

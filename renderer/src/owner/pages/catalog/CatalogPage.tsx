@@ -1,7 +1,8 @@
 /**
  * Catalog (UX owner 5): products with price, cost and reorder level; the owner changes them here
  * or imports a price list, and sees, per till, whether that till has the latest change yet (its
- * feed cursor passed the change; the live feed refreshes it as tills pull). Managers read it.
+ * feed cursor passed the change). A pull is a read and puts nothing on the live feed, so while a
+ * till lacks the change the panel asks again every few seconds. Managers read it.
  */
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -19,13 +20,20 @@ import { parseKes } from '@payme/shared';
 import { catalogApi, catalog_keys } from './catalog-api.js';
 import { CatalogImport } from './CatalogImport.js';
 
+/** How often an open "which tills have it" panel asks again while a till has not got the change. */
+export const tills_recheck_ms = 2_000;
+
 function ProductTills({ product }: { product: CatalogProduct }) {
   const t = useT();
   const words = t.manage.catalog;
   const language = useLanguage();
   const session = useSignedIn();
   const api = catalogApi(useApi().http);
-  const query = useQuery({ queryKey: catalog_keys.tills(product.id), queryFn: () => api.tills(product.id) });
+  const query = useQuery({
+    queryKey: catalog_keys.tills(product.id),
+    queryFn: () => api.tills(product.id),
+    refetchInterval: (current) => (current.state.data?.tills.some((till) => !till.has_change) === true ? tills_recheck_ms : false),
+  });
   return (
     <QueryView query={query}>
       {(answer) =>

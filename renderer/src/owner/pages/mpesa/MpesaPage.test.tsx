@@ -68,6 +68,27 @@ describe('M-Pesa reconciliation', { timeout: 20_000 }, () => {
     expect(server.sent('POST /v1/mpesa/unmatched/:item_id/resolve')[0]?.body).toEqual({ resolution: 'dismissed', reason: 'Test payment by the owner' });
   });
 
+  it('a resolved item stays in the day\'s queue, says it is resolved and when, and offers nothing more, its open form included', async () => {
+    // The real server keeps a resolved item in the day's queue with no actions left (reconciliation.test.ts).
+    const day = reconciliationOf(true);
+    let queue = day.queue;
+    const server = new FakeOwnerServer()
+      .on('GET /v1/reports/mpesa', () => ({ body: mpesaReconciliationResponseSchema.parse({ ...day, queue }) }))
+      .on('POST /v1/mpesa/unmatched/:item_id/resolve', () => {
+        queue = [{ ...day.queue[0]!, resolved_at: '2026-11-26T09:15:00.000Z', resolution: 'dismissed', actions: [] }];
+        return { body: { item_id: unmatched_item_id, resolution: 'dismissed' } };
+      });
+    renderOwner({ server, path: '/mpesa' });
+    const item = await screen.findByRole('listitem', { name: 'Payment SKZ9Y8X7W6' });
+    expect(within(item).queryByText(/^Resolved/)).toBeNull();
+    fireEvent.click(within(item).getByRole('button', { name: 'Dismiss' }));
+    fireEvent.change(within(item).getByLabelText('Why dismiss it'), { target: { value: 'Paid for a delivery' } });
+    fireEvent.click(within(item).getByRole('button', { name: 'Dismiss payment' }));
+    expect(await within(item).findByText(/^Resolved\. 26 Nov 2026, 12:15/)).toBeTruthy();
+    expect(within(item).queryByRole('button')).toBeNull();
+    expect(within(item).queryByLabelText('Why dismiss it')).toBeNull();
+  });
+
   it('refuses a day that is not a date, naming the field, and asks the server for the day picked', async () => {
     const { server } = mpesaServer();
     renderOwner({ server, path: '/mpesa', language: 'sw' });

@@ -82,6 +82,11 @@ export function QueueItem({ item }: { item: Item }) {
         {t.created}: {formatDateTime(item.created_at, session.business.time_zone, language)}
         {details !== '' && ` · ${details}`}
       </p>
+      {item.resolved_at !== null && (
+        <p className="badge ok">
+          {t.resolved} {formatDateTime(item.resolved_at, session.business.time_zone, language)}
+        </p>
+      )}
       <div className="row-actions">
         {item.actions.includes('matched_to_sale') && (
           <button type="button" aria-expanded={open === 'match'} onClick={() => setOpen(open === 'match' ? null : 'match')}>
@@ -94,8 +99,9 @@ export function QueueItem({ item }: { item: Item }) {
           </button>
         )}
       </div>
-      {open === 'match' && <MatchForm item={item} />}
-      {open === 'dismiss' && <DismissForm item={item} />}
+      {/* Once resolved (here or by someone else) an item offers nothing more, open form included. */}
+      {open === 'match' && item.actions.includes('matched_to_sale') && <MatchForm item={item} />}
+      {open === 'dismiss' && item.actions.includes('dismissed') && <DismissForm item={item} />}
     </li>
   );
 }
