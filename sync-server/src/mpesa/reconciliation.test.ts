@@ -31,17 +31,22 @@ for (const target of testDatabases()) {
       return code;
     }
 
-    it('received, matched, unmatched, expected and unverified codes of the day; a manager resolves the unmatched payment', async () => {
-      const k = await suite.start();
-      const manager = await login(k.app, k.business.manager.email, k.business.manager.password);
+    /** The owner registers the C2B URLs; the business's till pushes events that must all apply. */
+    async function c2bTill(k: MpesaKit) {
       const owner = await login(k.app, k.business.owner.email, k.business.owner.password);
       expect((await k.app.inject({ method: 'POST', url: '/v1/mpesa/c2b/register', headers: owner.bearer, payload: {} })).statusCode).toBe(200);
       const till = new TillEvents(k.business.till.id, k.business.cashier.id, 11, k.business.till.receipt_prefix);
-      const sugar = k.business.products[0]!;
       const push = async (events: ReturnType<TillEvents['event']>[]) => {
         const response = await k.app.inject({ method: 'POST', url: '/v1/sync/push', headers: { authorization: `Bearer ${k.business.till.device_token}` }, payload: pushBody(k.business.till.id, events) });
         expect(response.json().results.map((result: { status: string }) => result.status), response.body).toEqual(events.map(() => 'applied'));
       };
+      return { owner, till, sugar: k.business.products[0]!, push };
+    }
+
+    it('received, matched, unmatched, expected and unverified codes of the day; a manager resolves the unmatched payment', async () => {
+      const k = await suite.start();
+      const manager = await login(k.app, k.business.manager.email, k.business.manager.password);
+      const { till, sugar, push } = await c2bTill(k);
       const mpesaSale = (tender: Record<string, unknown>, saleId = till.id()) => {
         const payload = till.salePayload([[sugar, 1]], { sale_id: saleId });
         return till.event('sale_completed', { ...payload, tenders: [{ kind: 'mpesa', amount: payload['total'], ...tender }] });
@@ -111,14 +116,7 @@ for (const target of testDatabases()) {
 
     it('money matched by amount to a mistyped code moves to the sale whose claim later names its code exactly', async () => {
       const k = await suite.start();
-      const owner = await login(k.app, k.business.owner.email, k.business.owner.password);
-      expect((await k.app.inject({ method: 'POST', url: '/v1/mpesa/c2b/register', headers: owner.bearer, payload: {} })).statusCode).toBe(200);
-      const till = new TillEvents(k.business.till.id, k.business.cashier.id, 11, k.business.till.receipt_prefix);
-      const sugar = k.business.products[0]!;
-      const push = async (events: ReturnType<TillEvents['event']>[]) => {
-        const response = await k.app.inject({ method: 'POST', url: '/v1/sync/push', headers: { authorization: `Bearer ${k.business.till.device_token}` }, payload: pushBody(k.business.till.id, events) });
-        expect(response.json().results.map((result: { status: string }) => result.status), response.body).toEqual(events.map(() => 'applied'));
-      };
+      const { owner, till, sugar, push } = await c2bTill(k);
       const typedSale = (code: string, saleId: string) => {
         const payload = till.salePayload([[sugar, 1]], { sale_id: saleId });
         return [
