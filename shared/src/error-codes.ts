@@ -39,6 +39,7 @@ export const error_codes = [
   // business rules
   'stock_insufficient',
   'credit_limit_exceeded',
+  'customer_inactive',
   'sale_not_refundable',
   'sale_voided',
   'shift_not_open',
@@ -83,6 +84,9 @@ export const error_codes = [
   'push_busy',
   'server_answer_invalid',
   'sync_not_running',
+  // what the server's signed audit checkpoints told a till (DESIGN §5 Pull)
+  'checkpoint_invalid',
+  'server_history_changed',
   // why the server quarantined a till's event (push results, DESIGN §5)
   'wrong_till',
   'wrong_business',

@@ -23,7 +23,7 @@ export const default_network_faults: NetworkFaults = { drop_request_pm: 80, drop
 /** Held-back copies waiting for late delivery, at most this many (the oldest goes first). */
 const late_queue_max = 50;
 
-interface Request {
+export interface SimRequest {
   method: 'GET' | 'POST';
   url: string;
   body?: unknown;
@@ -34,7 +34,9 @@ export class SimNetwork {
   faultsOn = true;
   serverDown = false;
   readonly offline = new Set<number>();
-  private readonly late: Request[] = [];
+  private readonly late: SimRequest[] = [];
+  /** Sees every request the server answered and its answer (the wire contract test reads them). */
+  observer: ((request: Readonly<SimRequest>, response: TransportResponse) => void) | null = null;
   readonly counts = { requests: 0, dropped_requests: 0, dropped_responses: 0, duplicated: 0, delayed: 0, late_delivered: 0, late_recovers_delivered: 0 };
 
   constructor(
@@ -47,7 +49,7 @@ export class SimNetwork {
     return this.faultsOn && this.random.int(0, 999) < perMille;
   }
 
-  private async deliver(request: Request): Promise<TransportResponse> {
+  private async deliver(request: SimRequest): Promise<TransportResponse> {
     const app = this.server();
     if (app === null || this.serverDown) throw new SyncNetworkError('server is down');
     const response = await app.inject({
@@ -66,10 +68,12 @@ export class SimNetwork {
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name.toLowerCase()] = String(value);
-    return { status: response.statusCode, body, headers };
+    const answer = { status: response.statusCode, body, headers };
+    this.observer?.(request, answer);
+    return answer;
   }
 
-  private async send(till: number, request: Request): Promise<TransportResponse> {
+  private async send(till: number, request: SimRequest): Promise<TransportResponse> {
     this.counts.requests += 1;
     if (this.offline.has(till)) throw new SyncNetworkError(`till ${till} is offline`);
     if (this.roll(this.faults.drop_request_pm)) {
@@ -94,7 +98,7 @@ export class SimNetwork {
     return response;
   }
 
-  private hold(request: Request): void {
+  private hold(request: SimRequest): void {
     if (this.late.length >= late_queue_max) this.late.shift();
     this.late.push(request);
   }

@@ -57,6 +57,29 @@ describe('customers and credit', () => {
   });
 });
 
+describe('a customer the owner closed (feed `active: false`)', () => {
+  it('takes no new credit, is shown as closed, still pays what they owe, and opens again when the owner says so', () => {
+    till = createTestTill();
+    const lines = [{ product_id: ids.soap, quantity: 2 }];
+    const credit = () => ({ command_id: till.id(), sale_id: till.id(), customer_id: ids.wanjiku, lines, tenders: [{ kind: 'credit', amount: expectedTotal(lines) }] });
+    till.ledger.completeSale(ids.cashier, credit());
+    const record = { name: 'Wanjiku Kamau', phone: '254712345678', credit_limit_cents: 100_000 };
+    till.ledger.applyServerBatch({ changes: [{ cursor: '40', kind: 'customer', id: ids.wanjiku, data: { ...record, active: false } }], acked_seq: 0, cursor: '40' });
+    const error = refusal(() => till.ledger.completeSale(ids.cashier, credit()));
+    expect(error.code).toBe('customer_inactive');
+    expect(error.field).toBe('customer_id');
+    // Not even a manager's approval opens a closed account; nothing was written.
+    expect(refusal(() => till.ledger.completeSale(ids.cashier, { ...credit(), approval })).code).toBe('customer_inactive');
+    expect(till.ledger.searchCustomers({ query: 'wanjiku' }).customers[0]).toMatchObject({ customer_id: ids.wanjiku, active: false, balance: 19_900 });
+    expect(till.ledger.recordCreditPayment(ids.cashier, { command_id: till.id(), entry_id: till.id(), customer_id: ids.wanjiku, amount: 9_900, tender: 'cash' }).balance).toBe(10_000);
+    // A record without `active` (an older server) leaves the customer open.
+    till.ledger.applyServerBatch({ changes: [{ cursor: '41', kind: 'customer', id: ids.wanjiku, data: record }], acked_seq: 0, cursor: '41' });
+    expect(till.ledger.searchCustomers({ query: 'wanjiku' }).customers[0]!.active).toBeUndefined();
+    till.ledger.completeSale(ids.cashier, credit());
+    expect(till.ledger.verifyLedger()).toEqual([]);
+  });
+});
+
 describe('shifts', () => {
   it('Z-report: expected vs counted per tender with the variance after float, sales, pay-in and pay-out', () => {
     till = createTestTill({ openShift: false });

@@ -13,6 +13,7 @@ import { customerRow, type CustomerRow } from './tenders.js';
 export function customerRecord(row: CustomerRow): CustomerRecord {
   const record: CustomerRecord = { customer_id: row.customer_id, name: row.name, credit_limit: row.credit_limit, balance: row.balance };
   if (row.phone !== null) record.phone = row.phone;
+  if (row.active === 0) record.active = false;
   return record;
 }
 
@@ -102,7 +103,7 @@ export function searchCustomers(ctx: LedgerContext, raw: unknown): TillOutput<'s
   const escaped = input.query.replace(/[\\%_]/g, (char) => `\\${char}`);
   const rows = sql(
     ctx,
-    `SELECT customer_id, name, phone, credit_limit, balance FROM customers
+    `SELECT customer_id, name, phone, credit_limit, balance, active FROM customers
      WHERE name LIKE '%' || @q || '%' ESCAPE '\\' OR phone LIKE @q || '%' ESCAPE '\\' ORDER BY name LIMIT @limit`,
   ).all({ q: escaped, limit: input.limit }) as CustomerRow[];
   return { customers: rows.map(customerRecord) };

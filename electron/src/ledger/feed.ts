@@ -10,11 +10,13 @@
  */
 import {
   PaymeError,
+  checkpointSchema,
   feed_records,
   isoAt,
   pullChangeSchema,
   schemaError,
   uuid,
+  type Checkpoint,
   type FeedRecord,
   type FeedRecordKind,
   type PullChange,
@@ -29,11 +31,26 @@ export const serverBatchInput = z.strictObject({
   changes: z.array(pullChangeSchema).max(10_000),
   acked_seq: z.number().int().min(0),
   cursor: z.string().max(200),
+  /** The server's latest signed audit checkpoint, its signature already checked by the sync agent. */
+  checkpoint: checkpointSchema.optional(),
 });
+
+/**
+ * What the checkpoint of a batch told about the server's history (DESIGN §5 Pull):
+ * - `kept`: a new one, stored; `known`: one the till already holds;
+ * - `conflict`: the till holds another hash for the same audit seq (the history was rewritten);
+ * - `behind`: the server's head is below a checkpoint the till holds (the server lost entries,
+ *   as a restore from an older backup does, or its history was cut).
+ */
+export type CheckpointOutcome =
+  | { kind: 'none' | 'kept' | 'known' }
+  | { kind: 'conflict'; seq: number; held_hash: string; hash: string }
+  | { kind: 'behind'; seq: number; held_seq: number };
 export type ServerBatch = z.input<typeof serverBatchInput>;
 
 export interface ServerBatchResult {
   applied: number;
+  checkpoint: CheckpointOutcome;
   /** Changes naming a product or customer this till does not have yet (applied when it arrives). */
   skipped: { index: number; kind: string; id: string; reason: string }[];
 }
@@ -81,9 +98,26 @@ export function applyServerBatch(ctx: LedgerContext, raw: unknown): ServerBatchR
       for (const id of changedIds(ctx, 'credit_entries', 'customer_id', previous, ackedLocal)) customers.add(id);
       recomputeStock(ctx, products);
       recomputeCredit(ctx, customers);
-      return { applied: batch.changes.length - skipped.length, skipped };
+      const checkpoint = batch.checkpoint === undefined ? { kind: 'none' as const } : keepCheckpoint(ctx, batch.checkpoint);
+      return { applied: batch.changes.length - skipped.length, skipped, checkpoint };
     })
     .immediate();
+}
+
+/** Keeps a signed checkpoint the till has not seen, and compares it with those it holds. */
+function keepCheckpoint(ctx: LedgerContext, checkpoint: Checkpoint): CheckpointOutcome {
+  const held = sql(ctx, 'SELECT hash FROM server_checkpoints WHERE seq = ?').get(checkpoint.seq) as { hash: string } | undefined;
+  if (held !== undefined) return held.hash === checkpoint.hash ? { kind: 'known' } : { kind: 'conflict', seq: checkpoint.seq, held_hash: held.hash, hash: checkpoint.hash };
+  const highest = (sql(ctx, 'SELECT MAX(seq) AS seq FROM server_checkpoints').get() as { seq: number | null }).seq;
+  if (highest !== null && highest > checkpoint.seq) return { kind: 'behind', seq: checkpoint.seq, held_seq: highest };
+  sql(ctx, 'INSERT INTO server_checkpoints (seq, hash, signature, key_id, seen_at) VALUES (?, ?, ?, ?, ?)').run(
+    checkpoint.seq,
+    checkpoint.hash,
+    checkpoint.signature,
+    checkpoint.key_id ?? null,
+    isoAt(ctx.clock.now()),
+  );
+  return { kind: 'kept' };
 }
 
 type ChangeOutcome = 'product' | 'customer' | 'done' | { skipped: string };
@@ -126,9 +160,9 @@ function applyCustomer(ctx: LedgerContext, change: PullChange, index: number): C
   const data = parseData('customer', change, index);
   sql(
     ctx,
-    `INSERT INTO customers (customer_id, name, phone, credit_limit) VALUES (?, ?, ?, ?)
-     ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, credit_limit = excluded.credit_limit`,
-  ).run(change.id, data.name, data.phone ?? null, data.credit_limit_cents);
+    `INSERT INTO customers (customer_id, name, phone, credit_limit, active) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, credit_limit = excluded.credit_limit, active = excluded.active`,
+  ).run(change.id, data.name, data.phone ?? null, data.credit_limit_cents, data.active ? 1 : 0);
   return 'customer';
 }
 

@@ -353,6 +353,22 @@ CREATE TRIGGER products_change_update AFTER UPDATE OF name, sku, barcode, unit, 
 END;
 `;
 
+/**
+ * Version 8: a customer the owner closed (the feed's `active: false`) takes no new credit; and
+ * the server's signed audit checkpoints the till has seen (DESIGN §5 Pull), so a server history
+ * rewritten after the fact no longer matches one the till holds.
+ */
+const customer_active_and_checkpoints = `
+ALTER TABLE customers ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+CREATE TABLE server_checkpoints (
+  seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+  hash TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  key_id TEXT,
+  seen_at TEXT NOT NULL
+);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'ledger_core', sql: ledger_core },
   { version: 2, name: 'sales_and_shifts', sql: sales_and_shifts },
@@ -361,6 +377,7 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'quarantine_marks', sql: quarantine_marks },
   { version: 6, name: 'moved_tills_and_restores', sql: moved_tills_and_restores },
   { version: 7, name: 'catalog_change_numbers', sql: catalog_change_numbers },
+  { version: 8, name: 'customer_active_and_checkpoints', sql: customer_active_and_checkpoints },
 ];
 
 export const schema_version_latest = migrations.length;

@@ -21,10 +21,12 @@ export interface CustomerRow {
   phone: string | null;
   credit_limit: number;
   balance: number;
+  /** 0: the owner closed the account (no new credit). */
+  active: number;
 }
 
 export function customerRow(ctx: LedgerContext, customer_id: string): CustomerRow | undefined {
-  return sql(ctx, 'SELECT customer_id, name, phone, credit_limit, balance FROM customers WHERE customer_id = ?').get(customer_id) as
+  return sql(ctx, 'SELECT customer_id, name, phone, credit_limit, balance, active FROM customers WHERE customer_id = ?').get(customer_id) as
     | CustomerRow
     | undefined;
 }
@@ -79,6 +81,9 @@ export function checkTenders(
   const checked: CheckedTenders = { tenders, change, credit };
   if (credit > 0) {
     if (sale.customer === undefined) throw new PaymeError('invalid_input', 'customer_id: a credit sale needs a customer', 'customer_id');
+    if (sale.customer.active === 0) {
+      throw new PaymeError('customer_inactive', `${sale.customer.name}'s credit account is closed; take another payment`, 'customer_id');
+    }
     const after = sale.customer.balance + credit;
     if (after > sale.customer.credit_limit) {
       if (auth.approver_id === undefined && !isManager(auth.actor.role)) {

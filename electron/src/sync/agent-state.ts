@@ -57,6 +57,8 @@ export type SyncAlarmCode = Extract<
   | 'feed_refused'
   | 'unauthorized'
   | 'server_answer_invalid'
+  | 'checkpoint_invalid'
+  | 'server_history_changed'
   | 'internal'
 >;
 

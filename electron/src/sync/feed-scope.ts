@@ -4,7 +4,7 @@
  * (`store`, `till`); this keeps this store's levels keyed by product, this till's state, and the
  * kinds of shared's `feed_records`, whose records the ledger parses in the server's own names.
  */
-import { isFeedRecordKind, type PullChange } from '@payme/shared';
+import { checkpointSchema, isFeedRecordKind, type PullChange } from '@payme/shared';
 import { z } from 'zod';
 
 /** A feed page as the server sends it: any change kind, any data (checked per kind by the ledger). */
@@ -12,6 +12,8 @@ export const feedPageSchema = z.object({
   changes: z.array(z.object({ cursor: z.string().max(200), kind: z.string().max(64), id: z.string().min(1).max(200), data: z.unknown() })),
   cursor: z.string().max(200),
   acked_seq: z.number().int().min(0),
+  /** The latest signed audit checkpoint (the till keeps the ones it has seen). */
+  checkpoint: checkpointSchema.optional(),
 });
 export type FeedPage = z.infer<typeof feedPageSchema>;
 

@@ -7,3 +7,4 @@ export { ManualScheduler, realScheduler, settle, type Scheduler } from './schedu
 export { ledgerForSync, type SyncLedger, type AdoptRecoveredHistoryInput, type MoveToNewTillInput } from './sync-ledger.js';
 export { retryDelayMs, retryAfterMs } from './backoff.js';
 export { takeBatch } from './push-step.js';
+export { feedPageSchema, ledgerChange, ledgerChanges, type FeedPage } from './feed-scope.js';

@@ -1,4 +1,8 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkpointMessage } from '@payme/shared';
+import { rawDb } from '../ledger/raw-db.js';
 import { ids } from '../../test/ledger-fixture.js';
 import { createSyncKit, pushUntilIdle, type SyncKit } from './test-doubles/sync-test-kit.js';
 
@@ -85,5 +89,61 @@ describe('pull', () => {
     expect(await kit.agent.pullStep()).toEqual({ kind: 'diverged' });
     expect(kit.agent.detail().mode).toBe('recovering');
     expect(kit.agent.status().alarm?.code).toBe('chain_conflict');
+  });
+});
+
+describe("the server's signed audit checkpoints (DESIGN §5 Pull)", () => {
+  const secret = ed25519.utils.randomSecretKey();
+  const other = ed25519.utils.randomSecretKey();
+  function signed(seq: number, hash: string, key = secret) {
+    return { business_id: ids.business, seq, hash, signature: bytesToHex(ed25519.sign(checkpointMessage({ business_id: ids.business, seq, hash }), key)), key_id: 'k1' };
+  }
+  function page(cursor: string, checkpoint: unknown) {
+    return { answer: { status: 200, body: { changes: [], cursor, acked_seq: 0, checkpoint }, headers: {} } };
+  }
+  function held(): { seq: number; hash: string }[] {
+    return rawDb(kit.till.ledger).prepare('SELECT seq, hash FROM server_checkpoints ORDER BY seq').all() as { seq: number; hash: string }[];
+  }
+  function enrollKey(): void {
+    const identity = kit.till.ledger.identity()!;
+    kit.till.ledger.setIdentity({ ...identity, server_public_key: bytesToHex(ed25519.getPublicKey(secret)) });
+  }
+
+  it('keeps each checkpoint signed by the enrollment key, once', async () => {
+    kit = createSyncKit();
+    enrollKey();
+    kit.transport.faults.pull.push(page('31', signed(5, 'a'.repeat(64))), page('32', signed(5, 'a'.repeat(64))), page('33', signed(9, 'b'.repeat(64))));
+    for (let step = 0; step < 3; step += 1) expect((await kit.agent.pullStep()).kind).toBe('progress');
+    expect(held()).toEqual([{ seq: 5, hash: 'a'.repeat(64) }, { seq: 9, hash: 'b'.repeat(64) }]);
+    expect(kit.agent.status().alarm).toBeNull();
+  });
+
+  it('one signed by another key, or for another business, is never kept and is an alarm; the feed still applies', async () => {
+    kit = createSyncKit();
+    enrollKey();
+    kit.transport.faults.pull.push(page('31', signed(5, 'a'.repeat(64), other)), page('32', { ...signed(6, 'a'.repeat(64)), business_id: ids.till }));
+    expect((await kit.agent.pullStep()).kind).toBe('progress');
+    expect(kit.agent.status().alarm?.code).toBe('checkpoint_invalid');
+    expect((await kit.agent.pullStep()).kind).toBe('progress');
+    expect(kit.port.feedCursor()).toBe('32');
+    expect(held()).toEqual([]);
+  });
+
+  it('another hash for a seq the till holds, or a head behind one it holds, says the history changed', async () => {
+    kit = createSyncKit();
+    enrollKey();
+    kit.transport.faults.pull.push(page('31', signed(9, 'a'.repeat(64))), page('32', signed(9, 'c'.repeat(64))));
+    await kit.agent.pullStep();
+    await kit.agent.pullStep();
+    expect(kit.agent.status().alarm).toMatchObject({ code: 'server_history_changed', message: expect.stringContaining('audit entry 9') });
+    kit.cleanup();
+    kit = createSyncKit();
+    enrollKey();
+    kit.transport.faults.pull.push(page('31', signed(9, 'a'.repeat(64))), page('32', signed(4, 'd'.repeat(64))));
+    await kit.agent.pullStep();
+    await kit.agent.pullStep();
+    expect(kit.agent.status().alarm).toMatchObject({ code: 'server_history_changed', message: expect.stringContaining('ends at 4, before the checkpoint at 9') });
+    // What the till holds is not overwritten by either.
+    expect(held()).toEqual([{ seq: 9, hash: 'a'.repeat(64) }]);
   });
 });

@@ -5,6 +5,7 @@
  * seq it includes).
  */
 import { PaymeError } from '@payme/shared';
+import { checkpointSignedBy } from './checkpoint.js';
 import { feedPageSchema, ledgerChanges } from './feed-scope.js';
 import { divergedHistory, tillHealth, type AgentDeps, type AgentState, type StepOutcome } from './agent-state.js';
 import { backoff, retryAfterAnswer } from './push-step.js';
@@ -34,8 +35,16 @@ export async function pullStep(deps: AgentDeps, state: AgentState, wait_seconds:
     return backoff(deps, state, 'pull_attempt');
   }
   const page = parsed.data;
+  let checkpoint = page.checkpoint;
+  if (checkpoint !== undefined && !checkpointSignedBy(checkpoint, identity)) {
+    // Never kept; the feed itself still applies (the server's data is authoritative, the
+    // checkpoint is evidence for the owner).
+    state.raise('checkpoint_invalid', 'The audit checkpoint the server sent does not verify with its enrollment key', now, { seq: checkpoint.seq });
+    checkpoint = undefined;
+  }
+  let result;
   try {
-    deps.ledger.applyServerBatch({ changes: ledgerChanges(page, identity), acked_seq: page.acked_seq, cursor: page.cursor });
+    result = deps.ledger.applyServerBatch({ changes: ledgerChanges(page, identity), acked_seq: page.acked_seq, cursor: page.cursor, ...(checkpoint === undefined ? {} : { checkpoint }) });
   } catch (error) {
     if (error instanceof PaymeError && error.code === 'chain_conflict') {
       // The server acknowledges more of this till than the till holds (a restored backup, or
@@ -49,6 +58,12 @@ export async function pullStep(deps: AgentDeps, state: AgentState, wait_seconds:
       return backoff(deps, state, 'pull_attempt');
     }
     throw error;
+  }
+  const seen = result.checkpoint;
+  if (seen.kind === 'conflict') {
+    state.raise('server_history_changed', `The server signed another hash for audit entry ${seen.seq} than the one this till holds`, now, { ...seen });
+  } else if (seen.kind === 'behind') {
+    state.raise('server_history_changed', `The server's audit log ends at ${seen.seq}, before the checkpoint at ${seen.held_seq} this till holds`, now, { ...seen });
   }
   state.pull_attempt = 0;
   state.last_pull_at = now;

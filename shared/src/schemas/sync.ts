@@ -106,6 +106,8 @@ export const checkpointSchema = z.object({
   hash,
   signature: z.string().regex(/^[0-9a-f]{128}$/, { error: 'must be an Ed25519 signature (128 hex characters)' }),
   key_id: z.string().max(100).optional(),
+  /** When the server signed it (ISO 8601). */
+  created_at: z.string().max(40).optional(),
 });
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
@@ -158,5 +160,9 @@ export const enrollResponseSchema = z.object({
   store_id: uuid,
   receipt_prefix: z.string().regex(/^[A-Z0-9]{1,8}$/),
   name: z.string().max(name_chars_max).optional(),
+  /** Which of the server's signing keys `server_public_key` is (checkpoints name it as `key_id`). */
+  server_key_id: z.string().max(100).optional(),
+  /** The shop as the till first shows it; the feed's settings keep it current afterwards. */
+  business: z.object({ name: z.string().max(name_chars_max), time_zone: z.string().max(64).optional(), business_day_cutoff: z.string().max(5).optional() }).optional(),
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;

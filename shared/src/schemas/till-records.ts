@@ -80,6 +80,8 @@ export const customerRecord = z.object({
   credit_limit: saleTotal,
   /** What the customer owes; negative when they paid ahead. */
   balance: signedCents,
+  /** Present (false) only for an account the owner closed: no new credit, payments as ever. */
+  active: z.literal(false).optional(),
 });
 export type CustomerRecord = z.infer<typeof customerRecord>;
 

@@ -3,7 +3,7 @@
  * it once for a device token, which the server keeps only as a hash. Codes are stored hashed
  * too, and the exchange locks the code row so two tills racing with one code cannot both win.
  */
-import { isoAt, sha256Hex, uuidv7, type Random } from '@payme/shared';
+import { isoAt, sha256Hex, uuidv7, type EnrollResponse, type Random } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import type { ServerDeps } from '../deps.js';
 import { badRequest, notFound } from '../http/errors.js';
@@ -50,18 +50,8 @@ export async function createEnrollmentCode(
   return { code_id: codeId, code, expires_at: expiresAt, store_id: storeId };
 }
 
-export interface EnrolledTill {
-  till_id: string;
-  device_token: string;
-  epoch: number;
-  server_public_key: string;
-  server_key_id: string;
-  business_id: string;
-  store_id: string;
-  receipt_prefix: string;
-  name: string;
-  business: { name: string; time_zone: string; business_day_cutoff: string };
-}
+/** shared's `enrollResponseSchema`, with what this server always sends. */
+export type EnrolledTill = EnrollResponse & Required<Pick<EnrollResponse, 'name' | 'server_key_id' | 'business'>>;
 
 /** Exchanges a code for a new till and its device token. */
 export async function enrollTill(deps: ServerDeps, code: string, name: string): Promise<EnrolledTill> {

@@ -9,28 +9,24 @@
  * returns is not read back into this process under the business's locks; push-records.test.ts
  * checks that record against `stockLevelChange` field for field.
  */
+import type { FeedRecord } from '@payme/shared';
 import type { AuditEntryInput } from '../audit/audit-log.js';
 import type { FeedChangeInput } from '../feed/changes.js';
 import type { FeedCustomer } from './write-projections.js';
 
-/** A till's place in its chain after a push: the `till_state` change's record. */
-export interface TillState {
-  till_id: string;
-  acked_seq: number;
-  head_hash: string;
-  epoch: number;
-}
+/** A till's place in its chain after a push: the `till_state` change's record (shared's `feed_records`). */
+export type TillState = Required<Pick<FeedRecord<'till_state'>, 'till_id' | 'acked_seq' | 'head_hash' | 'epoch'>>;
 
 export function customerChange(customer: FeedCustomer): FeedChangeInput {
   return { kind: 'customer', entity_id: customer.id, data: customer };
 }
 
 export function stockLevelChange(storeId: string, productId: string, onHand: number): FeedChangeInput {
-  return { kind: 'stock_level', entity_id: `${storeId}:${productId}`, data: { store_id: storeId, product_id: productId, on_hand: onHand } };
+  return { kind: 'stock_level', entity_id: `${storeId}:${productId}`, data: { store_id: storeId, product_id: productId, on_hand: onHand } satisfies FeedRecord<'stock_level'> };
 }
 
 export function creditBalanceChange(customerId: string, balanceCents: number): FeedChangeInput {
-  return { kind: 'credit_balance', entity_id: customerId, data: { customer_id: customerId, balance_cents: balanceCents } };
+  return { kind: 'credit_balance', entity_id: customerId, data: { customer_id: customerId, balance_cents: balanceCents } satisfies FeedRecord<'credit_balance'> };
 }
 
 /** Last of a push's changes, so a reader that stops mid-push never sees an acked_seq ahead of the levels it covers. */

@@ -175,6 +175,7 @@ export const en = {
   pick_customer: 'Pick a customer',
   credit_limit: 'Limit',
   balance_after: 'Balance after this sale',
+  credit_account_closed: "The owner closed this customer's credit account: no new credit. Payments of what they owe are still taken.",
   credit_over_limit: (over: string) => `This goes ${over} over the customer's limit: a manager must approve.`,
   put_on_credit: (amount: string) => `Put ${amount} on credit`,
 

@@ -39,6 +39,7 @@ export const error_words_en: Record<ErrorCode, string> = {
   // business rules
   stock_insufficient: 'Not enough in stock.',
   credit_limit_exceeded: "This is over the customer's credit limit.",
+  customer_inactive: "The owner closed this customer's credit account. Take cash or M-Pesa.",
   sale_not_refundable: 'This sale cannot be refunded that way.',
   sale_voided: 'This sale was voided.',
   shift_not_open: 'Open a shift first (F9).',
@@ -78,6 +79,8 @@ export const error_words_en: Record<ErrorCode, string> = {
   recovery_failed: "The till could not repair its records from the server's. Sync has stopped; sales are safe on this PC. Call the owner.",
   push_refused: 'The server refused some sales. Sync has stopped; sales are safe on this PC. Call the owner.',
   feed_refused: "The server's updates could not be read. Call the owner.",
+  checkpoint_invalid: "The server's signed record of its audit log did not check out. Selling goes on; call the owner.",
+  server_history_changed: "The server's audit log no longer matches what this till saw. Selling goes on; call the owner.",
   server_busy: 'The server is busy. The till tries again by itself.',
   feed_busy: 'The server is busy. The till tries again by itself.',
   push_busy: 'The server is busy. The till sends its sales again by itself.',

@@ -35,6 +35,7 @@ export const error_words_sw: Record<ErrorCode, string> = {
   // business rules
   stock_insufficient: 'Hakuna ya kutosha stoo.',
   credit_limit_exceeded: 'Hii inazidi kikomo cha deni cha mteja.',
+  customer_inactive: 'Mwenye duka amefunga akaunti ya deni ya mteja huyu. Pokea pesa taslimu au M-Pesa.',
   sale_not_refundable: 'Mauzo haya hayawezi kurudishiwa pesa kwa njia hiyo.',
   sale_voided: 'Mauzo haya yalifutwa.',
   shift_not_open: 'Fungua zamu kwanza (F9).',
@@ -74,6 +75,8 @@ export const error_words_sw: Record<ErrorCode, string> = {
   recovery_failed: 'Till haikuweza kurekebisha rekodi zake kutoka za seva. Usawazishaji umesimama; mauzo yako salama kwenye kompyuta hii. Mwite mmiliki.',
   push_refused: 'Seva imekataa baadhi ya mauzo. Usawazishaji umesimama; mauzo yako salama kwenye kompyuta hii. Mwite mmiliki.',
   feed_refused: 'Taarifa mpya za seva hazikusomeka. Mwite mmiliki.',
+  checkpoint_invalid: 'Sahihi ya seva kwenye kumbukumbu zake haikuthibitika. Uuzaji unaendelea; mwite mmiliki.',
+  server_history_changed: 'Kumbukumbu za seva hazilingani tena na zile ambazo till hii iliona. Uuzaji unaendelea; mwite mmiliki.',
   server_busy: 'Seva ina shughuli nyingi. Till itajaribu tena yenyewe.',
   feed_busy: 'Seva ina shughuli nyingi. Till itajaribu tena yenyewe.',
   push_busy: 'Seva ina shughuli nyingi. Till itatuma mauzo yake tena yenyewe.',

@@ -173,6 +173,7 @@ export const sw: Messages = {
   pick_customer: 'Chagua mteja',
   credit_limit: 'Kikomo',
   balance_after: 'Salio baada ya mauzo haya',
+  credit_account_closed: 'Mwenye duka amefunga akaunti ya deni ya mteja huyu: hakuna deni jipya. Malipo ya deni lililopo bado yanapokelewa.',
   credit_over_limit: (over: string) => `Hii inazidi kikomo cha mteja kwa ${over}: meneja lazima aidhinishe.`,
   put_on_credit: (amount: string) => `Weka ${amount} kwenye deni`,
 

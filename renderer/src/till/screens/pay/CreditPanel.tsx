@@ -18,6 +18,15 @@ export function CreditPanel({ remaining, customer, onTender, onPickCustomer }: {
       </div>
     );
   }
+  if (customer.active === false) {
+    return (
+      <div className="tender-panel" aria-label={t.credit}>
+        <p>{t.customer}: <strong>{customer.name}</strong></p>
+        <p className="warning" role="status">{t.credit_account_closed}</p>
+        <button type="button" autoFocus onClick={onPickCustomer}>{t.pick_customer} (F3)</button>
+      </div>
+    );
+  }
   const available = customer.credit_limit - customer.balance;
   const over = remaining - available;
   return (
