@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { resolveAppFile } from '../host/app-files.js';
 import { tillSecurityHeaders, withTillHeaders } from '../host/csp.js';
 import { wireIpcHandlers } from '../host/ipc-handlers.js';
@@ -14,6 +14,8 @@ import { parseMainOptions, receiptPrintOptions } from '../host/main-options.js';
 import type { EscPosTarget } from '../host/escpos-printer.js';
 import { createQuitGuard } from '../host/quit-guard.js';
 import { default_renderer_dir } from '../host/renderer-files.js';
+import { sealStoredToken, useTokenSealer } from '../host/device-file.js';
+import { safeStorageSealer } from '../host/safe-storage-sealer.js';
 import { openTillHost, type TillHost } from '../host/till-host.js';
 import { startTillSync, type TillSync } from '../host/till-sync.js';
 import { startTillBackups } from '../backup/till-backups.js';
@@ -65,6 +67,11 @@ async function start(): Promise<void> {
     // An installed till ships the cashier app beside main (npm run dist); a dev run uses the repository's build.
     renderer_dir: process.env.PAYME_TILL_RENDERER ?? (app.isPackaged ? path.join(import.meta.dirname, 'renderer') : default_renderer_dir),
   });
+  // The device token is sealed with the OS keyring where there is one (after ready: Linux asks the keyring then).
+  const tokens = safeStorageSealer(safeStorage, process.platform);
+  useTokenSealer(tokens.sealer);
+  console.log(`payme-till: device token ${tokens.sealer === null ? `kept in clear in a file only this user can read: ${tokens.reason}` : tokens.reason}`);
+  if (sealStoredToken(options.data_dir)) console.log('payme-till: the device token kept in clear is now sealed');
   const host = openTillHost(options.data_dir, { onInternalError: (method, error) => console.error(`till ${method} failed`, error) });
   const sync: TillSync = startTillSync(host, { appVersion: app.getVersion() });
   const backups = startTillBackups(host, { log: (line) => console.log(line) });
