@@ -43,10 +43,10 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-export async function startServer(target: BenchDatabase): Promise<BenchServer> {
+export async function startServer(target: BenchDatabase, options: Parameters<typeof buildTestApp>[1] = {}): Promise<BenchServer> {
   const { db, cleanup } = await target.open();
   await migrate(db);
-  const t = await buildTestApp(db);
+  const t = await buildTestApp(db, options);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = t.app.server.address() as AddressInfo;
   return {

@@ -32,6 +32,12 @@ export interface Db {
    * in this process, so there it is a plain query and the usual COMMIT follows.
    */
   commitWith?<R = Record<string, unknown>>(sql: string, params: unknown[]): Promise<R[]>;
+  /**
+   * A statement that goes ahead of the transactions waiting their turn (PGlite's one connection;
+   * on PostgreSQL, and inside a transaction, a plain query). For acknowledgements only: what
+   * someone outside waits on and whose work is one short statement.
+   */
+  queryAhead?<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** True for the handle a transaction hands to its callback. */
   readonly inTransaction: boolean;
   close(): Promise<void>;
@@ -191,17 +197,27 @@ const pglite_query_options = {
   },
 };
 
-/** A FIFO async mutex: PGlite has one connection, so one transaction at a time. */
+/**
+ * An async mutex: PGlite has one connection, so one transaction at a time, in arrival order,
+ * except that a statement asked `ahead` goes before every one still waiting (never before the
+ * one running): a callback's acknowledgement does not wait behind a queue of pushes (DESIGN §7).
+ */
 class Mutex {
-  private tail: Promise<void> = Promise.resolve();
+  private busy = false;
+  private readonly ahead: (() => void)[] = [];
+  private readonly waiting: (() => void)[] = [];
 
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+  async run<T>(fn: () => Promise<T>, ahead = false): Promise<T> {
+    if (this.busy) await new Promise<void>((resolve) => (ahead ? this.ahead : this.waiting).push(resolve));
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      const next = this.ahead.shift() ?? this.waiting.shift();
+      // The slot passes straight to the next in line (busy stays true), so nobody slips in between.
+      if (next) next();
+      else this.busy = false;
+    }
   }
 }
 
@@ -230,6 +246,7 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     kind: 'pglite',
     inTransaction: false,
     query: (sql, params) => mutex.run(() => run(sql, params)),
+    queryAhead: (sql, params) => mutex.run(() => run(sql, params), true),
     transaction: (fn) =>
       mutex.run(async () => {
         await lite.query('BEGIN');

@@ -19,7 +19,7 @@ import { checkBatch, eventContent, planChain, type ChainPlan, type StoredLinks }
 import { loadProjectionState } from './load-state.js';
 import { checkEvent, type CheckedEvent, type FoldVerdict } from './project-events.js';
 import { foldCheckingPaymentReuse } from './payment-reuse.js';
-import { parsePushRequest, type PushedEvent } from './push-request.js';
+import { parsePushRequest, type PushRequest, type PushedEvent } from './push-request.js';
 import { appliedEvents, rollupRowsFor } from '../reports/rollup-step.js';
 import { jsonDepthExceeds, storableText, unstorablePath, event_depth_max } from './storable-json.js';
 
@@ -159,13 +159,18 @@ function reasonText(verdict: ChainVerdict): string | undefined {
 const unique_violation_attempts_max = 4;
 
 export async function ingestPush(deps: IngestDeps, caller: PushCaller, body: unknown): Promise<PushResponse & { changed: boolean }> {
-  const request = preparePush(caller, body);
+  return ingestPrepared(deps, caller, preparePush(caller, body));
+}
+
+/** A push whose body passed `preparePush`: one transaction (retried on a racing unique insert). */
+export async function ingestPrepared(deps: IngestDeps, caller: PushCaller, request: PushRequest, options: { batch_checked?: boolean } = {}): Promise<PushResponse & { changed: boolean }> {
   const checked = new Map(request.events.map((event) => [event.seq, checkPushedEvent(event)]));
   // Order, links and every hash, decided before the transaction; thrown inside it, after the
-  // till and epoch checks, so the answer is the one the rules give in that order.
+  // till and epoch checks, so the answer is the one the rules give in that order. A slice of a
+  // push was checked as part of the whole (push-slices.ts).
   let batchProblem: unknown = null;
   try {
-    checkBatch(request.events);
+    if (options.batch_checked !== true) checkBatch(request.events);
   } catch (error) {
     batchProblem = error;
   }
@@ -183,7 +188,7 @@ export async function ingestPush(deps: IngestDeps, caller: PushCaller, body: unk
 async function applyPush(
   deps: IngestDeps,
   caller: PushCaller,
-  request: ReturnType<typeof preparePush>,
+  request: PushRequest,
   checked: ReadonlyMap<number, CheckedEvent & { storable: boolean }>,
   batchProblem: unknown,
   lookupEventIds: boolean,

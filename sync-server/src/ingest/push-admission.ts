@@ -37,6 +37,8 @@ export interface PushAdmissionLimits {
   till_queue_max: number;
   /** Longest Retry-After the server names. */
   retry_after_s_max: number;
+  /** A longer push is applied in slices of this many events, its slot given up between them (push-slices.ts). */
+  slice_events_max: number;
 }
 
 export const default_push_admission: PushAdmissionLimits = {
@@ -47,11 +49,12 @@ export const default_push_admission: PushAdmissionLimits = {
   bulk_queue_max: 48,
   till_queue_max: 2,
   retry_after_s_max: 30,
+  slice_events_max: 200,
 };
 
 /** On PGlite one connection serves every transaction: two pushes in flight overlap only their parsing. */
 export function pushAdmissionFor(dbKind: 'pglite' | 'postgres', limits: Partial<PushAdmissionLimits> = {}): PushAdmissionLimits {
-  const base = dbKind === 'pglite' ? { ...default_push_admission, in_flight_max: 2, bulk_in_flight_max: 1 } : default_push_admission;
+  const base = dbKind === 'pglite' ? { ...default_push_admission, in_flight_max: 2, bulk_in_flight_max: 1, slice_events_max: 50 } : default_push_admission;
   return { ...base, ...limits };
 }
 
@@ -99,11 +102,14 @@ export class PushAdmission {
     public beforeGrant: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
-  /** Waits for a slot, or throws `429 push_busy` (Retry-After) when the queue is full. */
-  admit(request: PushAdmissionRequest): Promise<PushTicket> {
+  /**
+   * Waits for a slot, or throws `429 push_busy` (Retry-After) when the queue is full. The next slice
+   * of a push already admitted (`continuing`) is never refused: it waits its turn.
+   */
+  admit(request: PushAdmissionRequest, options: { continuing?: boolean } = {}): Promise<PushTicket> {
     const small = request.events <= this.limits.small_push_events_max;
     try {
-      this.refuseWhenFull(request, small);
+      if (options.continuing !== true) this.refuseWhenFull(request, small);
     } catch (error) {
       return Promise.reject(error);
     }

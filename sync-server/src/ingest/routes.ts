@@ -11,7 +11,7 @@ import { parseInput } from '../http/errors.js';
 import { listQuery } from '../owner/list-query.js';
 import { listQuarantine } from '../quarantine/quarantine-list.js';
 import { replayQuarantine } from '../quarantine/replay.js';
-import { ingestPush } from './ingest-push.js';
+import { ingestPushInSlices } from './push-slices.js';
 import { installPushBodyParser } from './push-body-parser.js';
 import { recoverTill } from './recover.js';
 
@@ -74,10 +74,16 @@ function registerPushRoute(scope: FastifyInstance, deps: ServerDeps, maybeCheckp
     { bodyLimit: push_body_bytes_max, config: { access: 'device', rateLimit: deps.config.rate_limits.push } },
     async (request) => {
       const principal = request.principal as DevicePrincipal;
-      const ticket = await deps.pushAdmission.admit({ business_id: principal.business_id, till_id: principal.till_id, events: pushedEventCount(request.body) });
-      let outcome: Awaited<ReturnType<typeof ingestPush>>;
+      const admission = deps.pushAdmission;
+      const who = { business_id: principal.business_id, till_id: principal.till_id };
+      let ticket = await admission.admit({ ...who, events: pushedEventCount(request.body) });
+      let outcome: Awaited<ReturnType<typeof ingestPushInSlices>>;
       try {
-        outcome = await ingestPush(deps, principal, request.body);
+        // Between two slices of a long push, whatever waits (a live sale, another till) goes first.
+        outcome = await ingestPushInSlices(deps, principal, request.body, admission.limits.slice_events_max, async () => {
+          ticket.release();
+          ticket = await admission.admit({ ...who, events: admission.limits.slice_events_max }, { continuing: true });
+        });
       } finally {
         ticket.release();
       }

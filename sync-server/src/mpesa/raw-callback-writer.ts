@@ -48,7 +48,9 @@ export class RawCallbackWriter {
         const batch = this.queue.splice(0, raw_callback_batch_rows_max);
         const values = batch.map((_, row) => `($${row * 6 + 1}, $${row * 6 + 2}, $${row * 6 + 3}, $${row * 6 + 4}, $${row * 6 + 5}, $${row * 6 + 6})`).join(', ');
         try {
-          await this.db.query(
+          // Ahead of the pushes waiting for PGlite's connection: Daraja waits on this answer.
+          await (this.db.queryAhead ?? this.db.query).call(
+            this.db,
             `INSERT INTO mpesa_callbacks (business_id, callback_id, route, body, source_ip, received_at) VALUES ${values}`,
             batch.flatMap((item) => item.params),
           );
