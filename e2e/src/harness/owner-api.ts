@@ -3,6 +3,8 @@ export interface OwnerApi {
   get<T>(pathAndQuery: string): Promise<T>;
   /** Any method, the answer as it came (for refusals: 403s and 404s). */
   request(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** An owner's change (a product's price, say), as the owner view sends it. */
+  patch<T>(path: string, body: unknown): Promise<T>;
 }
 
 export async function ownerLogin(serverUrl: string, email: string, password: string): Promise<OwnerApi> {
@@ -20,6 +22,11 @@ export async function ownerLogin(serverUrl: string, email: string, password: str
     async get<T>(pathAndQuery: string): Promise<T> {
       const answer = await request('GET', pathAndQuery);
       if (!answer.ok) throw new Error(`GET ${pathAndQuery}: HTTP ${answer.status} ${await answer.text()}`);
+      return (await answer.json()) as T;
+    },
+    async patch<T>(path: string, body: unknown): Promise<T> {
+      const answer = await request('PATCH', path, body);
+      if (!answer.ok) throw new Error(`PATCH ${path}: HTTP ${answer.status} ${await answer.text()}`);
       return (await answer.json()) as T;
     },
   };

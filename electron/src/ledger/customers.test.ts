@@ -18,6 +18,10 @@ describe('customers and credit', () => {
     expect(refusal(() => till.ledger.updateCustomer(ids.cashier, { command_id: till.id(), customer_id })).field).toBe('name');
     expect(till.ledger.searchCustomers({ query: 'njeri' }).customers.map((c) => c.customer_id)).toEqual([customer_id]);
     expect(till.ledger.searchCustomers({ query: '2547123' }).customers.map((c) => c.customer_id)).toEqual([ids.wanjiku]);
+    // As the till shows the number (issue 17): 0712 345 678, or with the country code.
+    for (const query of ['0712 345 678', '0712', '+254 712 345', '0712-345'])
+      expect(till.ledger.searchCustomers({ query }).customers.map((c) => c.customer_id), query).toEqual([ids.wanjiku]);
+    expect(till.ledger.searchCustomers({ query: '0799' }).customers).toEqual([]);
     expect(refusal(() => till.ledger.createCustomer(ids.manager, { ...input, command_id: till.id() })).field).toBe('customer_id');
   });
 

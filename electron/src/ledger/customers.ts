@@ -97,6 +97,17 @@ export function adjustCredit(ctx: LedgerContext, actor_id: string, raw: unknown)
   });
 }
 
+/**
+ * A phone number as the cashier types it (the way the till shows it, `0722 111 222`, or
+ * `+254 722…`), as the start of the stored form (`254722111222`); null when it is not one.
+ */
+export function phoneSearchPrefix(query: string): string | null {
+  const typed = query.replace(/[\s-]/g, '');
+  if (!/^\+?\d+$/.test(typed)) return null;
+  const digits = typed.replace(/^\+/, '');
+  return digits.startsWith('0') ? `254${digits.slice(1)}` : digits;
+}
+
 /** Name words or a phone number prefix; at most `limit` customers, by name. */
 export function searchCustomers(ctx: LedgerContext, raw: unknown): TillOutput<'searchCustomers'> {
   const input = parseCommandInput('searchCustomers', raw);
@@ -104,8 +115,8 @@ export function searchCustomers(ctx: LedgerContext, raw: unknown): TillOutput<'s
   const rows = sql(
     ctx,
     `SELECT customer_id, name, phone, credit_limit, balance, active FROM customers
-     WHERE name LIKE '%' || @q || '%' ESCAPE '\\' OR phone LIKE @q || '%' ESCAPE '\\' ORDER BY name LIMIT @limit`,
-  ).all({ q: escaped, limit: input.limit }) as CustomerRow[];
+     WHERE name LIKE '%' || @q || '%' ESCAPE '\\' OR phone LIKE @q || '%' ESCAPE '\\' OR phone LIKE @phone || '%' ORDER BY name LIMIT @limit`,
+  ).all({ q: escaped, phone: phoneSearchPrefix(input.query), limit: input.limit }) as CustomerRow[];
   return { customers: rows.map(customerRecord) };
 }
 

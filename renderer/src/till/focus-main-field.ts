@@ -28,7 +28,13 @@ export function refocusMainField(): void {
   mainField()?.focus();
 }
 
-/** On every screen change, when the help closes, and whenever focus falls to the page. */
+/**
+ * On every screen change, when the help closes, whenever focus falls to the page, and when the
+ * focused field leaves the page: a browser moves the focus to nothing without a focusout then
+ * (the find box of Sales giving way to the sale it found, a Save button disabled once it saved,
+ * issue 17), so the page's changes are
+ * watched too. The check is one comparison, so watching costs nothing a scan would notice.
+ */
 export function useMainFieldFocus(enabled: boolean, ...changes: unknown[]): void {
   useEffect(() => {
     if (!enabled) return;
@@ -39,6 +45,14 @@ export function useMainFieldFocus(enabled: boolean, ...changes: unknown[]): void
     if (!enabled) return;
     const later = () => setTimeout(refocusMainField, 0);
     document.addEventListener('focusout', later);
-    return () => document.removeEventListener('focusout', later);
+    const removed = new MutationObserver(() => {
+      if (focusLost()) refocusMainField();
+    });
+    // A focused button that becomes disabled (Save once saved) loses the focus silently too.
+    removed.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+    return () => {
+      document.removeEventListener('focusout', later);
+      removed.disconnect();
+    };
   }, [enabled]);
 }

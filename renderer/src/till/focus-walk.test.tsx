@@ -60,6 +60,21 @@ describe('focus after every action and overlay (issue 17)', () => {
   });
 });
 
+describe('focus when a screen swaps what it shows (issue 17)', () => {
+  it('a sale found by its receipt number opens with the cursor in its first refund quantity', async () => {
+    const fake = new FakeTill();
+    renderTill({ fake });
+    await openPay(['6001087011111']);
+    typeAndSubmit('Cash given', '100');
+    const receiptNo = (await screen.findByTestId('receipt-no')).textContent ?? '';
+    pressKey('F8');
+    await waitFor(() => expect((document.activeElement as HTMLInputElement | null)?.placeholder).toBe('T1-000123'));
+    // The find box goes away with the list; the browser moves the focus to nothing, silently.
+    typeAndSubmit('Receipt number', receiptNo);
+    await expectFocus('Refund quantity: Sunlight Soap 175g');
+  });
+});
+
 describe('search messages (issue 17)', () => {
   it('"Nothing found" goes once the cashier searches again and results show', async () => {
     renderTill({ fake: new FakeTill() });
