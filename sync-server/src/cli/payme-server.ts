@@ -15,6 +15,7 @@ import { AuditService } from '../audit/audit-log.js';
 import { addCustomer, addProducts, addSetting, addStaff, createBusiness } from '../setup/business-setup.js';
 import { demoCatalog } from '../setup/demo-catalog.js';
 import { createEnrollmentCode } from '../auth/enrollment.js';
+import { pglite_analyze_interval_ms, refreshPlannerStatistics } from '../db/planner-statistics.js';
 import { resolveConfig } from '../config.js';
 import { loadKeyring } from '../mpesa/master-key.js';
 import { rotateMasterKey } from '../mpesa/keys-rotate.js';
@@ -80,6 +81,7 @@ async function serve(options: Common & { port: number; host: string }): Promise<
   // Reports must not show a silent gap: what the rollups lack is folded before the first request.
   const folded = await foldPendingEvents(db, { onPage: (progress) => process.stderr.write(`payme-server: rollups: folded ${progress.events} events so far\n`) });
   if (folded.events > 0) process.stderr.write(`payme-server: rollups: folded ${folded.events} events the rollups lacked\n`);
+  await refreshPlannerStatistics(db);
   const key = await signingKey(options);
   const app = await buildApp({
     db,
@@ -101,11 +103,16 @@ async function serve(options: Common & { port: number; host: string }): Promise<
     foldPendingEvents(db).catch((error: unknown) => app.log.error({ err: error }, 'rollup catch-up failed'));
   }, rollup_catch_up_interval_ms);
   catchUp.unref();
+  const statistics = setInterval(() => {
+    refreshPlannerStatistics(db).catch((error: unknown) => app.log.error({ err: error }, 'refreshing planner statistics failed'));
+  }, pglite_analyze_interval_ms);
+  statistics.unref();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     clearInterval(catchUp);
+    clearInterval(statistics);
     app.log.info({ signal }, 'shutting down');
     // In-flight requests finish; new ones get 503; then the database closes.
     await app.close();
