@@ -185,8 +185,14 @@ describe.skipIf(chromium_missing)('the till journeys of UX.md with the keyboard 
     await page.keyboard.press('Enter');
     await scan(page, shop.c.barcode);
     await scan(page, shop.e.barcode);
+    // "Nothing found" is about that search only: it goes when the cashier types the next one.
+    await typeText(page, 'zzqxw');
+    await page.keyboard.press('Enter');
+    const nothing = page.getByText(t.not_found('zzqxw'));
+    await nothing.waitFor();
     await typeText(page, shop.d.name);
     await page.getByRole('listbox', { name: t.search_results }).getByRole('option', { name: new RegExp(escape(shop.d.name)) }).waitFor();
+    expect(await nothing.count()).toBe(0);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     const row = (product: Product) => cart.getByRole('row').filter({ hasText: product.name });
@@ -208,6 +214,13 @@ describe.skipIf(chromium_missing)('the till journeys of UX.md with the keyboard 
     await page.keyboard.press('F4');
     const cashGiven = page.getByLabel(t.field_cash_given);
     await expectFocused(cashGiven, 'F4: cash given');
+    // The help (F1) over the pay screen, then Esc: the cursor is back in the cash given.
+    await page.keyboard.press('F1');
+    const help = page.getByRole('dialog', { name: t.help_title });
+    await help.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.count()).toBe(0);
+    await expectFocused(cashGiven, 'after the help: cash given');
     const payable = parseKesText((await page.getByTestId('pay-total').textContent()) ?? '');
     expect(payable % 100).toBe(0);
     expect(Math.abs(payable - cartTotal)).toBeLessThan(100);

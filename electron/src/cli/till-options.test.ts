@@ -56,7 +56,12 @@ describe('Electron main options', () => {
       printer: null,
       escpos: null,
       renderer_dir: '/app/renderer',
+      paper_mm: null,
     });
+    // The receipt paper is a till setting in the desktop app as in `payme-till serve` (issue 17).
+    expect(parseMainOptions(['electron', '.', '--paper', '58'], {}, defaults).paper_mm).toBe(58);
+    expect(parseMainOptions(['electron', '.'], { PAYME_RECEIPT_PAPER: '80' }, defaults).paper_mm).toBe(80);
+    expect(() => parseMainOptions(['electron', '.', '--paper', '57'], {}, defaults)).toThrow(/--paper must be 58 or 80/);
     expect(parseMainOptions(['electron', '.', '--escpos', 'tcp://192.168.1.50:9100'], {}, defaults).escpos).toEqual({ kind: 'tcp', host: '192.168.1.50', port: 9100 });
     expect(parseMainOptions(['electron', '.'], { PAYME_ESCPOS_PRINTER: '/dev/usb/lp0' }, defaults).escpos).toEqual({ kind: 'device', path: '/dev/usb/lp0' });
     expect(() => parseMainOptions(['electron', '.', '--escpos', 'http://printer'], {}, defaults)).toThrow(/--escpos: give tcp:\/\/HOST:PORT/);

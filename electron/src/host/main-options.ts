@@ -6,10 +6,13 @@
  *   --escpos TARGET (PAYME_ESCPOS_PRINTER): the thermal printer for raw ESC/POS and the drawer
  *     kick, `tcp://HOST:PORT` or a device path (escpos-printer.ts); without it receipts print
  *     through the OS printer
+ *   --paper 58|80 (PAYME_RECEIPT_PAPER): the receipt paper's width in mm, as `payme-till serve
+ *     --paper` (issue 17: the paper is a till setting in the desktop app too)
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseEscPosTarget, type EscPosTarget } from './escpos-printer.js';
+import { parsePaper } from '../cli/till-options.js';
 
 export interface MainOptions {
   data_dir: string;
@@ -19,6 +22,8 @@ export interface MainOptions {
   /** The thermal printer raw ESC/POS goes to; null prints receipts through the OS printer. */
   escpos: EscPosTarget | null;
   renderer_dir: string;
+  /** The receipt paper's width in mm; null: 80. */
+  paper_mm: 58 | 80 | null;
 }
 
 export function parseMainOptions(
@@ -31,7 +36,7 @@ export function parseMainOptions(
     args: [...argv],
     strict: false,
     allowPositionals: true,
-    options: { data: { type: 'string' }, kiosk: { type: 'boolean' }, printer: { type: 'string' }, escpos: { type: 'string' }, renderer: { type: 'string' } },
+    options: { data: { type: 'string' }, kiosk: { type: 'boolean' }, printer: { type: 'string' }, escpos: { type: 'string' }, renderer: { type: 'string' }, paper: { type: 'string' } },
   });
   const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
   const data = text(values.data) ?? text(env.PAYME_TILL_DATA) ?? defaults.data_dir;
@@ -43,6 +48,7 @@ export function parseMainOptions(
     printer: text(values.printer) ?? text(env.PAYME_RECEIPT_PRINTER) ?? null,
     escpos: escpos === undefined ? null : parseEscPosTarget(escpos),
     renderer_dir: path.resolve(renderer),
+    paper_mm: parsePaper(text(values.paper) ?? text(env.PAYME_RECEIPT_PAPER)),
   };
 }
 

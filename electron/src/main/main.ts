@@ -72,7 +72,10 @@ async function start(): Promise<void> {
   useTokenSealer(tokens.sealer);
   console.log(`payme-till: device token ${tokens.sealer === null ? `kept in clear in a file only this user can read: ${tokens.reason}` : tokens.reason}`);
   if (sealStoredToken(options.data_dir)) console.log('payme-till: the device token kept in clear is now sealed');
-  const host = openTillHost(options.data_dir, { onInternalError: (method, error) => console.error(`till ${method} failed`, error) });
+  const host = openTillHost(options.data_dir, {
+    onInternalError: (method, error) => console.error(`till ${method} failed`, error),
+    ...(options.paper_mm === null ? {} : { paperMm: options.paper_mm }),
+  });
   const sync: TillSync = startTillSync(host, { appVersion: app.getVersion() });
   const backups = startTillBackups(host, { log: (line) => console.log(line) });
   lockDownSession();
