@@ -17,6 +17,7 @@ import { installAccessControl } from './http/access.js';
 import { handleError, HttpError } from './http/errors.js';
 import { loggerOptions, type LoggerOption } from './http/logging.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetrics } from './http/metrics.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { registerEnrollmentRoutes } from './auth/enrollment-routes.js';
 import { registerOwnerRoutes } from './owner/routes.js';
@@ -42,6 +43,8 @@ export interface BuildAppOptions {
   mpesa?: MpesaInstallOptions;
   /** The built owner web view served at `/` (default `renderer/dist/owner`); null serves none. */
   ownerViewDir?: string | null;
+  /** Node's process metrics (memory, CPU, GC) beside PayMe's at `/metrics`; serve turns them on. */
+  processMetrics?: boolean;
   /** Password and PIN hashing; left out, a worker pool sized by the config, closed with the app. */
   hasher?: ServerSecretHasher;
 }
@@ -96,6 +99,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await registerHealthRoutes(app, deps);
+  // Before the other routes, so its response hook times the push and the callbacks.
+  await registerMetrics(app, deps, { processMetrics: options.processMetrics ?? false });
   await registerAuthRoutes(app, deps);
   await registerEnrollmentRoutes(app, deps);
   await registerOwnerRoutes(app, deps);

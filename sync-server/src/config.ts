@@ -24,6 +24,8 @@ export interface ServerConfig {
   cookie_secure: boolean;
   /** Forwarded headers are trusted only from this proxy address (or list), never by default. */
   trust_proxy: string | string[] | false;
+  /** `GET /metrics` for requests that are not direct loopback (`PAYME_METRICS_TOKEN`); null: loopback only. */
+  metrics_token: string | null;
   password_hash_cost: SecretHashCost;
   pin_hash_cost: SecretHashCost;
   /** Threads that hash passwords and PINs (auth/secret-hasher.ts); the default leaves a core to the event loop. */
@@ -54,6 +56,7 @@ export const default_config: ServerConfig = {
   enrollment_code_ttl_ms: 15 * 60 * 1000,
   cookie_secure: false,
   trust_proxy: false,
+  metrics_token: null,
   password_hash_cost,
   pin_hash_cost,
   hash_threads: default_hash_threads,

@@ -79,7 +79,10 @@ describe('the owner web view at / (pglite)', () => {
     const api = await built.app.inject({ method: 'GET', url: '/v1/nothing-here?x=1' });
     expect(api.statusCode).toBe(404);
     expect(api.json()).toEqual({ code: 'not_found', message: 'No route GET /v1/nothing-here' });
-    for (const url of ['/v1', '/v1/', '/metrics', '/healthz/extra', '/readyz/']) {
+    const metrics = await built.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.body).not.toContain('<!doctype html>');
+    for (const url of ['/v1', '/v1/', '/metrics/', '/healthz/extra', '/readyz/']) {
       const res = await built.app.inject({ method: 'GET', url });
       expect(res.headers['content-type'], url).toMatch(/application\/json/);
       expect(res.body, url).not.toContain('<!doctype html>');

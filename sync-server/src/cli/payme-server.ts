@@ -34,6 +34,7 @@ const usage = `usage: payme-server <command> [options]
   rollups rebuild [--business ID] [--data DIR]         recompute the owner's report rollups from the till events
   reset-password --email E [--business ID] [--data DIR] give an owner or manager a new password (printed once)
 Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR, PAYME_HASH_THREADS=N,
+  PAYME_METRICS_TOKEN (bearer token for /metrics from anywhere but direct loopback),
   PAYME_OWNER_VIEW_DIR (the built owner web view served at /; default renderer/dist/owner)`;
 
 const default_port = 8787;
@@ -73,6 +74,14 @@ function hashThreadsFromEnv(): { hash_threads?: number } {
   return { hash_threads: threads };
 }
 
+/** `PAYME_METRICS_TOKEN`: what a scraper that is not on this machine's loopback sends (at least 24 characters). */
+function metricsTokenFromEnv(): string | null {
+  const token = process.env.PAYME_METRICS_TOKEN;
+  if (token === undefined || token === '') return null;
+  if (!/^[\x21-\x7e]{24,200}$/.test(token)) fail('PAYME_METRICS_TOKEN must be 24 to 200 printable characters without spaces (e.g. openssl rand -hex 32)');
+  return token;
+}
+
 /** Rollups of events the previous release ingested (or all events, after the first migration). */
 export const rollup_catch_up_interval_ms = 60_000;
 
@@ -91,10 +100,12 @@ async function serve(options: Common & { port: number; host: string }): Promise<
       signing_key: key,
       cookie_secure: process.env.PAYME_COOKIE_SECURE === '1',
       trust_proxy: process.env.PAYME_TRUST_PROXY || false,
+      metrics_token: metricsTokenFromEnv(),
       ...hashThreadsFromEnv(),
     },
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     checkpointTimer: true,
+    processMetrics: true,
     mpesa: { keyring: await loadKeyring({ env: process.env, data_dir: options.data }, cryptoRandom), start_worker: true },
     ownerViewDir: ownerViewDir(),
   });

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ManualClock, SeededRandom, cryptoRandom, uuidv7 } from '@payme/shared';
 import type { Db } from '../../db/db.js';
+import type { ServerConfigInput } from '../../config.js';
 import { buildApp } from '../../app.js';
 import { generateSigningKey } from '../../audit/signing-key.js';
 import { createTestBusiness, deviceAuth, test_config, type TestBusiness } from '../../../test/support/index.js';
@@ -46,6 +47,8 @@ export interface KitOptions {
   stk_deadline_ms?: number;
   sim_delays?: { callback_ms?: number; late_ms?: number };
   seed?: number;
+  /** Server settings beside the test defaults (the metrics test sets a metrics token). */
+  config?: ServerConfigInput;
 }
 
 export async function startMpesaKit(db: Db, options: KitOptions = {}): Promise<MpesaKit> {
@@ -55,7 +58,7 @@ export async function startMpesaKit(db: Db, options: KitOptions = {}): Promise<M
   const sim = createDarajaSimulator({ clock, random: random.fork(), passkeys: { [kit_store_number]: kit_secrets.passkey }, delays: { callback_ms: 5, late_ms: 200, ...options.sim_delays } });
   const simUrl = await sim.app.listen({ port: 0, host: '127.0.0.1' });
 
-  const app = await buildApp({ db, clock, random, config: { ...test_config, signing_key: generateSigningKey(random) }, logger: false });
+  const app = await buildApp({ db, clock, random, config: { ...test_config, signing_key: generateSigningKey(random), ...options.config }, logger: false });
   const mpesa = await installMpesa(app, app.payme.deps, {
     keyring,
     stk_deadline_ms: options.stk_deadline_ms ?? 120_000,
