@@ -82,6 +82,14 @@ function metricsTokenFromEnv(): string | null {
   return token;
 }
 
+/**
+ * PGlite 0.5.16 starts Postgres with fsync off (-F) and its Node filesystem's fsync does nothing
+ * (electric-sql/pglite#1107), so a power cut can lose what was acknowledged, or leave a data
+ * directory that does not start. Said at every start, where IT reads it.
+ */
+export const pglite_not_durable =
+  'PGlite is NOT power-cut safe: it runs with fsync off, so a power cut (not a process kill) can lose acknowledged pushes and M-Pesa callbacks or leave the data directory unable to start. Run production on PostgreSQL (DATABASE_URL) with fsync on; on PGlite keep backups of the data directory (see sync-server/README.md)';
+
 /** Rollups of events the previous release ingested (or all events, after the first migration). */
 export const rollup_catch_up_interval_ms = 60_000;
 
@@ -138,6 +146,7 @@ async function serve(options: Common & { port: number; host: string }): Promise<
   const address = await app.listen({ port: options.port, host: options.host });
   const viewDir = ownerViewDir();
   app.log.info({ address, database: db.kind, data: db.kind === 'pglite' ? options.data : undefined, audit_key_id: key.key_id }, 'payme-server listening');
+  if (db.kind === 'pglite') app.log.warn({ database: 'pglite', durable: false }, pglite_not_durable);
   if (ownerViewBuilt(viewDir)) app.log.info({ owner_view: `${address}/` }, 'owner web view served at /');
   else app.log.warn({ owner_view_dir: viewDir }, `the owner web view is not built. ${build_owner_view_hint}`);
 }
