@@ -39,7 +39,7 @@ async function syncNames(file: string, made: readonly string[]): Promise<void> {
   for (const folder of [...made].reverse()) await syncFolder(path.dirname(folder));
 }
 
-async function writeTemporary(file: string, contents: string, mode: number): Promise<string> {
+async function writeTemporary(file: string, contents: string | Uint8Array, mode: number): Promise<string> {
   const temporary = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
   const handle = await open(temporary, 'w', mode);
   try {
@@ -57,7 +57,7 @@ async function writeTemporary(file: string, contents: string, mode: number): Pro
  * an existing file makes it throw EEXIST and stays as it was (two processes starting at once
  * keep the first one's key).
  */
-export async function createFileDurably(file: string, contents: string, mode = 0o600): Promise<void> {
+export async function createFileDurably(file: string, contents: string | Uint8Array, mode = 0o600): Promise<void> {
   const made = await makeFolders(file);
   const temporary = await writeTemporary(file, contents, mode);
   try {
@@ -69,7 +69,7 @@ export async function createFileDurably(file: string, contents: string, mode = 0
 }
 
 /** Replaces `file` with `contents` durably: after a power cut it holds the old or the new bytes. */
-export async function replaceFileDurably(file: string, contents: string, mode = 0o600): Promise<void> {
+export async function replaceFileDurably(file: string, contents: string | Uint8Array, mode = 0o600): Promise<void> {
   const made = await makeFolders(file);
   const temporary = await writeTemporary(file, contents, mode);
   try {

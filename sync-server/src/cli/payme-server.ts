@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { access } from 'node:fs/promises';
 import { cryptoRandom, randomToken, systemClock } from '@payme/shared';
 import { openDb, type Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
@@ -17,7 +18,8 @@ import { demoCatalog } from '../setup/demo-catalog.js';
 import { createEnrollmentCode } from '../auth/enrollment.js';
 import { pglite_analyze_interval_ms, refreshPlannerStatistics } from '../db/planner-statistics.js';
 import { resolveConfig } from '../config.js';
-import { loadKeyring } from '../mpesa/master-key.js';
+import { loadKeyring, master_key_file } from '../mpesa/master-key.js';
+import { BackupError, backupServer, missingKeys, restoreServer } from './server-backup.js';
 import { rotateMasterKey } from '../mpesa/keys-rotate.js';
 import { replayQuarantine } from '../quarantine/replay.js';
 import { build_owner_view_hint, default_owner_view_dir, ownerViewBuilt } from '../owner-view/owner-view.js';
@@ -33,6 +35,8 @@ const usage = `usage: payme-server <command> [options]
   keys rotate [--data DIR]                              re-encrypt M-Pesa credentials under a new master key
   rollups rebuild [--business ID] [--data DIR]         recompute the owner's report rollups from the till events
   reset-password --email E [--business ID] [--data DIR] give an owner or manager a new password (printed once)
+  backup --to FILE [--data DIR]                         back the database up (PGlite data folder or pg_dump) with the key references
+  restore --from FILE [--data DIR]                      restore a backup into an empty server (empty --data folder or empty database)
 Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR, PAYME_HASH_THREADS=N,
   PAYME_METRICS_TOKEN (bearer token for /metrics from anywhere but direct loopback),
   PAYME_OWNER_VIEW_DIR (the built owner web view served at /; default renderer/dist/owner)`;
@@ -301,6 +305,57 @@ async function passwordReset(options: Common & { email: string; business?: strin
   }
 }
 
+async function backupCommand(options: Common & { to: string }): Promise<number> {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const key = databaseUrl || (await pathExists(path.join(options.data, 'pglite'))) ? await existingSigningKey(options) : null;
+  try {
+    const manifest = await backupServer({
+      to: options.to,
+      pglite_dir: path.join(options.data, 'pglite'),
+      database_url: databaseUrl,
+      audit_signing_key: key ? { key_id: key.key_id, public_key: key.publicKeyHex } : null,
+      now: new Date(systemClock.now()).toISOString(),
+    });
+    process.stdout.write(`${JSON.stringify({ backup: options.to, ...manifest })}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof BackupError) fail(`payme-server backup: ${error.message}`, 1);
+    throw error;
+  }
+}
+
+async function restoreCommand(options: Common & { from: string }): Promise<number> {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  let manifest;
+  try {
+    manifest = await restoreServer({ from: options.from, pglite_dir: path.join(options.data, 'pglite'), database_url: databaseUrl });
+  } catch (error) {
+    if (error instanceof BackupError) fail(`payme-server restore: ${error.message} (nothing was changed)`, 1);
+    throw error;
+  }
+  const key = await existingSigningKey(options);
+  const masterIds = process.env.PAYME_MASTER_KEY || (await pathExists(path.join(options.data, master_key_file)))
+    ? (({ current, previous }) => [current.id, ...previous.map((each) => each.id)])(await loadKeyring({ env: process.env, data_dir: options.data }, cryptoRandom))
+    : [];
+  const missing = missingKeys(manifest, { audit_key_id: key?.key_id ?? '', master_key_ids: masterIds });
+  for (const line of missing) process.stderr.write(`payme-server restore: still to put back: ${line}\n`);
+  process.stdout.write(`${JSON.stringify({ restored: options.from, database: manifest.database, created_at: manifest.created_at, schema_versions: manifest.schema_versions, missing_keys: missing })}\n`);
+  return 0;
+}
+
+async function pathExists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The signing key the server would use, without making one. */
+async function existingSigningKey(options: Common): Promise<SigningKey | null> {
+  if (process.env.PAYME_AUDIT_SIGNING_KEY) return signingKey(options);
+  return (await pathExists(path.join(options.data, 'audit-signing-key.json'))) ? signingKey(options) : null;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -313,6 +368,8 @@ export async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       business: { type: 'string' },
       email: { type: 'string' },
+      to: { type: 'string' },
+      from: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -367,6 +424,12 @@ export async function main(argv: string[]): Promise<number> {
       if (!values.email) fail(`reset-password needs --email\n${usage}`);
       return passwordReset({ data, email: values.email, ...(values.business ? { business: values.business } : {}) });
     }
+    case 'backup':
+      if (!values.to) fail(`backup needs --to FILE\n${usage}`);
+      return backupCommand({ data, to: path.resolve(values.to) });
+    case 'restore':
+      if (!values.from) fail(`restore needs --from FILE\n${usage}`);
+      return restoreCommand({ data, from: path.resolve(values.from) });
     case 'audit':
       if (sub !== 'verify') fail(`unknown audit command ${sub ?? ''}\n${usage}`);
       return auditVerify({ data, ...(values.business ? { business: values.business } : {}) });
