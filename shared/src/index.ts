@@ -14,3 +14,4 @@ export * from './till-bridge.js';
 export * from './schemas/index.js';
 export * from './phone.js';
 export * from './json-number-text.js';
+export * from './redact.js';
