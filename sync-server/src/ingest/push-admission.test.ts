@@ -134,6 +134,24 @@ describe('push admission', () => {
     await expect(h.admission.admit({ business_id: 'b', till_id: 't1', events: 200 })).rejects.toMatchObject({ statusCode: 429, details: { retry_after_seconds: 5 } });
   });
 
+  it("copies of one batch (a till's retries) wait as one, each answered in turn; another batch of that till is still refused", async () => {
+    const h = harness({ ...one_slot, till_queue_max: 1, queue_max: 8 });
+    const copy = (name: string) =>
+      h.admission.admit({ business_id: 'b', till_id: 't', events: 5, batch: '5:first:last' }).then((ticket) => {
+        h.granted.push(name);
+        ticket.release();
+      });
+    const copies = Array.from({ length: 6 }, (_, i) => copy(`copy-${i}`));
+    await expect(h.admission.admit({ business_id: 'b', till_id: 't', events: 5, batch: '5:other:last' })).rejects.toMatchObject({ statusCode: 429, code: 'push_busy' });
+    await expect(h.admission.admit({ business_id: 'b', till_id: 't', events: 5 })).rejects.toMatchObject({ statusCode: 429 });
+    await Promise.all(copies);
+    expect(h.granted).toEqual(['copy-0', 'copy-1', 'copy-2', 'copy-3', 'copy-4', 'copy-5']);
+    // The bound on the whole queue still holds for copies.
+    const many = Array.from({ length: 9 }, () => h.admission.admit({ business_id: 'b', till_id: 't', events: 5, batch: '5:x:y' }).then((ticket) => ticket.release()));
+    const outcomes = await Promise.allSettled(many);
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1);
+  });
+
   it('waits for M-Pesa acknowledgements before letting a push in', async () => {
     const h = harness();
     let acknowledged!: () => void;

@@ -11,7 +11,8 @@
  *   so a business with twenty tills catching up does not crowd out a business with one;
  * - a till has one push in flight at a time (its row lock would queue the others anyway).
  * The queue is bounded: past `bulk_queue_max` waiting a bulk push is refused, past `queue_max` any
- * push, and past `till_queue_max` waiting pushes of one till its next; a refusal is
+ * push, and past `till_queue_max` waiting pushes of one till its next (copies of one batch, a
+ * till's retries, count once: each is answered in turn, duplicate after the first); a refusal is
  * `429 push_busy` with Retry-After (an estimate from the pushes ahead and the recent service time),
  * and the till's agent backs off and sends smaller batches (electron/src/sync/push-step.ts).
  *
@@ -66,6 +67,8 @@ export interface PushTicket {
 interface Waiting {
   business_id: string;
   till_id: string;
+  /** Copies of one batch (a till's retries) share it; they take one place of the till's. */
+  batch: string | undefined;
   small: boolean;
   order: number;
   grant: (ticket: PushTicket) => void;
@@ -76,6 +79,11 @@ export interface PushAdmissionRequest {
   business_id: string;
   till_id: string;
   events: number;
+  /**
+   * Names the batch (pushBatchKey): copies of a batch already waiting are its retries, answered
+   * in turn (duplicate) rather than refused, bounded by `queue_max`. Without it each push is its own.
+   */
+  batch?: string;
 }
 
 /** A first guess at a push's service time, before any has been measured. */
@@ -114,7 +122,7 @@ export class PushAdmission {
       return Promise.reject(error);
     }
     return new Promise<PushTicket>((grant) => {
-      this.waiting.push({ business_id: request.business_id, till_id: request.till_id, small, order: (this.arrivals += 1), grant });
+      this.waiting.push({ business_id: request.business_id, till_id: request.till_id, batch: request.batch, small, order: (this.arrivals += 1), grant });
       void this.pump();
     });
   }
@@ -125,7 +133,14 @@ export class PushAdmission {
   }
 
   private refuseWhenFull(request: PushAdmissionRequest, small: boolean): void {
-    const ofTill = this.waiting.filter((entry) => entry.business_id === request.business_id && entry.till_id === request.till_id).length;
+    const batchesOfTill = new Set<string | Waiting>();
+    let copyWaiting = false;
+    for (const entry of this.waiting) {
+      if (entry.business_id !== request.business_id || entry.till_id !== request.till_id) continue;
+      batchesOfTill.add(entry.batch ?? entry);
+      if (request.batch !== undefined && entry.batch === request.batch) copyWaiting = true;
+    }
+    const ofTill = copyWaiting ? 0 : batchesOfTill.size;
     const bulkWaiting = this.waiting.filter((entry) => !entry.small).length;
     let reason: string | null = null;
     if (ofTill >= this.limits.till_queue_max) reason = 'this till already has pushes waiting';

@@ -62,10 +62,19 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: ServerDep
   });
 }
 
-/** How many events a push body carries, for admission; the body itself is checked later, in its slot. */
-function pushedEventCount(body: unknown): number {
+/**
+ * What admission needs of a push body: how many events it carries, and a name for the batch (its
+ * length and first and last event ids) so the copies of a retried batch are known as one. The body
+ * itself is checked later, in its slot.
+ */
+function pushShape(body: unknown): { events: number; batch?: string } {
   const events = typeof body === 'object' && body !== null ? (body as { events?: unknown }).events : undefined;
-  return Array.isArray(events) ? events.length : 0;
+  if (!Array.isArray(events)) return { events: 0 };
+  const idOf = (event: unknown): unknown => (typeof event === 'object' && event !== null ? (event as { event_id?: unknown }).event_id : undefined);
+  const first = idOf(events[0]);
+  const last = idOf(events.at(-1));
+  if (typeof first !== 'string' || typeof last !== 'string') return { events: events.length };
+  return { events: events.length, batch: `${events.length}:${first}:${last}` };
 }
 
 function registerPushRoute(scope: FastifyInstance, deps: ServerDeps, maybeCheckpoint: (businessId: string) => Promise<void>): void {
@@ -76,7 +85,7 @@ function registerPushRoute(scope: FastifyInstance, deps: ServerDeps, maybeCheckp
       const principal = request.principal as DevicePrincipal;
       const admission = deps.pushAdmission;
       const who = { business_id: principal.business_id, till_id: principal.till_id };
-      let ticket = await admission.admit({ ...who, events: pushedEventCount(request.body) });
+      let ticket = await admission.admit({ ...who, ...pushShape(request.body) });
       let outcome: Awaited<ReturnType<typeof ingestPushInSlices>>;
       try {
         // Between two slices of a long push, whatever waits (a live sale, another till) goes first.
