@@ -12,6 +12,7 @@ import { openTillHost } from '../host/till-host.js';
 import { startTillSync } from '../host/till-sync.js';
 import { repositoryReleaseVersion } from '../host/release-version.js';
 import { startTillBackups } from '../backup/till-backups.js';
+import { writeDiagnostics } from '../backup/diagnostics.js';
 import { parseTillCommand, till_usage, type ServeOptions } from './till-options.js';
 import { backupLedger, moveTillToNewIdentity, restoreLedger } from './till-maintenance.js';
 
@@ -75,6 +76,12 @@ async function main(argv: string[]): Promise<void> {
     const result = await restoreLedger(command);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if (result.receipt_series !== null) say(`payme-till: restored offline; receipts are numbered ${result.receipt_series}-000001 onwards until the till reaches the server and recovers`);
+    return;
+  }
+  if (command.command === 'diagnostics') {
+    const result = await writeDiagnostics({ data_dir: command.data_dir, to: command.to, ...(command.logs_dir === null ? {} : { logs_dir: command.logs_dir }) });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (!result.ledger_ok) say(`payme-till: the ledger check found ${result.differences} difference(s) or could not read the ledger; send ${result.file} to support`);
     return;
   }
   if (command.command === 'move-to-new-till') {

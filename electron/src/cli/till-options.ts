@@ -4,6 +4,7 @@
  *   payme-till backup --data DIR --to FILE
  *   payme-till restore --data DIR --from FILE [--force-offline] [--replace-unreadable]
  *   payme-till move-to-new-till --data DIR --code CODE
+ *   payme-till diagnostics --data DIR --to FILE [--logs DIR]
  * Errors name the flag in the till's error shape.
  */
 import path from 'node:path';
@@ -33,7 +34,13 @@ export const till_usage = `usage: payme-till serve --server URL --data DIR [--po
 
        payme-till move-to-new-till --data DIR --code CODE
   another PC kept this till's identity (the server fenced this one): enroll this PC as a new
-  till with the owner's enrollment code and send its unsynced sales from there; the till must be stopped`;
+  till with the owner's enrollment code and send its unsynced sales from there; the till must be stopped
+
+       payme-till diagnostics --data DIR --to FILE [--logs DIR]
+  one file for support, also while the till runs: versions, the enrollment (never the token),
+  the ledger's verification and sync state, the backups and the newest log lines, with phone
+  numbers and secrets masked
+  --logs DIR            the folder of the till's *.log files (default DIR/logs)`;
 
 export interface ServeOptions {
   server_url: string;
@@ -52,7 +59,8 @@ export type TillCommand =
   | ({ command: 'serve' } & ServeOptions)
   | { command: 'backup'; data_dir: string; to: string }
   | { command: 'restore'; data_dir: string; from: string; force_offline: boolean; replace_unreadable: boolean }
-  | { command: 'move-to-new-till'; data_dir: string; code: string };
+  | { command: 'move-to-new-till'; data_dir: string; code: string }
+  | { command: 'diagnostics'; data_dir: string; to: string; logs_dir: string | null };
 
 function requiredPath(value: string | undefined, flag: string, what: string, cwd: string): string {
   if (value === undefined || value.trim() === '') throw new PaymeError('invalid_input', `--${flag} is required: ${what}`, flag);
@@ -104,6 +112,7 @@ export function parseTillCommand(argv: readonly string[], cwd: string): TillComm
         to: { type: 'string' },
         from: { type: 'string' },
         code: { type: 'string' },
+        logs: { type: 'string' },
         'force-offline': { type: 'boolean', default: false },
         'replace-unreadable': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -114,11 +123,19 @@ export function parseTillCommand(argv: readonly string[], cwd: string): TillComm
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help' };
-  if (positionals.length > 1 || !['serve', 'backup', 'restore', 'move-to-new-till'].includes(positionals[0]!)) {
+  if (positionals.length > 1 || !['serve', 'backup', 'restore', 'move-to-new-till', 'diagnostics'].includes(positionals[0]!)) {
     throw new PaymeError('invalid_input', `unknown command ${positionals.join(' ')}`, 'command');
   }
   const command = positionals[0]!;
   if (command === 'backup') return { command, data_dir: requiredPath(values.data, 'data', "the till's data folder", cwd), to: requiredPath(values.to, 'to', 'the backup file to write', cwd) };
+  if (command === 'diagnostics') {
+    return {
+      command,
+      data_dir: requiredPath(values.data, 'data', "the till's data folder", cwd),
+      to: requiredPath(values.to, 'to', 'the diagnostics file to write', cwd),
+      logs_dir: values.logs === undefined ? null : requiredPath(values.logs, 'logs', "the folder of the till's log files", cwd),
+    };
+  }
   if (command === 'restore') {
     return {
       command,
