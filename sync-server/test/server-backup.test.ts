@@ -6,15 +6,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/db.js';
+import { createFreshPostgres } from './support/index.js';
 
 const bin = fileURLToPath(new URL('../bin/payme-server.mjs', import.meta.url));
-const run = (args: string[]) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, timeout: 120_000 });
+const run = (args: string[], databaseUrl = '') => {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
-async function digest(dir: string): Promise<string> {
-  const db = await openDb({ dataDir: path.join(dir, 'pglite') });
+/** Every compared table's rows, hashed: a PGlite data folder, or a PostgreSQL database by URL. */
+async function digest(where: string): Promise<string> {
+  const db = await openDb(where.startsWith('postgres') ? { databaseUrl: where } : { dataDir: path.join(where, 'pglite') });
   try {
     const parts: unknown[] = [];
     for (const table of ['businesses', 'products', 'customers', 'customer_balances', 'stock_levels', 'payments', 'audit_log', 'audit_checkpoints', 'staff']) {
@@ -84,5 +86,59 @@ describe('payme-server backup and restore (PGlite)', { timeout: 240_000 }, () =>
       expect(result.stderr).toMatch(words);
       expect(await readdir(empty).catch(() => [])).toEqual([]);
     }
+  });
+});
+
+const pg_url = process.env.TEST_DATABASE_URL;
+if (!pg_url) console.warn('[server-backup] the PostgreSQL backup and restore test is skipped: TEST_DATABASE_URL is not set');
+
+describe.runIf(pg_url)('payme-server backup and restore (PostgreSQL: pg_dump and pg_restore)', { timeout: 240_000 }, () => {
+  let root: string;
+  let source: { url: string; drop(): Promise<void> };
+  let target: { url: string; drop(): Promise<void> };
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'payme-backup-pg-'));
+    source = await createFreshPostgres(pg_url!);
+    target = await createFreshPostgres(pg_url!);
+    const init = run(['init', '--demo', '--json', '--data', root], source.url);
+    expect(init.code, init.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await source?.drop();
+    await target?.drop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('restores into an empty database: audit verify passes, every table compared is equal, a second restore and bad files are refused', async () => {
+    const file = path.join(root, 'server.backup');
+    const backup = run(['backup', '--to', file, '--data', root], source.url);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(JSON.parse(backup.stdout)).toMatchObject({ database: 'postgres', keys: { audit_signing_key: { key_id: expect.any(String) } } });
+
+    // A cut file is refused before pg_restore runs: the target stays without tables.
+    const bytes = await readFile(file);
+    const cut = path.join(root, 'cut.backup');
+    await writeFile(cut, bytes.subarray(0, bytes.length - 100));
+    const refused = run(['restore', '--from', cut, '--data', root], target.url);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/cut short.*nothing was changed/);
+    const probe = await openDb({ databaseUrl: target.url });
+    try {
+      expect(await probe.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([]);
+    } finally {
+      await probe.close();
+    }
+
+    // The same data folder holds the signing key, so nothing is left to put back.
+    const restored = run(['restore', '--from', file, '--data', root], target.url);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ database: 'postgres', missing_keys: [] });
+    const verify = run(['audit', 'verify', '--data', root], target.url);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(await digest(target.url)).toBe(await digest(source.url));
+
+    const again = run(['restore', '--from', file, '--data', root], target.url);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/empty.*nothing was changed/);
   });
 });
