@@ -5,16 +5,18 @@
  * CI budget); each checks what changed since the one before: sales of the day add up, so the
  * Z-report scenario runs first, and the audit edit (which restarts the server) last. The till
  * is worked through its API, the calls its screens make (the till's own e2e tests drive its
- * screens). The ageing by business days (scenario 8) needs a clock the processes cannot be
- * given: it is sync-server/test/reports.test.ts's clock-driven test. Screenshots of each page at
- * 360 px and 1366 px go to e2e/artifacts/owner-<page>-360.png and -1366.png.
+ * screens). The ageing by business days (scenario 8) is a second till on a PC whose clock the
+ * test sets back (harness/shifted-clock.mjs), selling on credit 95, 45 and 10 days ago.
+ * Screenshots of each page at 360 px and 1366 px go to e2e/artifacts/owner-<page>-360.png and
+ * -1366.png.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatKes } from '@payme/shared';
 import { demo_mpesa, receiveOpeningStock } from '@payme/till/cli/demo-setup';
-import { startDemoStack, type DemoStack } from '../src/harness/demo-stack.js';
+import { shiftClock, startDemoStack, type DemoStack } from '../src/harness/demo-stack.js';
 import { chromium_missing, openTillBrowser, warnIfChromiumMissing, type TillBrowser } from '../src/harness/browser.js';
 import { appliedTillEvents, ownerLogin, type OwnerApi } from '../src/harness/owner-api.js';
 import { centsOf, collectPageProblems, openPage, signIn, tableRows, whenRowShows } from '../src/harness/owner-view.js';
@@ -29,6 +31,7 @@ const live_within_ms = 2_000;
 /** How long a condition on a loaded 2-core machine may take before it is a failure. */
 const patience_ms = 30_000;
 const float = 200_000;
+const day_ms = 86_400_000;
 
 describe.skipIf(chromium_missing)('the owner web view over real processes', () => {
   let stack: DemoStack;
@@ -223,6 +226,78 @@ describe.skipIf(chromium_missing)('the owner web view over real processes', () =
     await page().getByText('Credit sale').first().waitFor();
     await page().getByText('Payment', { exact: true }).first().waitFor();
     await shoot('statement');
+    expect(problems).toEqual([]);
+  });
+
+  it('8. credits 95, 45 and 10 business days old and a part payment land in the right buckets with the right amounts', async ({ onTestFailed }) => {
+    onTestFailed(async () => void (await browser?.screenshot('owner-ageing-failed')));
+    // A second till, enrolled with a code the owner makes on Tills, on a PC whose clock the test
+    // sets: it sells on credit 95, 45 and 10 days ago and takes a part payment 5 days ago, each
+    // in a shift of its own, and pushes what it did as a till does. The server ages by its own
+    // clock (today), so the credits are that many business days old to it.
+    await openPage(page(), 'Tills');
+    await page().getByRole('button', { name: 'Create code' }).click();
+    const code = /^New code: (.+)$/.exec((await page().getByText(/^New code: /).textContent()) ?? '')?.[1];
+    if (code === undefined) throw new Error('the Tills page showed no new code');
+    const clock = path.join(stack.dir, 'till-2-clock-offset');
+    const daysAgo = (days: number) => shiftClock(clock, -days * day_ms);
+    daysAgo(96);
+    const second = await stack.startAnotherTill({ name: 'Till 2', code, clockOffsetFile: clock });
+    try {
+      const old = tillSession(second.url);
+      const signedInAt = async (days: number) => {
+        daysAgo(days);
+        await old.signIn(stack.logins.manager_id, stack.logins.manager_pin);
+      };
+      await signedInAt(96);
+      const customer = crypto.randomUUID();
+      await old.call('createCustomer', { command_id: crypto.randomUUID(), customer_id: customer, name: 'Mama Njeri', credit_limit: 10_000_000 });
+      const product = products[5]!;
+      const p = product.unit_price;
+      const inAShift = async (days: number, work: () => Promise<unknown>, cash: number) => {
+        await signedInAt(days);
+        await old.openShift(0);
+        await work();
+        await old.closeShift([{ tender: 'cash', amount: cash }]);
+      };
+      for (const [days, quantity] of [[95, 4], [45, 2], [10, 1]] as const) {
+        await inAShift(days, () => old.sell([[product, quantity]], (total) => [{ kind: 'credit', amount: total }], customer), 0);
+      }
+      // Less than the oldest credit: paid to it first, the rest of it still 91+ days old.
+      const paid = 2 * p + Math.floor(p / 200) * 100;
+      await inAShift(5, () => old.recordCreditPayment(customer, paid), paid);
+      shiftClock(clock, 0);
+
+      await openPage(page(), 'Credit book');
+      await page().getByLabel('Sort by').selectOption('age');
+      const row = await waitFor(async () => {
+        const found = (await tableRows(page(), 'Credit book')).find((r) => r['Customer'] === 'Mama Njeri');
+        return found !== undefined && centsOf(found['Balance']!) === 7 * p - paid ? found : null;
+      }, patience_ms);
+      const buckets = ['0–30 days', '31–60 days', '61–90 days', '91+ days'].map((bucket) => centsOf(row[bucket]!));
+      expect(buckets).toEqual([p, 2 * p, 0, 4 * p - paid]);
+      expect(row['Oldest unpaid']).toContain('(95 days)');
+      // Oldest debt first: nobody in the book owes from longer ago.
+      expect((await tableRows(page(), 'Credit book'))[0]?.['Customer']).toBe('Mama Njeri');
+      await shoot('credit-ageing');
+
+      await page().getByRole('link', { name: 'Statement of Mama Njeri' }).click();
+      await page().getByRole('heading', { level: 1, name: 'Statement: Mama Njeri' }).waitFor();
+      const entries = await tableRows(page(), 'Statement: Mama Njeri');
+      expect(entries.map((entry) => [entry['What']?.replace(/^Credit sale .+$/, 'Credit sale'), centsOf(entry['Amount']!), entry['Still unpaid'] === '—' ? null : centsOf(entry['Still unpaid']!)])).toEqual([
+        ['Credit sale', 4 * p, 4 * p - paid],
+        ['Credit sale', 2 * p, 2 * p],
+        ['Credit sale', p, p],
+        ['Payment', -paid, null],
+      ]);
+      // The business days behind them: 95, 45, 10 and 5 days before today, as the till's clock was.
+      const statement = await owner.get<{ entries: { business_day: string }[] }>(`/v1/credit/${customer}`);
+      const days = statement.entries.map((entry) => Date.parse(entry.business_day) / day_ms);
+      expect(days.slice(1).map((day, i) => day - days[i]!)).toEqual([50, 35, 5]);
+      await shoot('statement-ageing');
+    } finally {
+      await second.stop();
+    }
     expect(problems).toEqual([]);
   });
 

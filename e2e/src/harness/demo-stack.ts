@@ -5,9 +5,10 @@
  * the Daraja simulator when it is there, and `payme-till serve` enrolled with the demo code.
  * Each process can be stopped, killed and started again on the same port.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
 import { startChild, waitForHealthy, type Child } from '@payme/till/cli/child-processes';
 import { parseInitOutput, workspaceBin, type DemoInit } from '@payme/till/cli/demo-plan';
@@ -63,6 +64,12 @@ export interface DemoStack {
   startServer(): Promise<void>;
   stopServer(): Promise<void>;
   startTill(): Promise<void>;
+  /**
+   * One more `payme-till serve` on this server, enrolled with `code` (one the owner made). With
+   * `clockOffsetFile`, the till's wall clock is the real one plus what that file holds (see
+   * shiftClock). Stopped with the stack, or earlier by its stop().
+   */
+  startAnotherTill(options: { name: string; code: string; clockOffsetFile?: string }): Promise<{ url: string; stop(): Promise<void> }>;
   /** SIGKILL: no shutdown handler runs (a power cut, a crash). */
   killTill(): Promise<void>;
   stop(): Promise<void>;
@@ -89,6 +96,7 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
   let till: Child | null = null;
   let simulator: Child | null = null;
   let tillUrl = '';
+  const others: Child[] = [];
   const other = options.secondBusiness === true ? await initDemoBusiness(serverData, path.join(logs, 'init-other.log')) : null;
 
   const startServer = async () => {
@@ -97,14 +105,28 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
       throw new Error(`the sync server did not come up on ${serverUrl}; see ${server.log_file}`);
     }
   };
-  const startTill = async () => {
-    const args = ['serve', '--server', serverUrl, '--data', tillData, '--port', String(tillPort), '--json', '--enroll-code', template.logins.enrollment_code, '--name', 'Till 1'];
-    till = startChild('till', process.execPath, [path.join(repo_root, 'electron', 'bin', 'payme-till.mjs'), ...args], { log_file: path.join(logs, 'till.log') });
-    const ready = await till.firstJson(60_000);
-    if (ready === null || typeof ready.till_url !== 'string' || ready.enrolled !== true) throw new Error(`payme-till serve did not start enrolled; see ${till.log_file}`);
-    tillUrl = ready.till_url;
+  /** `payme-till serve` enrolled with `code`, once its first pull brought the staff; its URL. */
+  const serveTill = async (name: string, data: string, port: number, code: string, nodeArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) => {
+    const args = ['serve', '--server', serverUrl, '--data', data, '--port', String(port), '--json', '--enroll-code', code, '--name', name];
+    const child = startChild(name, process.execPath, [...nodeArgs, path.join(repo_root, 'electron', 'bin', 'payme-till.mjs'), ...args], { log_file: path.join(logs, `${name.toLowerCase().replaceAll(' ', '-')}.log`), env });
+    const ready = await child.firstJson(60_000);
+    if (ready === null || typeof ready.till_url !== 'string' || ready.enrolled !== true) throw new Error(`payme-till serve did not start enrolled; see ${child.log_file}`);
+    const url = ready.till_url;
     // The staff and the catalogue come with the sync agent's first pull after enrollment.
-    await waitFor(async () => ((await tillRpc(tillUrl, 'tillProfile', {})).staff.length > 0 ? true : null), 60_000);
+    await waitFor(async () => ((await tillRpc(url, 'tillProfile', {})).staff.length > 0 ? true : null), 60_000);
+    return { child, url };
+  };
+  const startTill = async () => {
+    const started = await serveTill('Till 1', tillData, tillPort, template.logins.enrollment_code);
+    till = started.child;
+    tillUrl = started.url;
+  };
+  const startAnotherTill: DemoStack['startAnotherTill'] = async ({ name, code, clockOffsetFile }) => {
+    const shifted = clockOffsetFile === undefined ? {} : { nodeArgs: ['--import', pathToFileURL(shifted_clock).href], env: { ...process.env, PAYME_E2E_CLOCK_OFFSET_FILE: clockOffsetFile } };
+    const data = mkdtempSync(path.join(dir, 'till-'));
+    const { child, url } = await serveTill(name, data, await freePort(), code, shifted.nodeArgs, shifted.env);
+    others.push(child);
+    return { url, stop: () => child.stop() };
   };
   const startSimulator = async (): Promise<string | null> => {
     const bin = workspaceBin(repo_root, '@payme/sync-server', 'payme-daraja-sim');
@@ -136,6 +158,7 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
       await server?.stop();
     },
     startTill,
+    startAnotherTill,
     killTill: async () => {
       const child = till as Child | null;
       if (child === null) return;
@@ -143,7 +166,16 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
       await child.exited;
     },
     stop: async () => {
-      for (const child of [till, simulator, server] as (Child | null)[]) await child?.stop();
+      for (const child of [...others, till, simulator, server] as (Child | null)[]) await child?.stop();
     },
   };
+}
+
+const shifted_clock = path.join(path.dirname(fileURLToPath(import.meta.url)), 'shifted-clock.mjs');
+
+/** Sets the clock of the processes started with this offset file: real time plus `offsetMs`, at once. */
+export function shiftClock(offsetFile: string, offsetMs: number): void {
+  // Written beside it and renamed over it: the process reads it at every Date.now().
+  writeFileSync(`${offsetFile}.next`, String(Math.round(offsetMs)));
+  renameSync(`${offsetFile}.next`, offsetFile);
 }
