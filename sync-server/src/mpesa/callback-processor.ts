@@ -9,7 +9,7 @@ import type { Db } from '../db/db.js';
 import { processC2bConfirmation, reconcileClaims } from './c2b-callback.js';
 import type { MpesaService } from './mpesa-service.js';
 import { processResultCallback } from './result-callback.js';
-import { processStkCallback, type CallbackOutcome, type StoredCallback } from './stk-callback.js';
+import { processStkCallback, sameBodySql, type CallbackOutcome, type StoredCallback } from './stk-callback.js';
 import { queueForOwner } from './unmatched-queue.js';
 
 export const callback_routes = ['stk', 'c2b_validation', 'c2b_confirmation', 'result', 'timeout'] as const;
@@ -21,23 +21,26 @@ export async function processStoredCallbacks(service: MpesaService, max: number)
   let processed = 0;
   const touched = new Set<string>();
   for (; processed < max; processed += 1) {
-    let claimed: StoredCallback | undefined;
-    let current: StoredCallback | undefined;
+    let claimed: ClaimedCallback | undefined;
+    let current: ClaimedCallback | undefined;
     await service.yieldToAcknowledgements();
     try {
       claimed = await db.transaction(async (tx) => {
-        const rows = await tx.query<StoredCallback & { trust_callbacks: boolean | null }>(
-          `SELECT c.business_id::text AS business_id, c.callback_id::text AS callback_id, c.route, c.body, a.trust_callbacks
+        const rows = await tx.query<StoredRow & { trust_callbacks: boolean | null }>(
+          `SELECT c.business_id::text AS business_id, c.callback_id::text AS callback_id, c.route, c.body, c.body_bytes, a.trust_callbacks
              FROM mpesa_callbacks c LEFT JOIN mpesa_credentials a ON a.business_id = c.business_id
             WHERE c.processed_at IS NULL ORDER BY c.received_at, c.callback_id LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
         );
-        const stored = rows[0];
-        if (!stored) return undefined;
+        const row = rows[0];
+        if (!row) return undefined;
+        const stored = storedCallback(row);
         current = stored;
         // A byte-equal copy of a callback already processed changes nothing (DESIGN §7, issue 12).
         const outcome = (await isByteEqualCopy(tx, stored))
           ? ({ outcome: 'duplicate', reason: 'byte_equal_copy' } as const)
-          : await processOne(tx, { ...service.env, trust_callbacks: stored.trust_callbacks === true }, stored);
+          : stored.body === null
+            ? ({ outcome: 'quarantined', reason: 'not_utf8_text' } as const)
+            : await processOne(tx, { ...service.env, trust_callbacks: row.trust_callbacks === true }, { ...stored, body: stored.body });
         await markProcessed(tx, service.env.clock, stored, outcome);
         if (outcome.outcome === 'quarantined') await queueRefused(tx, service.env, stored, outcome.reason ?? 'refused');
         return stored;
@@ -53,6 +56,34 @@ export async function processStoredCallbacks(service: MpesaService, max: number)
   }
   for (const businessId of touched) service.notify(businessId);
   return processed;
+}
+
+interface StoredRow {
+  business_id: string;
+  callback_id: string;
+  route: string;
+  /** Null when the bytes were not text PostgreSQL can hold (migration 014). */
+  body: string | null;
+  /** Null on rows stored before migration 014 (or by release N−1). */
+  body_bytes: Uint8Array | null;
+}
+
+/** A claimed callback: its bytes as they arrived, and as text when they are UTF-8 (else null). */
+type ClaimedCallback = Omit<StoredCallback, 'body'> & { body: string | null };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function storedCallback(row: StoredRow): ClaimedCallback {
+  const bytes = row.body_bytes === null ? null : Buffer.from(row.body_bytes.buffer, row.body_bytes.byteOffset, row.body_bytes.byteLength);
+  let body = row.body;
+  if (bytes !== null) {
+    try {
+      body = utf8.decode(bytes);
+    } catch {
+      body = null;
+    }
+  }
+  return { business_id: row.business_id, callback_id: row.callback_id, route: row.route, body, body_bytes: bytes };
 }
 
 async function processOne(tx: Db, env: { clock: Clock; random: Random; trust_callbacks: boolean }, stored: StoredCallback): Promise<CallbackOutcome> {
@@ -73,7 +104,7 @@ async function processOne(tx: Db, env: { clock: Clock; random: Random; trust_cal
   }
 }
 
-async function markProcessed(tx: Db, clock: Clock, stored: StoredCallback, outcome: CallbackOutcome): Promise<void> {
+async function markProcessed(tx: Db, clock: Clock, stored: Pick<StoredCallback, 'business_id' | 'callback_id'>, outcome: CallbackOutcome): Promise<void> {
   await tx.query(
     'UPDATE mpesa_callbacks SET processed_at = $3, outcome = $4, reason = $5, subject = $6 WHERE business_id = $1 AND callback_id = $2',
     [stored.business_id, stored.callback_id, isoAt(clock.now()), outcome.outcome, outcome.reason ?? null, outcome.subject ?? null],
@@ -85,7 +116,7 @@ async function markProcessed(tx: Db, clock: Clock, stored: StoredCallback, outco
  * raw record and goes to the owner's queue: it was acknowledged, so it must never vanish
  * (issue 12). The reason names the SQL state, never the error's text (it may quote the payer).
  */
-async function markFailed(service: MpesaService, stored: StoredCallback, error: unknown): Promise<StoredCallback> {
+async function markFailed(service: MpesaService, stored: ClaimedCallback, error: unknown): Promise<ClaimedCallback> {
   const state = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'unknown';
   const reason = `processing_error: ${state}`;
   await service.env.db.transaction(async (tx) => {
@@ -96,10 +127,10 @@ async function markFailed(service: MpesaService, stored: StoredCallback, error: 
 }
 
 /** Whether an earlier copy with the same bytes, for the same business and route, was processed. */
-async function isByteEqualCopy(tx: Db, stored: StoredCallback): Promise<boolean> {
+async function isByteEqualCopy(tx: Db, stored: ClaimedCallback): Promise<boolean> {
   const rows = await tx.query(
-    `SELECT 1 FROM mpesa_callbacks WHERE business_id = $1 AND route = $2 AND md5(body) = md5($3) AND body = $3 AND callback_id <> $4 AND processed_at IS NOT NULL LIMIT 1`,
-    [stored.business_id, stored.route, stored.body, stored.callback_id],
+    `SELECT 1 FROM mpesa_callbacks WHERE business_id = $1 AND route = $2 AND callback_id <> $3 AND processed_at IS NOT NULL AND ${sameBodySql(4, 5)} LIMIT 1`,
+    [stored.business_id, stored.route, stored.callback_id, stored.body_bytes, stored.body],
   );
   return rows.length > 0;
 }
@@ -109,7 +140,7 @@ async function isByteEqualCopy(tx: Db, stored: StoredCallback): Promise<boolean>
  * claims is not money. The processors that queue an item of their own for this callback (an
  * STK success after a final state, for an unknown request) keep theirs alone.
  */
-async function queueRefused(tx: Db, env: { clock: Clock; random: Random }, stored: StoredCallback, reason: string): Promise<void> {
+async function queueRefused(tx: Db, env: { clock: Clock; random: Random }, stored: Pick<StoredCallback, 'business_id' | 'callback_id' | 'route'>, reason: string): Promise<void> {
   const own = await tx.query(`SELECT 1 FROM mpesa_unmatched WHERE business_id = $1 AND details->>'callback_id' = $2 LIMIT 1`, [stored.business_id, stored.callback_id]);
   if (own.length > 0) return;
   await queueForOwner(tx, env, stored.business_id, 'quarantined_callback', stored.callback_id, null, { reason, route: stored.route, callback_id: stored.callback_id });

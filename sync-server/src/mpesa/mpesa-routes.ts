@@ -132,9 +132,9 @@ export async function registerMpesaRoutes(app: FastifyInstance, deps: ServerDeps
   });
 
   await app.register(async (scope) => {
-    // Callbacks are stored exactly as they came, whatever their content type says.
+    // Callbacks are stored exactly as they came, as bytes, whatever their content type says.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: callback_body_bytes_max }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: callback_body_bytes_max }, (_request, body, done) => done(null, body));
     const allowlist = new Set(options.callback_ip_allowlist ?? []);
     const secretCache = new CallbackSecretCache(deps.db, deps.clock);
     const writer = new RawCallbackWriter(deps.db, deps);
@@ -147,7 +147,7 @@ export async function registerMpesaRoutes(app: FastifyInstance, deps: ServerDeps
           request.log.warn({ route, source_ip: request.ip }, 'M-Pesa callback from outside the allowlist');
           if (options.enforce_ip_allowlist) return reply.status(403).send({ code: 'forbidden', message: 'Not an M-Pesa address' });
         }
-        const body = typeof request.body === 'string' ? request.body : '';
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         await mpesa.acknowledging(() => writer.store(businessId, route, body, request.ip));
         mpesa.kick();
         // Validation answers Daraja's question; every other callback only needs a receipt.

@@ -20,7 +20,18 @@ export interface StoredCallback {
   business_id: string;
   callback_id: string;
   route: string;
+  /** The body as UTF-8 text (migration 014: decoded from `body_bytes` when they were stored). */
   body: string;
+  /** The bytes as they arrived; null on rows stored before migration 014. */
+  body_bytes: Buffer | null;
+}
+
+/**
+ * SQL: a stored row's body is byte-equal to the one in parameters $bytes (bytea, may be null)
+ * and $text (its text, may be null). Rows from before migration 014 have only their text.
+ */
+export function sameBodySql(bytes: number, text: number): string {
+  return `(body_bytes = $${bytes}::bytea OR ((body_bytes IS NULL OR $${bytes}::bytea IS NULL) AND body = $${text}::text))`;
 }
 
 export interface ProcessEnv {
@@ -70,13 +81,13 @@ export async function processStkCallback(tx: Db, env: ProcessEnv, stored: Stored
   if (payment.merchant_request_id !== null && callback.MerchantRequestID !== payment.merchant_request_id) return quarantined('merchant_request_mismatch', checkoutId);
 
   // The payment row is locked: an earlier callback for it was processed or is not yet.
-  const earlier = await tx.query<{ body: string }>(
-    `SELECT body FROM mpesa_callbacks WHERE business_id = $1 AND route = 'stk' AND subject = $2 AND processed_at IS NOT NULL
+  const earlier = await tx.query<{ same: boolean }>(
+    `SELECT ${sameBodySql(3, 4)} AS same FROM mpesa_callbacks WHERE business_id = $1 AND route = 'stk' AND subject = $2 AND processed_at IS NOT NULL
         AND outcome IN ('credited', 'confirming', 'recorded') LIMIT 1`,
-    [stored.business_id, checkoutId],
+    [stored.business_id, checkoutId, stored.body_bytes, stored.body],
   );
   if (earlier[0]) {
-    if (earlier[0].body === stored.body) return { outcome: 'duplicate', subject: checkoutId };
+    if (earlier[0].same === true) return { outcome: 'duplicate', subject: checkoutId };
     // The one story a second, different callback may tell: money that arrived after expiry.
     const lateSuccess = callback.ResultCode === 0 && payment.state === 'expired';
     if (!lateSuccess) return quarantined('conflicts_with_earlier_callback', checkoutId);
