@@ -11,6 +11,7 @@ import { DataTable } from '../../components/DataTable.js';
 import { Money, Stat } from '../../components/Money.js';
 import { QueryView } from '../../components/PageState.js';
 import { useApi } from '../../deps.js';
+import { quantityText } from '../../format-quantity.js';
 import { useLanguage, useT } from '../../i18n/i18n.js';
 import { useSignedIn } from '../../state/use-session.js';
 
@@ -23,11 +24,11 @@ function Lines({ detail }: { detail: Detail }) {
       caption={t.lines}
       columns={[
         { key: 'item', header: t.item, cell: (row) => row.name },
-        { key: 'quantity', header: t.quantity, numeric: true, cell: (row) => `${row.quantity} ${row.unit}` },
+        { key: 'quantity', header: t.quantity, numeric: true, cell: (row) => quantityText(row.quantity, row.unit) },
         { key: 'price', header: t.unit_price, numeric: true, cell: (row) => <Money cents={row.unit_price_cents} /> },
         { key: 'discount', header: t.discount, numeric: true, cell: (row) => <Money cents={row.discount_cents} /> },
         { key: 'amount', header: t.line_total, numeric: true, cell: (row) => <Money cents={row.net_cents} /> },
-        { key: 'refunded', header: t.refunded, numeric: true, cell: (row) => (row.refunded_quantity === 0 ? '—' : row.refunded_quantity) },
+        { key: 'refunded', header: t.refunded, numeric: true, cell: (row) => (row.refunded_quantity === 0 ? '—' : quantityText(row.refunded_quantity, row.unit)) },
       ]}
       rows={detail.lines}
       rowKey={(row) => row.line_id}

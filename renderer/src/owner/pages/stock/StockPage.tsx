@@ -14,6 +14,7 @@ import { CheckboxField, Field, SelectField } from '../../components/Field.js';
 import { LoadMore, useCursorPages } from '../../components/LoadMore.js';
 import { QueryView } from '../../components/PageState.js';
 import { useApi } from '../../deps.js';
+import { quantityChangeText, quantityText } from '../../format-quantity.js';
 import { useLanguage, useT } from '../../i18n/i18n.js';
 import { useSignedIn } from '../../state/use-session.js';
 
@@ -37,7 +38,7 @@ function Movements({ row }: { row: Row }) {
             columns={[
               { key: 'time', header: words.sales.time, cell: (m) => formatDateTime(m.occurred_at, zone, language) },
               { key: 'kind', header: words.sales.type, cell: (m) => t.kind[m.kind] },
-              { key: 'delta', header: t.change, numeric: true, cell: (m) => (m.delta > 0 ? `+${m.delta}` : String(m.delta)) },
+              { key: 'delta', header: t.change, numeric: true, cell: (m) => quantityChangeText(m.delta, row.unit) },
             ]}
             rows={answer.movements}
             rowKey={(m) => `${m.event_id}-${m.line_no}`}
@@ -96,8 +97,8 @@ export function StockPage() {
                 },
                 { key: 'sku', header: t.stock.sku, cell: (row) => row.sku ?? '—' },
                 { key: 'store', header: t.field.store, cell: (row) => row.store_name },
-                { key: 'on_hand', header: t.stock.on_hand, numeric: true, cell: (row) => `${row.on_hand} ${row.unit}` },
-                { key: 'reorder', header: t.stock.reorder, numeric: true, cell: (row) => (row.reorder_level === null ? '—' : row.reorder_level) },
+                { key: 'on_hand', header: t.stock.on_hand, numeric: true, cell: (row) => quantityText(row.on_hand, row.unit) },
+                { key: 'reorder', header: t.stock.reorder, numeric: true, cell: (row) => (row.reorder_level === null ? '—' : quantityText(row.reorder_level, row.unit)) },
                 { key: 'low', header: t.stock.low, cell: (row) => (row.low ? t.stock.low : '') },
               ]}
               rows={data.pages.flatMap((page) => page.items)}
