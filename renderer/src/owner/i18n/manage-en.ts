@@ -19,6 +19,7 @@ export const manage_en = {
     price: 'Price',
     cost: 'Cost',
     reorder_level: 'Reorder level',
+    reorder_in: { gram: 'In kilograms, like 2.5, or leave it empty.', millilitre: 'In litres, like 2.5, or leave it empty.' },
     status: 'Status',
     none: 'No products yet.',
     read_only: 'Managers see the catalog; only the owner changes prices.',

@@ -17,6 +17,7 @@ export const manage_sw: ManageMessages = {
     price: 'Bei',
     cost: 'Gharama',
     reorder_level: 'Kiwango cha kuagiza tena',
+    reorder_in: { gram: 'Kwa kilo, kama 2.5, au acha kitupu.', millilitre: 'Kwa lita, kama 2.5, au acha kitupu.' },
     status: 'Hali',
     none: 'Bado hakuna bidhaa.',
     read_only: 'Meneja anaona bidhaa; mwenye duka pekee ndiye hubadilisha bei.',

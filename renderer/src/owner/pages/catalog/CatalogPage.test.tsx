@@ -120,4 +120,24 @@ describe('Catalog: CSV import', { timeout: 20_000 }, () => {
     expect(screen.queryByRole('button', { name: 'Change Sugar 1kg' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Tills for Sugar 1kg' })).toBeTruthy();
   });
+
+  it('takes and shows the reorder level of a product sold by weight in kg, as the till sells it', async () => {
+    const rice = { ...sugar, id: '0190a000-0000-7000-8000-0000000000c9', name: 'Mchele', sku: 'MCH-1', barcode: null, unit: 'gram', price_cents: 16_000, reorder_level: 10_000 };
+    const server = new FakeOwnerServer().on('GET /v1/products', { products: [rice] });
+    server.on('PATCH /v1/products/:id', (request) => ({ body: { ...rice, ...(request.body as object) } }));
+    server.on('GET /v1/products/:id/tills', { product_id: rice.id, change_seq: 1, changed_at: null, tills: [] });
+    renderOwner({ server, path: '/catalog' });
+    // Stored in grams (10,000 g), shown in kg.
+    expect((await screen.findByText('Mchele')).closest('tr')!.textContent).toContain('10 kg');
+    fireEvent.click(screen.getByRole('button', { name: 'Change Mchele' }));
+    expect((screen.getByLabelText('Reorder level') as HTMLInputElement).value).toBe('10');
+    fireEvent.change(screen.getByLabelText('Reorder level'), { target: { value: '2,5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Reorder level: In kilograms, like 2.5, or leave it empty.')).toBeTruthy();
+    expect(server.sent('PATCH /v1/products/:id')).toHaveLength(0);
+    fireEvent.change(screen.getByLabelText('Reorder level'), { target: { value: '2.5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(server.sent('PATCH /v1/products/:id')).toHaveLength(1));
+    expect(server.sent('PATCH /v1/products/:id')[0]?.body).toMatchObject({ reorder_level: 2_500 });
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { formatKes, productEditBodySchema, type CatalogProduct } from '@payme/shared';
+import { formatKes, PaymeError, productEditBodySchema, type CatalogProduct } from '@payme/shared';
 import { formatDateTime } from '../../../common/format.js';
 import { DataTable } from '../../components/DataTable.js';
 import { Field, FormError } from '../../components/Field.js';
@@ -15,7 +15,8 @@ import { useApi } from '../../deps.js';
 import { useZodForm } from '../../forms/use-zod-form.js';
 import { useLanguage, useT } from '../../i18n/i18n.js';
 import { useSignedIn } from '../../state/use-session.js';
-import { amountText, optionalAmount, optionalWholeNumber } from '../../forms/form-values.js';
+import { amountText, optionalAmount, optionalStockLevel, stockLevelText } from '../../forms/form-values.js';
+import { quantityText } from '../../format-quantity.js';
 import { parseKes } from '@payme/shared';
 import { catalogApi, catalog_keys } from './catalog-api.js';
 import { CatalogImport } from './CatalogImport.js';
@@ -71,20 +72,27 @@ function ProductEdit({ product, onDone }: { product: CatalogProduct; onDone(): v
   const words = t.manage.catalog;
   const api = catalogApi(useApi().http);
   const queryClient = useQueryClient();
+  const reorderHint = product.unit === 'piece' ? words.fix.reorder_level : words.reorder_in[product.unit];
+  const reorderLevel = (text: string) => {
+    const level = optionalStockLevel(text, product.unit);
+    if (Number.isNaN(level)) throw new PaymeError('invalid_quantity', reorderHint, 'reorder_level');
+    return level;
+  };
   const form = useZodForm({
     t,
     initial: {
       name: product.name,
       price_cents: amountText(product.price_cents),
       cost_cents: product.cost_cents === null ? '' : amountText(product.cost_cents),
-      reorder_level: product.reorder_level === null ? '' : String(product.reorder_level),
+      reorder_level: product.reorder_level === null ? '' : stockLevelText(product.reorder_level, product.unit),
     },
     schema: productEditBodySchema,
     toInput: (values) => ({
       name: values.name,
       price_cents: parseKes(values.price_cents, 'price_cents'),
       cost_cents: optionalAmount(values.cost_cents, 'cost_cents'),
-      reorder_level: optionalWholeNumber(values.reorder_level),
+      // Weight and volume in kg and litres, as the till sells them; stored in grams and millilitres.
+      reorder_level: reorderLevel(values.reorder_level),
     }),
     submit: async (body) => {
       await api.update(product.id, body);
@@ -99,7 +107,7 @@ function ProductEdit({ product, onDone }: { product: CatalogProduct; onDone(): v
       <Field label={words.name} value={form.values.name} error={form.errors.name} onChange={(event) => form.set('name', event.target.value)} />
       <Field label={words.price} inputMode="decimal" value={form.values.price_cents} error={form.errors.price_cents} hint={words.fix.price} onChange={(event) => form.set('price_cents', event.target.value)} />
       <Field label={words.cost} inputMode="decimal" value={form.values.cost_cents} error={form.errors.cost_cents} hint={words.fix.cost} onChange={(event) => form.set('cost_cents', event.target.value)} />
-      <Field label={words.reorder_level} inputMode="numeric" value={form.values.reorder_level} error={form.errors.reorder_level} hint={words.fix.reorder_level} onChange={(event) => form.set('reorder_level', event.target.value)} />
+      <Field label={words.reorder_level} inputMode={product.unit === 'piece' ? 'numeric' : 'decimal'} value={form.values.reorder_level} error={form.errors.reorder_level} hint={reorderHint} onChange={(event) => form.set('reorder_level', event.target.value)} />
       <FormError message={form.form_error} />
       <button type="submit" className="primary" disabled={form.submitting}>
         {form.submitting ? t.saving : t.save}
@@ -158,7 +166,7 @@ export function CatalogPage() {
               { key: 'sku', header: words.sku, cell: (product) => product.sku ?? '' },
               { key: 'price', header: words.price, numeric: true, cell: (product) => formatKes(product.price_cents) },
               { key: 'cost', header: words.cost, numeric: true, cell: (product) => (product.cost_cents === null ? '' : formatKes(product.cost_cents)) },
-              { key: 'reorder', header: words.reorder_level, numeric: true, cell: (product) => product.reorder_level ?? '' },
+              { key: 'reorder', header: words.reorder_level, numeric: true, cell: (product) => (product.reorder_level === null ? '' : quantityText(product.reorder_level, product.unit)) },
               { key: 'status', header: words.status, cell: (product) => (product.active ? t.manage.active : t.manage.retired) },
               {
                 key: 'actions',
