@@ -19,7 +19,9 @@ import { repo_root } from '../src/harness/renderer-build.js';
 import { waitFor } from '../src/harness/wait-for.js';
 
 const start_timeout_ms = 180_000;
-const stop_timeout_ms = 30_000;
+// Each child stops itself within its 10 s grace (parent-watch.ts); on a loaded CI machine the
+// start of that takes a while, so the wait is generous: a passing run does not wait it out.
+const stop_timeout_ms = 60_000;
 
 /** Every process below `root` (Linux /proc), with its command line. */
 function descendants(root: number): { pid: number; cmd: string }[] {
@@ -57,6 +59,17 @@ function alive(pid: number): boolean {
     return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
   } catch {
     return false;
+  }
+}
+
+/** A process's state letter and what it waits in (Linux /proc), for a failure message. */
+function procState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const wchan = readFileSync(`/proc/${pid}/wchan`, 'utf8');
+    return `state ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]} wchan ${wchan || '-'}`;
+  } catch {
+    return 'state unknown';
   }
 }
 
@@ -101,7 +114,10 @@ function logTails(dir: string): string {
 
 async function expectAllGone(demo: Demo, pids: { pid: number; cmd: string }[]): Promise<void> {
   await waitFor(async () => (pids.every((p) => !alive(p.pid)) ? true : null), stop_timeout_ms, 250).catch(() => undefined);
-  expect(pids.filter((p) => alive(p.pid)).map((p) => p.cmd), `still running after the demo was ended; its output:\n${demo.output()}\n${logTails(demo.dir)}`).toEqual([]);
+  const left = pids.filter((p) => alive(p.pid));
+  // What is left, and in what state, comes first: a CI report may keep only the start of the message.
+  const states = left.map((p) => `${p.pid} ${procState(p.pid)} ${p.cmd}`).join('\n');
+  expect(left.map((p) => p.cmd), `still running ${stop_timeout_ms} ms after the demo was ended:\n${states}\nits output:\n${demo.output()}\n${logTails(demo.dir)}`).toEqual([]);
   for (const port of demo.ports) expect(await listening(port), `port ${port} is still held`).toBe(false);
 }
 

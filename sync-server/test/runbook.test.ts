@@ -57,6 +57,16 @@ export function helpCommand(command: string): { program: string; args: string[];
   return { program, args: ['--help'] };
 }
 
+/**
+ * The environment of IT's shell: this process's, without what npm put in it for the test run
+ * (`npm test --silent` sets npm_config_loglevel=silent, which makes a bare `npm run` list nothing).
+ */
+export function shellEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!/^npm_/i.test(name)) out[name] = value;
+  return { ...out, ...extra };
+}
+
 const incident_entries = [
   'Sync stalled',
   'Callbacks missing',
@@ -172,13 +182,13 @@ describe.runIf(database_url)('docs/runbook.md: every command runs against a demo
           notHere.push(`${where} (needs ${each.needs}; ${help.program} is not on this machine)`);
           continue;
         }
-        const result = spawnSync(help.program, help.args, { cwd: repo_root, encoding: 'utf8', timeout: 60_000 });
+        const result = spawnSync(help.program, help.args, { cwd: repo_root, encoding: 'utf8', env: shellEnvironment(), timeout: 60_000 });
         expect(result.status, `${where}: ${[help.program, ...help.args].join(' ')}\n${result.stderr}`).toBe(0);
         if (help.lists) expect(result.stdout, `${where}: npm run lists ${help.lists}`).toContain(help.lists);
         asHelp.push(`${where} (needs ${each.needs}: ran ${[help.program, ...help.args].join(' ')})`);
         continue;
       }
-      const result = spawnSync('bash', ['-euo', 'pipefail', '-c', each.command], { cwd: repo_root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+      const result = spawnSync('bash', ['-euo', 'pipefail', '-c', each.command], { cwd: repo_root, encoding: 'utf8', env: shellEnvironment(env), timeout: 120_000 });
       expect(result.status, `${where}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`).toBe(0);
     }
     console.log(`[runbook] ran ${commands.length - asHelp.length - notHere.length} commands as written;\n  as --help:\n    ${asHelp.join('\n    ')}\n  not run:\n    ${notHere.join('\n    ') || '(none)'}`);
