@@ -80,6 +80,8 @@ export interface DemoStackOptions {
   mpesa?: boolean;
   /** Create a second demo business in the same database before the server starts (tenant isolation). */
   secondBusiness?: boolean;
+  /** The first till's data folder (default: `till` in the stack's folder), e.g. one on the power-cut filesystem. It is not made here: the till makes it. */
+  tillData?: string;
 }
 
 export async function startDemoStack(name: string, options: DemoStackOptions = {}): Promise<DemoStack> {
@@ -89,7 +91,7 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
   mkdirSync(logs);
   const serverData = path.join(dir, 'server');
   cpSync(template.data, serverData, { recursive: true });
-  const tillData = path.join(dir, 'till');
+  const tillData = options.tillData ?? path.join(dir, 'till');
   const [serverPort, tillPort, simPort] = [await freePort(), await freePort(), await freePort()];
   const serverUrl = `http://127.0.0.1:${serverPort}`;
   let server: Child | null = null;

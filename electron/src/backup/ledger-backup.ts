@@ -8,10 +8,10 @@
  *
  * Backup files are named `till-<UTC time>-<kind>.db`, so their names sort by time.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { moveIntoPlaceDurably, syncDirectory, temporaryPathFor } from '../host/durable-file.js';
+import { makeDirectoryDurably, moveIntoPlaceDurably, syncDirectory, temporaryPathFor } from '../host/durable-file.js';
 
 export type BackupKind = 'hourly' | 'shift-close' | 'manual';
 
@@ -74,7 +74,7 @@ export async function writeCheckedBackup(source: BackupSource, file: string): Pr
 
 /** Copies a checked backup to another folder (off the PC), checks the copy, and puts it in place durably. */
 export function copyCheckedBackup(file: string, toDir: string): string {
-  mkdirSync(toDir, { recursive: true });
+  makeDirectoryDurably(toDir);
   const target = path.join(toDir, path.basename(file));
   const temporary = temporaryPathFor(target);
   try {

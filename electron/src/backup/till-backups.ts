@@ -5,11 +5,10 @@
  * One backup at a time; a failure (a full disk, an unplugged stick) is kept in the status that
  * diagnostics and the logs show, and never stops the till selling.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { isoAt, systemClock, type Clock } from '@payme/shared';
 import { z } from 'zod';
-import { readJsonFile } from '../host/durable-file.js';
+import { makeDirectoryDurably, readJsonFile } from '../host/durable-file.js';
 import type { TillHost } from '../host/till-host.js';
 import { backupFileName, backups_dir_name, copyCheckedBackup, listBackups, rotateBackups, writeCheckedBackup, type BackupKind, type BackupSource } from './ledger-backup.js';
 
@@ -74,7 +73,7 @@ export function createTillBackups(options: TillBackupsOptions): TillBackups {
     const at = options.clock.now();
     const mark = options.changeMark();
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectoryDurably(dir);
       const written = await writeCheckedBackup(options.db(), path.join(dir, backupFileName(kind, at)));
       rotateBackups(dir, kind);
       status.last_backup = { file: written.file, kind, at: isoAt(at), bytes: written.bytes };

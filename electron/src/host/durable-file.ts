@@ -12,7 +12,7 @@
  * `readJsonFile` reads such a file back and turns an empty, cut-short or invalid one into a
  * sentence that says what to do, never a raw parse error.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, fchmodSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, fchmodSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 
@@ -38,6 +38,24 @@ export function syncDirectory(directory: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Creates `directory` (and any missing parents) so that the folders themselves survive a power
+ * cut: each new folder's entry is flushed in its parent. A plain mkdir leaves the new entry in
+ * memory, and a cut soon after takes the folder with everything durably written inside it (the
+ * till's data folder held its ledger and till-device.json). An existing folder is left as it is.
+ */
+export function makeDirectoryDurably(directory: string, mode?: number): void {
+  const absolute = path.resolve(directory);
+  if (existsSync(absolute)) return;
+  const missing: string[] = [];
+  for (let at = absolute; !existsSync(at); at = path.dirname(at)) {
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  mkdirSync(absolute, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+  for (const made of missing) syncDirectory(path.dirname(made));
 }
 
 function flushFile(file: string): void {

@@ -3,7 +3,7 @@
  * both transports (Electron IPC, the HTTP browser host) hand every request to. It provides the
  * till API's two host methods, `enroll` (first run) and `tillProfile`, to the dispatcher.
  */
-import { mkdirSync } from 'node:fs';
+import { makeDirectoryDurably } from './durable-file.js';
 import path from 'node:path';
 import { cryptoRandom, systemClock, type Clock, type Random, type TillProfileRecord } from '@payme/shared';
 import { openLedger, type Ledger } from '../ledger/ledger.js';
@@ -115,7 +115,7 @@ export function openTillHost(
   dataDir: string,
   extra: { onInternalError?: (method: string, error: unknown) => void; serverUrlHint?: string; clock?: Clock; random?: Random; paperMm?: 58 | 80 } = {},
 ): TillHost {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDirectoryDurably(dataDir, 0o700);
   const clock = extra.clock ?? systemClock;
   const pinChecks = createPinChecks();
   const ledger = openLedger({ path: path.join(dataDir, ledger_file_name), clock, random: extra.random ?? cryptoRandom, verifyPin: pinChecks.verifyPin });
