@@ -1,7 +1,8 @@
 /**
  * electron-builder.yml (repository top level) checked against electron-builder's own
  * configuration schema, the scheme.json app-builder-lib ships, with the validator options
- * electron-builder itself uses; and the choices DESIGN §13 asks of it.
+ * electron-builder itself uses; then loaded and validated by electron-builder's own getConfig and
+ * validateConfiguration (nothing is downloaded, about 1 s); and the choices DESIGN §13 asks of it.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,6 +32,16 @@ const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.j
 // The options of app-builder-lib/out/util/config/schemaValidator.js.
 const validate = new Ajv({ allErrors: true, verbose: true, coerceTypes: true, strict: false }).compile(schema);
 
+// electron-builder's own loader and validator, as `electron-builder build` runs them before anything
+// is downloaded: getConfig reads electron-builder.yml from the repository top level the way a build
+// does, validateConfiguration applies scheme.json and the deprecation checks.
+interface BuilderConfigModule {
+  getConfig(projectDir: string, configPath: string | null, configFromOptions: object | null): Promise<Record<string, unknown>>;
+  validateConfiguration(config: object, debugLogger: object): Promise<void>;
+}
+const builderConfig = require('app-builder-lib/out/util/config/config.js') as BuilderConfigModule;
+const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => object };
+
 function errorsOf(candidate: unknown): string[] {
   const copy = structuredClone(candidate);
   return validate(copy) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`);
@@ -45,6 +56,23 @@ describe('electron-builder.yml against electron-builder’s schema', () => {
     expect(errorsOf({ ...config, appID: 'ke.payme.till' }).join('\n')).toContain('"additionalProperty":"appID"');
     expect(errorsOf({ ...config, mac: { ...config.mac, hardendRuntime: true } }).join('\n')).toContain('"additionalProperty":"hardendRuntime"');
     expect(errorsOf({ ...config, npmRebuild: 'sometimes' }).join('\n')).toContain('/npmRebuild must be boolean');
+  });
+});
+
+describe('electron-builder.yml through electron-builder’s own configuration loading and validation', () => {
+  it('loads from the repository top level as a build finds it, and validates', async () => {
+    const loaded = await builderConfig.getConfig(repository, null, null);
+    // The file read as electron-builder reads it, with its defaults merged in.
+    expect(loaded).toMatchObject({ appId: config.appId, productName: config.productName, directories: config.directories, publish: config.publish, mac: config.mac });
+    await expect(builderConfig.validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('rejects a deliberately wrong key, and a deprecated option, in electron-builder’s words', async () => {
+    const loaded = await builderConfig.getConfig(repository, null, null);
+    await expect(builderConfig.validateConfiguration({ ...loaded, appID: 'ke.payme.till' }, new DebugLogger(false))).rejects.toThrow(
+      /electron-builder \d+\.\d+\.\d+ has been initialized using a configuration object that does not match the API schema[\s\S]*unknown property 'appID'/,
+    );
+    await expect(builderConfig.validateConfiguration({ ...loaded, npmSkipBuildFromSource: false }, new DebugLogger(false))).rejects.toThrow(/npmSkipBuildFromSource is deprecated/);
   });
 });
 
