@@ -20,6 +20,8 @@ import { pglite_analyze_interval_ms, refreshPlannerStatistics } from '../db/plan
 import { resolveConfig } from '../config.js';
 import { loadKeyring, master_key_file } from '../mpesa/master-key.js';
 import { BackupError, backupServer, missingKeys, restoreServer } from './server-backup.js';
+import { backupScheduleFromEnv, startScheduledBackups, type BackupSchedule } from './scheduled-backups.js';
+import { askForBackup, DataFolderHeld, holdDataFolder, liveHolder, startControl, type Holder } from './data-holder.js';
 import { rotateMasterKey } from '../mpesa/keys-rotate.js';
 import { replayQuarantine } from '../quarantine/replay.js';
 import { build_owner_view_hint, default_owner_view_dir, ownerViewBuilt } from '../owner-view/owner-view.js';
@@ -39,7 +41,9 @@ const usage = `usage: payme-server <command> [options]
   restore --from FILE [--data DIR]                      restore a backup into an empty server (empty --data folder or empty database)
 Environment: DATABASE_URL, PAYME_AUDIT_SIGNING_KEY (64 hex), PAYME_MASTER_KEY, PAYME_COOKIE_SECURE=1, PAYME_TRUST_PROXY=ADDR, PAYME_HASH_THREADS=N,
   PAYME_METRICS_TOKEN (bearer token for /metrics from anywhere but direct loopback),
-  PAYME_OWNER_VIEW_DIR (the built owner web view served at /; default renderer/dist/owner)`;
+  PAYME_OWNER_VIEW_DIR (the built owner web view served at /; default renderer/dist/owner),
+  PGlite only: PAYME_BACKUP_DIR (serve backs itself up there at start and every PAYME_BACKUP_EVERY_MINUTES, default 60,
+  keeping the newest PAYME_BACKUP_KEEP, default 48)`;
 
 const default_port = 8787;
 
@@ -52,10 +56,37 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-async function openFor(options: Common): Promise<Db> {
-  const db = await openDb({ dataDir: path.join(options.data, 'pglite') });
-  await migrate(db);
-  return db;
+const onPglite = () => !process.env.DATABASE_URL;
+
+/**
+ * On PGlite, takes the data folder for this process (data-holder.ts) or stops with the live
+ * holder named; PostgreSQL needs no such thing. Returns what gives it back.
+ */
+async function hold(options: Common, command: string, control: Holder['control'] = null): Promise<() => Promise<void>> {
+  if (!onPglite()) return async () => undefined;
+  try {
+    return await holdDataFolder(options.data, command, control, new Date(systemClock.now()).toISOString());
+  } catch (error) {
+    if (error instanceof DataFolderHeld) fail(`payme-server ${command}: ${error.message}`, 1);
+    throw error;
+  }
+}
+
+/** The database, held (PGlite) and migrated; closing it gives the data folder back. */
+async function openFor(options: Common, command: string, migrated = true): Promise<Db> {
+  const release = await hold(options, command);
+  try {
+    const db = await openDb({ dataDir: path.join(options.data, 'pglite') });
+    if (migrated) await migrate(db).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
+    const close = db.close.bind(db);
+    return Object.assign(db, { close: () => close().finally(release) });
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }
 
 async function signingKey(options: Common): Promise<SigningKey> {
@@ -98,12 +129,32 @@ export const pglite_not_durable =
 export const rollup_catch_up_interval_ms = 60_000;
 
 async function serve(options: Common & { port: number; host: string }): Promise<void> {
-  const db = await openFor(options);
+  // On PGlite the server holds its data folder, and takes backups on request through a control
+  // listener on loopback whose token only the holder file (0600) tells.
+  let liveDb: Db | null = null;
+  let liveKey: SigningKey | null = null;
+  const takeLiveBackup = async (to: string) => {
+    if (liveDb === null || liveKey === null) throw new Error('the server is still starting; try again in a moment');
+    return backupServer({ to, pglite_dir: path.join(options.data, 'pglite'), live: liveDb, audit_signing_key: { key_id: liveKey.key_id, public_key: liveKey.publicKeyHex }, now: new Date(systemClock.now()).toISOString() });
+  };
+  let schedule: BackupSchedule | null = null;
+  try {
+    schedule = backupScheduleFromEnv(process.env);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const controlToken = randomToken(cryptoRandom, 32);
+  const control = onPglite() ? await startControl(controlToken, takeLiveBackup) : null;
+  const release = await hold(options, 'serve', control && { port: control.port, token: controlToken });
+  const db = await openDb({ dataDir: path.join(options.data, 'pglite') });
+  await migrate(db);
   // Reports must not show a silent gap: what the rollups lack is folded before the first request.
   const folded = await foldPendingEvents(db, { onPage: (progress) => process.stderr.write(`payme-server: rollups: folded ${progress.events} events so far\n`) });
   if (folded.events > 0) process.stderr.write(`payme-server: rollups: folded ${folded.events} events the rollups lacked\n`);
   await refreshPlannerStatistics(db);
   const key = await signingKey(options);
+  liveDb = db;
+  liveKey = key;
   const app = await buildApp({
     db,
     clock: systemClock,
@@ -130,16 +181,20 @@ async function serve(options: Common & { port: number; host: string }): Promise<
     refreshPlannerStatistics(db).catch((error: unknown) => app.log.error({ err: error }, 'refreshing planner statistics failed'));
   }, pglite_analyze_interval_ms);
   statistics.unref();
+  let stopBackups: (() => void) | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopBackups?.();
     clearInterval(catchUp);
     clearInterval(statistics);
     app.log.info({ signal }, 'shutting down');
     // In-flight requests finish; new ones get 503; then the database closes.
     await app.close();
+    await control?.close();
     await db.close();
+    await release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -151,12 +206,26 @@ async function serve(options: Common & { port: number; host: string }): Promise<
   const viewDir = ownerViewDir();
   app.log.info({ address, database: db.kind, data: db.kind === 'pglite' ? options.data : undefined, audit_key_id: key.key_id }, 'payme-server listening');
   if (db.kind === 'pglite') app.log.warn({ database: 'pglite', durable: false }, pglite_not_durable);
+  if (schedule !== null && db.kind === 'pglite') {
+    const every = schedule;
+    stopBackups = startScheduledBackups({
+      schedule: every,
+      take: async (file) => {
+        await takeLiveBackup(file);
+      },
+      now: () => new Date(systemClock.now()).toISOString(),
+      onDone: (file, removed) => app.log.info({ backup: file, removed, every_minutes: every.every_minutes, keep: every.keep }, 'scheduled backup written and checked'),
+      onError: (error) => app.log.error({ err: error, backup_dir: every.dir }, 'scheduled backup failed'),
+    });
+  } else if (schedule !== null) {
+    app.log.warn({ backup_dir: schedule.dir }, 'PAYME_BACKUP_DIR is for PGlite only: on PostgreSQL schedule payme-server backup (pg_dump) from cron, once for all servers (docs/runbook.md, Backups)');
+  }
   if (ownerViewBuilt(viewDir)) app.log.info({ owner_view: `${address}/` }, 'owner web view served at /');
   else app.log.warn({ owner_view_dir: viewDir }, `the owner web view is not built. ${build_owner_view_hint}`);
 }
 
 async function runMigrate(options: Common): Promise<void> {
-  const db = await openDb({ dataDir: path.join(options.data, 'pglite') });
+  const db = await openFor(options, 'migrate', false);
   try {
     const applied = await migrate(db);
     process.stdout.write(`${JSON.stringify({ applied, database: db.kind })}\n`);
@@ -178,7 +247,7 @@ const demo_customers = [
 ] as const;
 
 async function initDemo(options: Common & { port: number }): Promise<void> {
-  const db = await openFor(options);
+  const db = await openFor(options, 'init');
   try {
     const key = await signingKey(options);
     const config = resolveConfig({ signing_key: key });
@@ -240,7 +309,7 @@ async function initDemo(options: Common & { port: number }): Promise<void> {
 }
 
 async function auditVerify(options: Common & { business?: string }): Promise<number> {
-  const db = await openFor(options);
+  const db = await openFor(options, 'audit verify');
   try {
     const key = await signingKey(options);
     const audit = new AuditService(key, systemClock);
@@ -270,7 +339,7 @@ const uuid_text = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 async function rollupsRebuild(options: Common & { business?: string }): Promise<number> {
   if (options.business !== undefined && !uuid_text.test(options.business)) fail('--business must be a business id (a lowercase UUID)');
-  const db = await openFor(options);
+  const db = await openFor(options, 'rollups rebuild');
   try {
     const ids = options.business
       ? (await db.query<{ id: string }>('SELECT id::text AS id FROM businesses WHERE id = $1', [options.business])).map((row) => row.id)
@@ -289,7 +358,7 @@ async function rollupsRebuild(options: Common & { business?: string }): Promise<
 
 async function passwordReset(options: Common & { email: string; business?: string }): Promise<number> {
   if (options.business !== undefined && !uuid_text.test(options.business)) fail('--business must be a business id (a lowercase UUID)');
-  const db = await openFor(options);
+  const db = await openFor(options, 'reset-password');
   try {
     const key = await signingKey(options);
     const audit = new AuditService(key, systemClock);
@@ -307,6 +376,22 @@ async function passwordReset(options: Common & { email: string; business?: strin
 
 async function backupCommand(options: Common & { to: string }): Promise<number> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
+  const serving = databaseUrl ? null : await liveHolder(options.data);
+  if (serving !== null) {
+    // PGlite with a server running on the folder: the server takes the backup itself.
+    const answer = await askForBackup(serving, options.to).catch((error: unknown) => fail(`payme-server backup: ${error instanceof Error ? error.message : String(error)}`, 1));
+    process.stdout.write(`${JSON.stringify({ backup: options.to, taken_by: { command: serving.command, pid: serving.pid }, ...answer })}\n`);
+    return 0;
+  }
+  const release = await hold(options, 'backup');
+  try {
+    return await backupHeld(options, databaseUrl);
+  } finally {
+    await release();
+  }
+}
+
+async function backupHeld(options: Common & { to: string }, databaseUrl: string | undefined): Promise<number> {
   const key = databaseUrl || (await pathExists(path.join(options.data, 'pglite'))) ? await existingSigningKey(options) : null;
   try {
     const manifest = await backupServer({
@@ -327,11 +412,14 @@ async function backupCommand(options: Common & { to: string }): Promise<number> 
 async function restoreCommand(options: Common & { from: string }): Promise<number> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   let manifest;
+  const release = await hold(options, 'restore');
   try {
     manifest = await restoreServer({ from: options.from, pglite_dir: path.join(options.data, 'pglite'), database_url: databaseUrl });
   } catch (error) {
     if (error instanceof BackupError) fail(`payme-server restore: ${error.message} (nothing was changed)`, 1);
     throw error;
+  } finally {
+    await release();
   }
   const key = await existingSigningKey(options);
   const masterIds = process.env.PAYME_MASTER_KEY || (await pathExists(path.join(options.data, master_key_file)))
@@ -396,7 +484,7 @@ export async function main(argv: string[]): Promise<number> {
       if (sub !== 'rotate') fail(`unknown keys command ${sub ?? ''}\n${usage}`);
       // Re-encrypts every stored M-Pesa credential under a new master key (DESIGN §7); running
       // servers must be restarted afterwards to pick the new key up.
-      const db = await openFor({ data });
+      const db = await openFor({ data }, 'keys rotate');
       try {
         process.stdout.write(`${JSON.stringify(await rotateMasterKey(db, { env: process.env, data_dir: data }, cryptoRandom))}\n`);
       } finally {
@@ -407,7 +495,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'quarantine': {
       if (sub !== 'replay') fail(`unknown quarantine command ${sub ?? ''}\n${usage}`);
       // Re-validates quarantined events with this build's schemas and applies what now passes.
-      const db = await openFor({ data });
+      const db = await openFor({ data }, 'quarantine replay');
       try {
         const result = await replayQuarantine(db, { clock: systemClock }, values.business);
         process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { replaceFileDurably } from '../durable-file.js';
+import type { Db } from '../db/db.js';
 
 export const backup_header = 'PAYME-SERVER-BACKUP 1';
 
@@ -91,6 +92,8 @@ export interface BackupInput {
   /** The PGlite data folder (`<data>/pglite`) or, with `database_url`, PostgreSQL. */
   pglite_dir: string;
   database_url?: string | undefined;
+  /** PGlite: the running server's own database, which takes the backup between two statements. */
+  live?: Pick<Db, 'query' | 'dumpDataDir'> | undefined;
   audit_signing_key: { key_id: string; public_key: string } | null;
   now: string;
 }
@@ -108,6 +111,10 @@ export async function backupServer(input: BackupInput): Promise<BackupManifest> 
     } finally {
       await client.end();
     }
+  } else if (input.live?.dumpDataDir) {
+    const live = input.live;
+    described = await describe((sql) => live.query(sql));
+    payload = Buffer.from(await input.live.dumpDataDir());
   } else {
     const entries = await readdir(input.pglite_dir).catch(() => [] as string[]);
     if (entries.length === 0) throw new BackupError(`no PGlite data in ${input.pglite_dir}: --data names the server's data folder`);
