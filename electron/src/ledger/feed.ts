@@ -24,7 +24,7 @@ import {
 import { z } from 'zod';
 import { feedAckedSeq, recomputeCredit, recomputeStock } from './balances.js';
 import { sql, type LedgerContext } from './context.js';
-import { chainBase, recordAck } from './outbox.js';
+import { chainBase, lowerAckTo, recordAck } from './outbox.js';
 
 
 export const serverBatchInput = z.strictObject({
@@ -53,6 +53,11 @@ export interface ServerBatchResult {
   checkpoint: CheckpointOutcome;
   /** Changes naming a product or customer this till does not have yet (applied when it arrives). */
   skipped: { index: number; kind: string; id: string; reason: string }[];
+  /**
+   * The feed's acked_seq for this till went back (the server was restored from an older backup):
+   * from what the feed said before to what it says now. The events after `to` are pushed again.
+   */
+  acked_went_back: { from: number; to: number } | null;
 }
 
 function parseData<K extends FeedRecordKind>(kind: K, change: PullChange, index: number): FeedRecord<K> {
@@ -89,9 +94,12 @@ export function applyServerBatch(ctx: LedgerContext, raw: unknown): ServerBatchR
       const previous = feedAckedSeq(ctx);
       // The server speaks of this till's chain; the journal counts local seqs (chain_base, DESIGN §5 moved till).
       const ackedLocal = chainBase(ctx) + batch.acked_seq;
-      if (ackedLocal < previous) {
-        throw new PaymeError('invalid_input', `acked_seq: went back from ${previous - chainBase(ctx)} to ${batch.acked_seq}`, 'acked_seq');
-      }
+      // Within one server's history the feed's acked_seq never goes back (each page is read at
+      // its cursor, and pulls follow one another). When it does, the server lost what it had
+      // acknowledged: those events become unacknowledged again and are pushed again. A push
+      // answered meanwhile is not a sign of this: only the feed's own earlier value is compared.
+      const wentBack = ackedLocal < previous ? { from: previous - chainBase(ctx), to: batch.acked_seq } : null;
+      if (wentBack !== null) lowerAckTo(ctx, batch.acked_seq);
       recordAck(ctx, batch.acked_seq, null);
       sql(ctx, 'UPDATE sync_state SET feed_acked_seq = ?, cursor = ? WHERE id = 1').run(ackedLocal, batch.cursor);
       for (const id of changedIds(ctx, 'stock_movements', 'product_id', previous, ackedLocal)) products.add(id);
@@ -99,7 +107,7 @@ export function applyServerBatch(ctx: LedgerContext, raw: unknown): ServerBatchR
       recomputeStock(ctx, products);
       recomputeCredit(ctx, customers);
       const checkpoint = batch.checkpoint === undefined ? { kind: 'none' as const } : keepCheckpoint(ctx, batch.checkpoint);
-      return { applied: batch.changes.length - skipped.length, skipped, checkpoint };
+      return { applied: batch.changes.length - skipped.length, skipped, checkpoint, acked_went_back: wentBack };
     })
     .immediate();
 }

@@ -153,6 +153,20 @@ export function unsyncedCount(ctx: LedgerContext): number {
 }
 
 /**
+ * The server's feed says it holds less of this till than it acknowledged before (it was restored
+ * from an older backup, DESIGN §13): the events after `acked_seq` are unacknowledged again, so the
+ * push loop sends them again from the journal, which keeps every event (nothing is compacted).
+ * A resend of what the server does hold is answered `duplicate`, and that answer's acked_seq puts
+ * the acknowledgement back where the server really is. Inside the caller's transaction.
+ */
+export function lowerAckTo(ctx: LedgerContext, acked_seq: number): void {
+  const local = acked_seq + chainBase(ctx);
+  if (local >= ackedLocalSeq(ctx)) return;
+  const row = acked_seq === 0 ? undefined : (sql(ctx, 'SELECT hash FROM outbox WHERE seq = ?').get(local) as { hash: string } | undefined);
+  sql(ctx, 'UPDATE sync_state SET acked_seq = ?, acked_hash = ? WHERE id = 1').run(local, row?.hash ?? null);
+}
+
+/**
  * Records the server's acknowledgement inside the caller's transaction. The acked seq never goes
  * backwards, never beyond what this till wrote, and its hash must be this till's own at that seq:
  * anything else means the histories diverged (DESIGN §5), which recovery handles, not this.
