@@ -2,9 +2,10 @@
  * A server restored from a backup older than the tills' acknowledgements (DESIGN §13, issue 15),
  * on real till ledgers (SQLite files) and the real sync server in-process on a PGlite data
  * directory: the directory is put back to an older copy of itself (what a restore, or a power cut
- * on PGlite, leaves), and the tills push again from their journals what the server lost.
+ * on PGlite, leaves), and later a backup file the running server took of itself is restored into
+ * an empty server; each time the tills push again from their journals what the server lost.
  * Nothing lost, nothing doubled, stock and credit sums right, the audit log verifies. PGlite only
- * (the data directory is the point); about 20 s under load (three PGlite starts).
+ * (the data directory is the point); about 17 s under load (four PGlite starts).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock, SeededRandom } from '@payme/shared';
 import { openDb, type Db } from '@payme/sync-server/db';
 import { migrate } from '@payme/sync-server/migrate';
+import { backupServer, restoreServer } from '@payme/sync-server/backup';
 import { SimServer } from '../src/sim/sim-server.js';
 import { SimNetwork, default_network_faults } from '../src/sim/sim-network.js';
 import { SimTill } from '../src/sim/sim-till.js';
@@ -38,8 +40,8 @@ describe('a server whose PGlite data directory is put back to an older copy (rea
       await server.stop();
       await db.close();
     };
-    const reopen = async () => {
-      db = await openDb({ databaseUrl: '', dataDir: data });
+    const reopen = async (folder = data) => {
+      db = await openDb({ databaseUrl: '', dataDir: folder });
       await migrate(db);
       server = new SimServer(db, clock, random.fork());
       await start();
@@ -63,8 +65,13 @@ describe('a server whose PGlite data directory is put back to an older copy (rea
       await settle(tills); // the stock and the customer reach the second till
       for (const till of tills) sell(w, till, 2);
       await settle(tills);
+      // A backup file the running server takes of itself (as payme-server backup asks it to).
+      const file = path.join(dir, 'early.backup');
+      await backupServer({ to: file, pglite_dir: data, live: db, audit_signing_key: null, now: new Date(clock.now()).toISOString() });
+      sell(w, second, 1);
+      await settle(tills);
 
-      // The backup: a copy of the data directory (the server stopped for it).
+      // A copy of the data directory (the server stopped for it).
       await stop();
       cpSync(data, path.join(dir, 'older'), { recursive: true });
       await reopen();
@@ -88,7 +95,16 @@ describe('a server whose PGlite data directory is put back to an older copy (rea
 
       await settle(tills);
       await expectConverged(db, w, tills, keys);
-      expect(w.sales.size).toBe(6); // 2 before the backup, 4 after it (1 on credit, 1 unsynced when the disk died)
+      expect(w.sales.size).toBe(7); // 3 before the copy, 4 after it (1 on credit, 1 unsynced when the disk died)
+
+      // Then the whole server is lost, and the earlier backup file is restored into an empty one.
+      await stop();
+      const fresh = path.join(dir, 'restored-pglite');
+      await restoreServer({ from: file, pglite_dir: fresh });
+      await reopen(fresh);
+      sell(w, first, 1);
+      await settle(tills);
+      await expectConverged(db, w, tills, keys);
     } finally {
       for (const till of tills) till.close();
       await stop();
