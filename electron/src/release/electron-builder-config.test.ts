@@ -76,6 +76,35 @@ describe('electron-builder.yml through electron-builder’s own configuration lo
   });
 });
 
+// electron-builder's own naming: the artifactName macros and each target's architecture name.
+const { expandMacro } = require('app-builder-lib/out/util/macroExpander.js') as {
+  expandMacro(pattern: string, arch: string | null, appInfo: object, extra: Record<string, string>): string;
+};
+const { Arch, getArtifactArchName } = require('builder-util') as { Arch: Record<'x64' | 'arm64', number>; getArtifactArchName(arch: number, ext: string): string };
+const { sanitizeFileName } = require('builder-util/out/filename.js') as { sanitizeFileName(name: string): string };
+
+describe('the installers IT is told to run', () => {
+  it('are named in the README as electron-builder names them from artifactName', () => {
+    const readme = readFileSync(path.join(repository, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Install on a shop PC'), readme.indexOf('## Run the sync server'));
+    const pattern = String(config['artifactName']);
+    const named = (os: string, ext: string, arch: 'x64' | 'arm64') =>
+      expandMacro(pattern, getArtifactArchName(Arch[arch], ext), { sanitizedProductName: sanitizeFileName(config.productName), version: '<version>' }, { os, ext });
+    const files = [named('win', 'exe', 'x64'), named('mac', 'dmg', 'arm64'), named('mac', 'dmg', 'x64'), named('linux', 'deb', 'x64'), named('linux', 'AppImage', 'x64')];
+    expect(files).toEqual([
+      'PayMe Till-<version>-win-x64.exe',
+      'PayMe Till-<version>-mac-arm64.dmg',
+      'PayMe Till-<version>-mac-x64.dmg',
+      'PayMe Till-<version>-linux-amd64.deb',
+      'PayMe Till-<version>-linux-x86_64.AppImage',
+    ]);
+    for (const file of files) expect(section).toContain(file);
+    // A name with a space is quoted wherever it is part of a shell command.
+    expect(section).toContain(`sudo apt install "./${files[3]}"`);
+    expect(section).toContain(`chmod +x "${files[4]}"`);
+  });
+});
+
 describe('electron-builder.yml says what DESIGN §13 asks', () => {
   const targets = (platform: 'win' | 'mac' | 'linux') => config[platform].target.map((entry) => `${entry.target}:${entry.arch.join('+')}`);
 
