@@ -90,6 +90,46 @@ export async function benchTills(t: TestApp, businesses: number, tills: number):
   return out;
 }
 
+/** The cluster's durability settings, for a PostgreSQL line (issue 16: the figures come from `fsync` on). */
+export async function databaseSettings(db: Db): Promise<{ fsync: boolean; synchronous_commit: boolean }> {
+  const setting = async (name: string) => (await db.query<{ v: string }>(`SELECT current_setting('${name}') AS v`))[0]?.v === 'on';
+  return { fsync: await setting('fsync'), synchronous_commit: await setting('synchronous_commit') };
+}
+
+/** What a bench line says about its database: its name, and on PostgreSQL its durability settings. */
+export async function databaseFields(target: BenchDatabase, db: Db): Promise<Record<string, string | boolean>> {
+  return { database: target.name, ...(target.name === 'postgres' ? await databaseSettings(db) : {}) };
+}
+
+export type DiskUse = Record<'events' | 'projections' | 'audit' | 'rollups', number>;
+
+/**
+ * Bytes on disk of the public tables, indexes and TOAST included, in the groups docs/capacity.md
+ * sizes: the events as received, the audit log, the report rollups, and every other table (the
+ * projections: sales, lines, tenders, stock, shifts, credit, feed changes, ...).
+ */
+export async function diskUse(db: Db): Promise<DiskUse> {
+  const rows = await db.query<{ name: string; bytes: string | number }>(
+    `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind = 'r'`,
+  );
+  const use: DiskUse = { events: 0, projections: 0, audit: 0, rollups: 0 };
+  for (const row of rows) {
+    if (row.name.startsWith('bench_')) continue;
+    const group = row.name === 'till_events' || row.name === 'quarantined_events' ? 'events' : row.name.startsWith('audit_') ? 'audit' : row.name.includes('_rollup_') ? 'rollups' : 'projections';
+    use[group] += Number(row.bytes);
+  }
+  return use;
+}
+
+/** Bytes per event each group grew by between two readings. */
+export function diskPerEvent(before: DiskUse, after: DiskUse, events: number): DiskUse & { total: number } {
+  const per = (key: keyof DiskUse) => Math.round((after[key] - before[key]) / events);
+  const out = { events: per('events'), projections: per('projections'), audit: per('audit'), rollups: per('rollups') };
+  return { ...out, total: out.events + out.projections + out.audit + out.rollups };
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);

@@ -22,7 +22,7 @@ import { isoAt, uuidv7 } from '@payme/shared';
 import type { Db } from '../src/db/db.js';
 import { saveMpesaAccount } from '../src/mpesa/mpesa-account.js';
 import { TillEvents, type Envelope } from '../test/ingest-event-builder.js';
-import { benchDatabases, benchTills, latencySummary, progress, startServer, type BenchServer, type BenchTill } from './ingest-bench-setup.js';
+import { benchDatabases, benchTills, databaseFields, latencySummary, progress, startServer, type BenchServer, type BenchTill } from './ingest-bench-setup.js';
 
 const backlog_events = Number(process.env.BENCH_STORM_EVENTS ?? 5_000);
 const tills_per_kind = Number(process.env.BENCH_STORM_TILLS ?? 20);
@@ -105,11 +105,6 @@ async function storedOnce(db: Db, expectedEvents: number): Promise<{ stored_once
   return { stored_once: once, events: row.events, sales: row.sales };
 }
 
-async function databaseSettings(db: Db): Promise<Record<string, boolean>> {
-  const setting = async (name: string) => (await db.query<{ v: string }>(`SELECT current_setting('${name}') AS v`))[0]?.v === 'on';
-  return { fsync: await setting('fsync'), synchronous_commit: await setting('synchronous_commit') };
-}
-
 async function storm(target: ReturnType<typeof benchDatabases>[number]): Promise<void> {
   progress(`ingest-storm ${target.name}: setting up ${businesses} businesses, ${tills_per_kind} backlog and ${tills_per_kind} live tills`);
   const server = await startServer(target, { mpesa: true });
@@ -143,8 +138,7 @@ async function storm(target: ReturnType<typeof benchDatabases>[number]): Promise
       `${JSON.stringify({
         bench: 'ingest-storm',
         scenario: `${tills_per_kind}-backlog-${backlog_events}-${tills_per_kind}-live-${callbacks_per_s}-callbacks-per-s`,
-        database: target.name,
-        ...(target.name === 'postgres' ? await databaseSettings(server.db) : {}),
+        ...(await databaseFields(target, server.db)),
         n: expected,
         businesses,
         live: { ...live_summary, n: result.live_latencies.length, answered_429: result.live_429 },

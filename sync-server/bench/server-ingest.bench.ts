@@ -1,22 +1,28 @@
 /**
- * `npm run bench -- server-ingest` (issue 4): 10,000 sale events of 3 lines each pushed over real
- * HTTP in batches of 200, in three scenarios: one till; 20 concurrent tills of one business (one
+ * `npm run bench -- server-ingest` (issue 4): 100,000 sale events of 3 lines each pushed over real
+ * HTTP in batches of 200 (500 batches, so that the p99 is not just the slowest few; issue 16), in
+ * three scenarios: one till; 20 concurrent tills of one business (one
  * audit chain: the worst case); 20 tills of 20 businesses. Reported: events/s and batch latency.
  * Baseline, same run and same database: the same event rows inserted raw with a batched
  * `INSERT … SELECT FROM unnest(...)`, with the same concurrency. ratio = ingest rate / baseline rate.
+ * tail_ratio = p99_ms / p50_ms, the tail's shape (fairness: some tills waiting behind others);
+ * issue 16's targets: ratio ≥ 0.35, tail_ratio ≤ 2 × the baseline's, batches ≥ 500.
+ * disk_bytes_per_event: what the pushes added on disk per event, by table group (docs/capacity.md).
  *
  * Scenario `rollups-on-off` (issue 13): what the report rollups cost the push. 4 tills of one
  * business push in rounds, every till one batch per round; the rounds alternate the rollup step
  * on and off (on, off, off, on, … so a drift of the machine's load falls on both alike) through the
  * benchmark-only switch `bench_skip_rollups`. rollups_ratio = events/s on ÷ events/s off.
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../src/db/db.js';
 import { TillEvents, pushBody, type Envelope } from '../test/ingest-event-builder.js';
-import { benchDatabases, benchTills, latencySummary, progress, startServer, type BenchServer, type BenchTill } from './ingest-bench-setup.js';
+import { benchDatabases, benchTills, databaseFields, diskPerEvent, diskUse, latencySummary, progress, startServer, type BenchServer, type BenchTill } from './ingest-bench-setup.js';
 
-const events_total = Number(process.env.BENCH_EVENTS ?? 10_000);
+const events_total = Number(process.env.BENCH_EVENTS ?? 100_000);
 const batch_events = 200;
+const batches_min = 500;
 
 const scenarios = [
   { scenario: '1-till', businesses: 1, tills: 1 },
@@ -29,7 +35,7 @@ interface Stream {
   batches: Envelope[][];
 }
 
-function buildStreams(tills: readonly BenchTill[], seed: number): Stream[] {
+function buildStreams(tills: readonly BenchTill[], seed: number, events_total: number): Stream[] {
   const perTill = Math.ceil(events_total / tills.length);
   return tills.map((till, index) => {
     const builder = new TillEvents(till.till_id, till.business.cashier.id, seed + index, till.receipt_prefix);
@@ -102,6 +108,7 @@ async function baselineInsert(db: Db, streams: readonly Stream[], table: string)
 }
 
 const rollup_tills = Number(process.env.BENCH_ROLLUP_TILLS ?? 4);
+const rollup_events = Number(process.env.BENCH_ROLLUP_EVENTS ?? 10_000);
 
 /** Rounds of one batch per till, alternating the rollup step on and off (ABBA order). */
 async function rollupsOnOff(server: BenchServer, streams: readonly Stream[]): Promise<{ on: { events: number; seconds: number; latencies: number[] }; off: { events: number; seconds: number; latencies: number[] }; folded: number }> {
@@ -129,7 +136,7 @@ async function rollupsScenario(target: ReturnType<typeof benchDatabases>[number]
   progress(`server-ingest ${target.name} rollups-on-off: setting up`);
   const server = await startServer(target);
   try {
-    const streams = buildStreams(await benchTills(server.t, 1, rollup_tills), 9_000);
+    const streams = buildStreams(await benchTills(server.t, 1, rollup_tills), 9_000, rollup_events);
     const { on, off, folded: foldedEvents } = await rollupsOnOff(server, streams);
     const folded = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM till_events WHERE rolled_up');
     if (Number(folded[0]?.n) !== foldedEvents) throw new Error(`expected ${foldedEvents} events folded, found ${folded[0]?.n}`);
@@ -139,7 +146,7 @@ async function rollupsScenario(target: ReturnType<typeof benchDatabases>[number]
       `${JSON.stringify({
         bench: 'server-ingest',
         scenario: 'rollups-on-off',
-        database: target.name,
+        ...(await databaseFields(target, server.db)),
         n: on.events + off.events,
         batch_events,
         tills: rollup_tills,
@@ -156,6 +163,11 @@ async function rollupsScenario(target: ReturnType<typeof benchDatabases>[number]
   }
 }
 
+/** p99 ÷ p50: the tail's shape, whatever the speed. */
+function tailRatio(summary: { p50_ms: number; p99_ms: number }): number {
+  return Math.round((summary.p99_ms / Math.max(0.01, summary.p50_ms)) * 100) / 100;
+}
+
 async function main(): Promise<void> {
   for (const target of benchDatabases()) {
     if (!process.env.BENCH_SCENARIO || process.env.BENCH_SCENARIO === 'rollups-on-off') await rollupsScenario(target);
@@ -165,29 +177,43 @@ async function main(): Promise<void> {
       progress(`server-ingest ${target.name} ${scenario}: setting up`);
       const server = await startServer(target);
       try {
-        const streams = buildStreams(await benchTills(server.t, businesses, tills), 1_000 * (index + 1));
+        const streams = buildStreams(await benchTills(server.t, businesses, tills), 1_000 * (index + 1), events_total);
         const n = streams.reduce((total, stream) => total + stream.batches.reduce((sum, batch) => sum + batch.length, 0), 0);
-        progress(`server-ingest ${target.name} ${scenario}: pushing ${n} events`);
+        const batches = streams.reduce((total, stream) => total + stream.batches.length, 0);
+        progress(`server-ingest ${target.name} ${scenario}: pushing ${n} events in ${batches} batches`);
+        const diskBefore = await diskUse(server.db);
         const ingest = await pushAll(server, streams);
+        const disk = diskPerEvent(diskBefore, await diskUse(server.db), n);
         const applied = await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales`);
         if (Number(applied[0]?.n) !== n) throw new Error(`expected ${n} sales, found ${applied[0]?.n}`);
         progress(`server-ingest ${target.name} ${scenario}: baseline`);
         const baseline = await baselineInsert(server.db, streams, `bench_baseline_${index}`);
         const ops = n / ingest.seconds;
         const baselineOps = n / baseline.seconds;
+        const ingestSummary = latencySummary(ingest.latencies);
+        const baselineSummary = latencySummary(baseline.latencies);
+        const ratio = Math.round((ops / baselineOps) * 1000) / 1000;
+        const tail = tailRatio(ingestSummary);
+        const baselineTail = tailRatio(baselineSummary);
         process.stdout.write(
           `${JSON.stringify({
             bench: 'server-ingest',
             scenario,
-            database: target.name,
+            ...(await databaseFields(target, server.db)),
             n,
             batch_events,
+            batches,
             tills,
             businesses,
-            ...latencySummary(ingest.latencies),
+            ...ingestSummary,
+            tail_ratio: tail,
             ops_per_s: Math.round(ops),
-            baseline: { ...latencySummary(baseline.latencies), ops_per_s: Math.round(baselineOps) },
-            ratio: Math.round((ops / baselineOps) * 1000) / 1000,
+            baseline: { ...baselineSummary, tail_ratio: baselineTail, ops_per_s: Math.round(baselineOps) },
+            ratio,
+            disk_bytes_per_event: disk,
+            targets: { ratio_min: 0.35, tail_ratio_max: Math.round(2 * baselineTail * 100) / 100, batches_min },
+            met: ratio >= 0.35 && tail <= 2 * baselineTail && batches >= batches_min,
+            load_avg_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
           })}\n`,
         );
       } finally {
