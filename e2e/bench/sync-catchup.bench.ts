@@ -3,7 +3,7 @@
  * on PGlite over real HTTP on loopback: seconds until its outbox is empty, and events/s.
  * Baseline in the same run: the same events (re-addressed to a fresh business's till and
  * re-chained) pushed to the same server by a bare HTTP client in 500-event batches, no till code.
- * Targets: ≤ 5 s, and ≥ 70 % of the baseline rate. Prints one JSON line; progress on stderr.
+ * Targets: ≤ 3 s (issue 16; issue 5 asked 5 s), and ≥ 70 % of the baseline rate. Prints one JSON line; progress on stderr.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,13 +140,16 @@ try {
     JSON.stringify({
       bench: 'sync-catchup',
       scenario: 'pglite-loopback',
+      // The server's database; PostgreSQL is not run here yet (issue 16 asks both).
+      database: 'pglite',
       n: events.length,
       seconds: Number(seconds.toFixed(3)),
       ops_per_s: Math.round(rate),
       quarantined,
       baseline: { seconds: Number(baselineSeconds.toFixed(3)), ops_per_s: Math.round(baselineRate) },
       ratio: Number((rate / baselineRate).toFixed(3)),
-      targets: { seconds_max: 5, ratio_min: 0.7 },
+      // Issue 16 lowered the 5 s of issue 5 to 3 s.
+      targets: { seconds_max: 3, ratio_min: 0.7 },
     }),
   );
 } finally {

@@ -7,7 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { ManualClock, SeededRandom } from '@payme/shared';
 import { openDb, type Db } from '../src/db/db.js';
+import { generateMasterKey, keyringOf, type Keyring } from '../src/mpesa/credentials.js';
 import { migrate } from '../src/db/migrate.js';
 import { createEnrollmentCode, enrollTill } from '../src/auth/enrollment.js';
 import { buildTestApp, createTestBusiness, testDatabases, type TestApp, type TestBusiness } from '../test/support/index.js';
@@ -34,6 +36,14 @@ export function benchDatabases(): BenchDatabase[] {
   // BENCH_DATABASE=pglite|postgres runs one of them only (a quicker look while tuning).
   const only = process.env.BENCH_DATABASE;
   return only ? out.filter((target) => target.name === only) : out;
+}
+
+/** A migrated database with a clock at the bench's morning, a seeded random and an M-Pesa keyring. */
+export async function openMpesaBench(target: BenchDatabase, seed: number): Promise<{ db: Db; cleanup: () => Promise<void>; clock: ManualClock; random: SeededRandom; keyring: Keyring }> {
+  const { db, cleanup } = await target.open();
+  await migrate(db);
+  const random = new SeededRandom(seed);
+  return { db, cleanup, clock: new ManualClock(Date.UTC(2026, 10, 26, 6, 0, 0)), random, keyring: keyringOf(generateMasterKey(random)) };
 }
 
 export interface BenchServer {
@@ -121,6 +131,20 @@ export async function diskUse(db: Db): Promise<DiskUse> {
     use[group] += Number(row.bytes);
   }
   return use;
+}
+
+/**
+ * Bytes on disk per rollup row (indexes included): rollups grow with business days, hours, tills,
+ * cashiers, tenders and products sold, not with events, so docs/capacity.md sizes them by rows.
+ */
+export async function rollupBytesPerRow(db: Db): Promise<number> {
+  const rows = await db.query<{ bytes: string | number; n: string | number }>(
+    `SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname LIKE '%\\_rollup\\_%') AS bytes,
+            (SELECT count(*) FROM sales_rollup_daily) + (SELECT count(*) FROM sales_rollup_hourly) + (SELECT count(*) FROM product_rollup_daily) AS n`,
+  );
+  const row = rows[0];
+  return row && Number(row.n) > 0 ? Math.round(Number(row.bytes) / Number(row.n)) : 0;
 }
 
 /** Bytes per event each group grew by between two readings. */

@@ -18,15 +18,13 @@ import { scrypt } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ManualClock, SeededRandom, isoAt, password_hash_cost, scryptMemoryBytes, uuidv7 } from '@payme/shared';
-import { migrate } from '../src/db/migrate.js';
 import type { Db } from '../src/db/db.js';
 import { buildApp } from '../src/app.js';
 import { generateSigningKey } from '../src/audit/signing-key.js';
 import { default_config } from '../src/config.js';
-import { generateMasterKey, keyringOf } from '../src/mpesa/credentials.js';
 import { saveMpesaAccount } from '../src/mpesa/mpesa-account.js';
 import { createTestBusiness } from '../test/support/index.js';
-import { benchDatabases } from './ingest-bench-setup.js';
+import { benchDatabases, openMpesaBench } from './ingest-bench-setup.js';
 
 const logins = 50;
 const callbacks_per_s = 20;
@@ -121,12 +119,8 @@ function runRound(job: Record<string, unknown>): Promise<RoundResult> {
 try {
   const hashMs = Math.min(await oneHashMs(), await oneHashMs());
   for (const target of benchDatabases()) {
-    const { db, cleanup } = await target.open();
+    const { db, cleanup, clock, random, keyring } = await openMpesaBench(target, 1212);
     try {
-      await migrate(db);
-      const clock = new ManualClock(Date.UTC(2026, 10, 26, 6, 0, 0));
-      const random = new SeededRandom(1212);
-      const keyring = keyringOf(generateMasterKey(random));
       // The production defaults, except that this loopback client is the trusted proxy.
       const config = { signing_key: generateSigningKey(random), trust_proxy: '127.0.0.1' };
       const app = await buildApp({ db, clock, random, config, logger: false, mpesa: { keyring, start_worker: true } });
