@@ -4,6 +4,7 @@
  * `FOR UPDATE SKIP LOCKED` and processed in the transaction that marks it done, so every
  * callback is processed exactly once even with several servers on one PostgreSQL.
  */
+import { createHash } from 'node:crypto';
 import { isoAt, type Clock, type Random } from '@payme/shared';
 import type { Db } from '../db/db.js';
 import { processC2bConfirmation, reconcileClaims } from './c2b-callback.js';
@@ -36,13 +37,16 @@ export async function processStoredCallbacks(service: MpesaService, max: number)
         const stored = storedCallback(row);
         current = stored;
         // A byte-equal copy of a callback already processed changes nothing (DESIGN §7, issue 12).
+        // Copies processed at once (two drains, two servers) queue up on their bytes first, so
+        // the later one sees the earlier one processed even when it refused the body.
+        await lockBody(tx, stored);
         const outcome = (await isByteEqualCopy(tx, stored))
           ? ({ outcome: 'duplicate', reason: 'byte_equal_copy' } as const)
           : stored.body === null
             ? ({ outcome: 'quarantined', reason: 'not_utf8_text' } as const)
             : await processOne(tx, { ...service.env, trust_callbacks: row.trust_callbacks === true }, { ...stored, body: stored.body });
         await markProcessed(tx, service.env.clock, stored, outcome);
-        if (outcome.outcome === 'quarantined') await queueRefused(tx, service.env, stored, outcome.reason ?? 'refused');
+        if (outcome.outcome === 'quarantined') await queueRefused(tx, service.env, stored, outcome.reason ?? 'refused', 'details' in outcome ? outcome.details : undefined);
         return stored;
       });
     } catch (error) {
@@ -126,6 +130,14 @@ async function markFailed(service: MpesaService, stored: ClaimedCallback, error:
   return stored;
 }
 
+/** Serialises the processing of byte-equal copies for this business and route (until commit). */
+async function lockBody(tx: Db, stored: ClaimedCallback): Promise<void> {
+  const digest = createHash('sha256')
+    .update(stored.body_bytes ?? Buffer.from(stored.body ?? '', 'utf8'))
+    .digest('hex');
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payme-callback:${stored.business_id}:${stored.route}:${digest}`]);
+}
+
 /** Whether an earlier copy with the same bytes, for the same business and route, was processed. */
 async function isByteEqualCopy(tx: Db, stored: ClaimedCallback): Promise<boolean> {
   const rows = await tx.query(
@@ -137,11 +149,17 @@ async function isByteEqualCopy(tx: Db, stored: ClaimedCallback): Promise<boolean
 
 /**
  * One owner-queue item per distinct refused raw body (its callback id), with no amount: what it
- * claims is not money. The processors that queue an item of their own for this callback (an
- * STK success after a final state, for an unknown request) keep theirs alone.
+ * claims is not money (a claimed amount may be in `details`). A callback that already has an
+ * item (refused again after a requeue) keeps that one.
  */
-async function queueRefused(tx: Db, env: { clock: Clock; random: Random }, stored: Pick<StoredCallback, 'business_id' | 'callback_id' | 'route'>, reason: string): Promise<void> {
+export async function queueRefused(
+  tx: Db,
+  env: { clock: Clock; random: Random },
+  stored: Pick<StoredCallback, 'business_id' | 'callback_id' | 'route'>,
+  reason: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
   const own = await tx.query(`SELECT 1 FROM mpesa_unmatched WHERE business_id = $1 AND details->>'callback_id' = $2 LIMIT 1`, [stored.business_id, stored.callback_id]);
   if (own.length > 0) return;
-  await queueForOwner(tx, env, stored.business_id, 'quarantined_callback', stored.callback_id, null, { reason, route: stored.route, callback_id: stored.callback_id });
+  await queueForOwner(tx, env, stored.business_id, 'quarantined_callback', stored.callback_id, null, { ...details, reason, route: stored.route, callback_id: stored.callback_id });
 }

@@ -8,6 +8,7 @@ import { callbackUrls, type MpesaAccount } from './mpesa-account.js';
 import { completeJob, enqueueJob, retryJobLater, type MpesaJob } from './mpesa-jobs.js';
 import type { MpesaService } from './mpesa-service.js';
 import { lockPayment, moveState, readPayment, type PaymentRow } from './payments.js';
+import { queueRefused } from './callback-processor.js';
 import { creditPayment } from './stk-callback.js';
 
 const open_states = new Set(['requested', 'unknown', 'expired']);
@@ -98,6 +99,8 @@ async function reconcileByQuery(service: MpesaService, job: MpesaJob, callbackRe
         `UPDATE mpesa_callbacks SET outcome = 'quarantined', reason = 'query_disagrees' WHERE business_id = $1 AND callback_id = $2`,
         [job.business_id, job.data.callback_id],
       );
+      // Refused after the fact, it is the owner's to see like any refused callback (issue 12).
+      await queueRefused(tx, service.env, { business_id: job.business_id, callback_id: job.data.callback_id, route: 'stk' }, 'query_disagrees');
     }
     await completeJob(tx, clock, job);
   });

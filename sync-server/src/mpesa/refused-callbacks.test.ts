@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
 import { login, openMigrated, testDatabases, type Session } from '../../test/support/index.js';
+import { processStoredCallbacks } from './callback-processor.js';
+import { requeueEarlyCallbacks } from './stk-request.js';
 import { startMpesaKit, type MpesaKit } from './testing/mpesa-test-kit.js';
 
 interface Item {
@@ -122,6 +124,134 @@ for (const target of testDatabases()) {
       expect(await items()).toEqual(before);
       expect((await stored(bodies[4]![1])).map((row) => row.outcome).sort()).toEqual(['duplicate', 'quarantined']);
     });
+
+    /** A payment whose real outcome is `real` (what STK Query answers) and whose callback never comes. */
+    const silentPayment = async (real: number, phone: string) => {
+      kit.sim.context.faults.add([{ times: 1, fault: { callback: 'lost', result_code: real } }]);
+      const request = await kit.requestStk({ phone, amount: 100 });
+      await kit.settle();
+      const record = kit.sim.context.stk.get((await db.query<{ checkout_request_id: string }>('SELECT checkout_request_id FROM payments WHERE payment_id = $1', [request.payment_id]))[0]!.checkout_request_id)!;
+      const success = (over: { amount?: number; phone?: number; merchant?: string; receipt?: string } = {}) =>
+        JSON.stringify({
+          Body: {
+            stkCallback: {
+              MerchantRequestID: over.merchant ?? record.merchant_request_id,
+              CheckoutRequestID: record.checkout_request_id,
+              ResultCode: 0,
+              ResultDesc: 'The service request is processed successfully.',
+              CallbackMetadata: { Item: [{ Name: 'Amount', Value: over.amount ?? record.amount }, { Name: 'MpesaReceiptNumber', Value: over.receipt ?? record.receipt ?? 'RFS1032000' }, { Name: 'PhoneNumber', Value: over.phone ?? Number(record.phone) }] },
+            },
+          },
+        });
+      const failure = JSON.stringify({ Body: { stkCallback: { MerchantRequestID: record.merchant_request_id, CheckoutRequestID: record.checkout_request_id, ResultCode: real, ResultDesc: 'Request cancelled by user' } } });
+      return { payment_id: request.payment_id, success, failure };
+    };
+    /** Posts one body; answers the owner's new items and the callback's stored reason. */
+    const refusal = async (body: string) => {
+      const before = await items();
+      await post('stk', body);
+      await kit.settle();
+      const row = (await db.query<{ callback_id: string; reason: string | null }>(
+        'SELECT callback_id::text AS callback_id, reason FROM mpesa_callbacks WHERE business_id = $1 AND body = $2 ORDER BY received_at LIMIT 1',
+        [kit.business.business_id, body],
+      ))[0]!;
+      return { reason: row.reason, added: (await newItems(before)).map((item) => ({ kind: item.kind, amount_cents: item.amount_cents, reason: item.details['reason'], callback_id: item.details['callback_id'] })), callback_id: row.callback_id };
+    };
+
+    it('STK callbacks refused for a wrong amount, phone or MerchantRequestID, and successes after a 1032, are each shown to the owner', async () => {
+      const paid = await silentPayment(0, '254708374201');
+      for (const [body, reason] of [
+        [paid.success({ amount: 2 }), 'amount_mismatch'],
+        [paid.success({ phone: 254700000001 }), 'phone_mismatch'],
+        [paid.success({ merchant: '00000-00000000-9' }), 'merchant_request_mismatch'],
+      ] as const) {
+        const seen = await refusal(body);
+        expect(seen.reason).toBe(reason);
+        expect(seen.added).toEqual([{ kind: 'quarantined_callback', amount_cents: null, reason, callback_id: seen.callback_id }]);
+      }
+      expect((await kit.payment(paid.payment_id)).state).toBe('requested');
+
+      // A 1032 the callback told, or the deadline's STK Query found, then a success for it.
+      const successAfterCancel = async (phone: string, cancel: (payment: Awaited<ReturnType<typeof silentPayment>>) => Promise<void>, reason: string) => {
+        const payment = await silentPayment(1032, phone);
+        await cancel(payment);
+        await kit.settle();
+        expect((await kit.payment(payment.payment_id)).state).toBe('cancelled');
+        const seen = await refusal(payment.success());
+        expect(seen.reason).toBe(reason);
+        expect(seen.added).toEqual([{ kind: 'quarantined_callback', amount_cents: null, reason, callback_id: seen.callback_id }]);
+      };
+      await successAfterCancel('254708374202', (payment) => post('stk', payment.failure), 'conflicts_with_earlier_callback');
+      await successAfterCancel('254708374203', async () => kit.clock.advance(120_001), 'success_after_final_state');
+
+      // A success before the deadline that STK Query then refutes (it said 1032): found false
+      // only by the query, it is shown too (before, it was marked quarantined and shown nowhere).
+      const refuted = await silentPayment(1032, '254708374204');
+      const spoofed = await refusal(refuted.success());
+      expect(spoofed.reason).toBe('query_disagrees');
+      expect(spoofed.added).toEqual([{ kind: 'quarantined_callback', amount_cents: null, reason: 'query_disagrees', callback_id: spoofed.callback_id }]);
+      expect((await kit.payment(refuted.payment_id)).state).toBe('cancelled');
+    });
+
+    it('a callback that beat its STK request is put back when the request is recorded, and its owner item goes with it', async () => {
+      const early = await silentPayment(1032, '254708374206');
+      const checkout = (await db.query<{ checkout_request_id: string }>('SELECT checkout_request_id FROM payments WHERE payment_id = $1', [early.payment_id]))[0]!.checkout_request_id;
+      // As if the cancel arrived before the request's commit recorded its CheckoutRequestID.
+      await db.query('UPDATE payments SET checkout_request_id = NULL WHERE payment_id = $1', [early.payment_id]);
+      const beaten = await refusal(early.failure);
+      expect(beaten.reason).toBe('unknown_request');
+      expect(beaten.added).toEqual([{ kind: 'quarantined_callback', amount_cents: null, reason: 'unknown_request', callback_id: beaten.callback_id }]);
+      const before = await items();
+      await db.transaction(async (tx) => {
+        await tx.query('UPDATE payments SET checkout_request_id = $2 WHERE payment_id = $1', [early.payment_id, checkout]);
+        await requeueEarlyCallbacks(tx, kit.business.business_id, checkout);
+      });
+      await kit.settle();
+      expect((await kit.payment(early.payment_id)).state).toBe('cancelled');
+      // Processed as the cancel it is, it is nothing for the owner any more.
+      expect((await items()).filter((item) => item.details['callback_id'] === beaten.callback_id)).toEqual([]);
+      expect(await newItems(before)).toEqual([]);
+    });
+
+    // Two processors at once need two connections: PostgreSQL only (PGlite has one connection,
+    // so its transactions never overlap and the race cannot happen there).
+    if (target.name === 'postgres') {
+      it('byte-equal copies processed at the same moment by two drains make one owner item, not two', async () => {
+        const paid = await silentPayment(0, '254708374205');
+        const checkout = (await db.query<{ checkout_request_id: string }>('SELECT checkout_request_id FROM payments WHERE payment_id = $1', [paid.payment_id]))[0]!.checkout_request_id;
+        const body = paid.success({ amount: 3 });
+        const before = await items();
+        // Hold the payment's lock, so both copies get as far as it before either commits.
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let holding!: () => void;
+        const held = new Promise<void>((resolve) => (holding = resolve));
+        const holder = db.transaction(async (tx) => {
+          await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payme-stk:${checkout}`]);
+          holding();
+          await released;
+        });
+        await held;
+        await post('stk', body); // the server's own drain takes this copy and waits
+        await post('stk', body);
+        const second = processStoredCallbacks(kit.mpesa, 1); // a second drain takes the other one
+        const waiting = async () =>
+          (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`))[0]?.n ?? 0;
+        for (let tries = 0; (await waiting()) < 2; tries += 1) {
+          if (tries > 2_000) throw new Error('the two copies never both waited');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        release();
+        await holder;
+        await second;
+        await kit.settle();
+        const outcomes = await db.query<{ outcome: string }>('SELECT outcome FROM mpesa_callbacks WHERE business_id = $1 AND body = $2 ORDER BY outcome', [kit.business.business_id, body]);
+        expect(outcomes.map((row) => row.outcome)).toEqual(['duplicate', 'quarantined']);
+        expect((await newItems(before)).map((item) => item.details['reason'])).toEqual(['amount_mismatch']);
+      });
+    } else {
+      console.warn('[refused-callbacks] two drains processing copies at once: PostgreSQL only (PGlite is one connection, its transactions never overlap).');
+    }
 
     it('defect 2: byte-equal copies of an STK callback change nothing, the owner queue included', async () => {
       const request = await kit.requestStk({ phone: '254708374149', amount: 100 });

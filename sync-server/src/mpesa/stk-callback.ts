@@ -14,6 +14,8 @@ export interface CallbackOutcome {
   outcome: 'credited' | 'confirming' | 'recorded' | 'duplicate' | 'quarantined' | 'ignored';
   reason?: string;
   subject?: string;
+  /** For a refusal: what the owner's queue item says beside the reason (never money). */
+  details?: Record<string, unknown>;
 }
 
 export interface StoredCallback {
@@ -40,7 +42,12 @@ export interface ProcessEnv {
   trust_callbacks: boolean;
 }
 
-const quarantined = (reason: string, subject?: string): CallbackOutcome => ({ outcome: 'quarantined', reason, ...(subject ? { subject } : {}) });
+const quarantined = (reason: string, subject?: string, details?: Record<string, unknown>): CallbackOutcome => ({
+  outcome: 'quarantined',
+  reason,
+  ...(subject ? { subject } : {}),
+  ...(details ? { details } : {}),
+});
 
 export async function lockCheckout(tx: Db, checkoutRequestId: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payme-stk:${checkoutRequestId}`]);
@@ -74,10 +81,8 @@ export async function processStkCallback(tx: Db, env: ProcessEnv, stored: Stored
   // callback faster than that commit is requeued by it rather than lost as unknown.
   await lockCheckout(tx, checkoutId);
   const payment = await lockPaymentByCheckout(tx, stored.business_id, checkoutId);
-  if (!payment) {
-    if (callback.ResultCode === 0) await queueForOwner(tx, env, stored.business_id, 'quarantined_callback', checkoutId, items.amount_cents ?? null, { reason: 'unknown_request', callback_id: stored.callback_id });
-    return quarantined('unknown_request', checkoutId);
-  }
+  // Refusals are one owner-queue item per raw body, with no amount (callback-processor.ts, issue 12).
+  if (!payment) return quarantined('unknown_request', checkoutId, { checkout_request_id: checkoutId, claimed_amount_cents: items.amount_cents ?? null });
   if (payment.merchant_request_id !== null && callback.MerchantRequestID !== payment.merchant_request_id) return quarantined('merchant_request_mismatch', checkoutId);
 
   // The payment row is locked: an earlier callback for it was processed or is not yet.
@@ -108,8 +113,7 @@ export async function processStkCallback(tx: Db, env: ProcessEnv, stored: Stored
   }
   if (payment.state !== 'requested' && payment.state !== 'unknown' && payment.state !== 'expired') {
     // Daraja said otherwise before (cancelled / failed by query): the owner must look.
-    await queueForOwner(tx, env, stored.business_id, 'quarantined_callback', checkoutId, Number(payment.amount_cents), { reason: 'success_after_final_state', state: payment.state, callback_id: stored.callback_id });
-    return quarantined('success_after_final_state', checkoutId);
+    return quarantined('success_after_final_state', checkoutId, { state: payment.state, payment_id: payment.payment_id, claimed_amount_cents: items.amount_cents ?? null });
   }
   if (env.trust_callbacks) {
     await creditPayment(tx, env, payment, items.mpesa_receipt, 'success callback (trusted path)');

@@ -102,13 +102,19 @@ export async function requestStkPayment(service: MpesaService, caller: StkCaller
  * A callback can beat the commit that records its CheckoutRequestID (a fast cancel): it was
  * quarantined as unknown, and is put back in the queue now that its payment can be found.
  */
-async function requeueEarlyCallbacks(tx: Db, businessId: string, checkoutRequestId: string): Promise<void> {
-  const requeued = await tx.query(
+export async function requeueEarlyCallbacks(tx: Db, businessId: string, checkoutRequestId: string): Promise<void> {
+  const requeued = await tx.query<{ callback_id: string }>(
     `UPDATE mpesa_callbacks SET processed_at = NULL, outcome = NULL, reason = NULL
-      WHERE business_id = $1 AND route = 'stk' AND subject = $2 AND outcome = 'quarantined' AND reason = 'unknown_request' RETURNING callback_id`,
+      WHERE business_id = $1 AND route = 'stk' AND subject = $2 AND outcome = 'quarantined' AND reason = 'unknown_request' RETURNING callback_id::text AS callback_id`,
     [businessId, checkoutRequestId],
   );
   if (requeued.length > 0) {
-    await tx.query(`DELETE FROM mpesa_unmatched WHERE business_id = $1 AND kind = 'quarantined_callback' AND subject = $2 AND resolved_at IS NULL`, [businessId, checkoutRequestId]);
+    // Their owner-queue items go too (one per callback; older releases keyed a success's by its
+    // CheckoutRequestID). Processed again, a callback still refused gets a new one.
+    await tx.query(
+      `DELETE FROM mpesa_unmatched WHERE business_id = $1 AND kind = 'quarantined_callback' AND resolved_at IS NULL
+          AND (subject = $2 OR details->>'callback_id' = ANY($3::text[]))`,
+      [businessId, checkoutRequestId, requeued.map((row) => row.callback_id)],
+    );
   }
 }
