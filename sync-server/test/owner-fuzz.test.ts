@@ -96,7 +96,7 @@ const call: fc.Arbitrary<Call> = fc.oneof(
   fc.record({ method: fc.constant('POST' as const), url: fc.constant(() => '/v1/customers'), body: fc.oneof({ weight: 4, arbitrary: customerBody }, { weight: 1, arbitrary: anyBody }) }),
   fc.tuple(idChoice, objectOf(customerFields)).map(([i, body]) => ({ method: 'PATCH' as const, url: (ids: Ids) => `/v1/customers/${idFrom(ids.customers, i)}`, body })),
   fc
-    .tuple(enumOf('time_zone', 'business_day_cutoff', 'receipt_footer', 'receipt_header', 'credit_sales_enabled', 'duplicate_payment_window_seconds', 'kra_pin'), objectOf({ value: settingValue }, ['value']))
+    .tuple(enumOf('time_zone', 'business_day_cutoff', 'receipt_footer', 'receipt_header', 'credit_sales_enabled', 'alarm_till_silent_minutes', 'kra_pin'), objectOf({ value: settingValue }, ['value']))
     .map(([key, body]) => ({ method: 'PUT' as const, url: () => `/v1/settings/${encodePathSegment(String(key))}`, body })),
   fc.record({ method: fc.constant('POST' as const), url: fc.constant(() => '/v1/stores'), body: objectOf({ name }) }),
   objectOf({ store_id: field(fc.constant(own_store)), ttl_minutes: field(fc.integer({ min: 1, max: 1440 }), fc.integer()) }, ['store_id']).map((body) => ({ method: 'POST' as const, url: () => '/v1/enrollment-codes', body })),

@@ -66,7 +66,13 @@ const settingText = (max: number) =>
 export const alarm_till_silent_minutes_max = 7 * 24 * 60;
 export const alarm_cash_variance_cents_max = signed_amount_cents_max;
 
-/** One schema per setting key; a form validates with the same schema the server applies. */
+/**
+ * One schema per setting key; a form validates with the same schema the server applies. Every
+ * key here takes effect somewhere (issue 12). Removed, because nothing read them:
+ * `mpesa_trust_callback_path` (the M-Pesa account's `trust_callbacks` is the switch, DESIGN §7)
+ * and `duplicate_payment_window_seconds` (the till asks after two minutes, as DESIGN §8 fixes).
+ * `removed_setting_keys` lists them so the server refuses them in words.
+ */
 export const setting_schemas = {
   business_name: nameInput,
   business_address: settingText(reason_chars_max),
@@ -83,10 +89,6 @@ export const setting_schemas = {
   receipt_header: settingText(reason_chars_max),
   receipt_footer: settingText(reason_chars_max),
   credit_sales_enabled: z.boolean({ error: 'must be true or false' }),
-  /** DESIGN §7: trust the secret callback path instead of confirming with STK Query. */
-  mpesa_trust_callback_path: z.boolean({ error: 'must be true or false' }),
-  /** DESIGN §8: the same phone and amount within this window asks for confirmation. */
-  duplicate_payment_window_seconds: boundedInt(0, 3600, 'a whole number of seconds'),
   /** Alarm when a till has not pushed or pulled for this many minutes. */
   alarm_till_silent_minutes: boundedInt(5, alarm_till_silent_minutes_max, 'a whole number of minutes'),
   /** Alarm when a shift closes with a cash variance (either way) above this. */
@@ -94,6 +96,11 @@ export const setting_schemas = {
 } as const;
 
 export type SettingKey = keyof typeof setting_schemas;
+/** Keys an older release accepted and this one refuses (rows they left are not shown). */
+export const removed_setting_keys: Readonly<Record<string, string>> = {
+  mpesa_trust_callback_path: 'was removed: the M-Pesa account’s trust_callbacks (PUT /v1/mpesa/account) decides whether callbacks are trusted',
+  duplicate_payment_window_seconds: 'was removed: the till asks before a second request for the same phone and amount within two minutes',
+};
 export const setting_keys = Object.keys(setting_schemas) as SettingKey[];
 
 export const setting_defaults: { [K in SettingKey]: z.output<(typeof setting_schemas)[K]> | null } = {
@@ -107,8 +114,6 @@ export const setting_defaults: { [K in SettingKey]: z.output<(typeof setting_sch
   receipt_header: null,
   receipt_footer: 'Asante kwa kununua!',
   credit_sales_enabled: true,
-  mpesa_trust_callback_path: false,
-  duplicate_payment_window_seconds: 120,
   alarm_till_silent_minutes: 120,
   alarm_cash_variance_cents: 10_000,
 };

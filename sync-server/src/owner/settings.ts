@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { setting_defaults, setting_keys, setting_schemas, type SettingKey } from '@payme/shared';
+import { removed_setting_keys, setting_defaults, setting_keys, setting_schemas, type SettingKey } from '@payme/shared';
 import type { ServerDeps } from '../deps.js';
 import type { Db } from '../db/db.js';
 import type { StaffPrincipal } from '../auth/principal.js';
@@ -21,7 +21,8 @@ export async function registerSettingRoutes(app: FastifyInstance, deps: ServerDe
   // Owner only (DESIGN §12): managers see no settings; pages format with the session's calendar.
   app.get('/v1/settings', { config: { access: 'owner' } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
-    const rows = await deps.db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings WHERE business_id = $1', [principal.business_id]);
+    // Only keys this release has: a row of a removed setting (an older release wrote it) is not shown.
+    const rows = await deps.db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings WHERE business_id = $1 AND key = ANY($2::text[])', [principal.business_id, setting_keys]);
     const settings: Record<string, unknown> = { ...setting_defaults };
     for (const row of rows) settings[row.key] = row.value;
     return { settings };
@@ -29,6 +30,7 @@ export async function registerSettingRoutes(app: FastifyInstance, deps: ServerDe
 
   app.put('/v1/settings/:key', { config: { access: 'owner' } }, async (request) => {
     const principal = request.principal as StaffPrincipal;
+    refuseRemoved((request.params as { key?: unknown }).key);
     const { key } = parseInput(keyParams, request.params, 'params');
     const body = parseInput(valueBody, request.body);
     if (body.value === undefined) throw badRequest('invalid_input', 'value: is required', 'value');
@@ -69,7 +71,7 @@ function checkSettings(entries: ReadonlyArray<[string, unknown]>): Array<[Settin
   const errors: Array<{ field: string; message: string }> = [];
   for (const [key, value] of entries) {
     if (!(setting_keys as string[]).includes(key)) {
-      errors.push({ field: key, message: `is not a setting; use one of ${setting_keys.join(', ')}` });
+      errors.push({ field: key, message: removedMessage(key) ?? `is not a setting; use one of ${setting_keys.join(', ')}` });
       continue;
     }
     const parsed = setting_schemas[key as SettingKey].safeParse(value);
@@ -79,6 +81,16 @@ function checkSettings(entries: ReadonlyArray<[string, unknown]>): Array<[Settin
   const first = errors[0];
   if (first) throw badRequest('invalid_input', `${first.field}: ${first.message}`, first.field, { errors });
   return values;
+}
+
+function removedMessage(key: string): string | undefined {
+  return Object.hasOwn(removed_setting_keys, key) ? removed_setting_keys[key] : undefined;
+}
+
+/** A setting an older release took and nothing read is refused in words, never answered 200 (issue 12). */
+function refuseRemoved(key: unknown): void {
+  const message = typeof key === 'string' ? removedMessage(key) : undefined;
+  if (message !== undefined) throw badRequest('invalid_input', `key: ${String(key)} ${message}`, 'key');
 }
 
 /** Writes one setting (and its copy on the business row); answers its previous value. */
