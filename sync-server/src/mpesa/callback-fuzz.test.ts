@@ -8,8 +8,21 @@ import { startMpesaKit, type MpesaKit } from './testing/mpesa-test-kit.js';
 const runs = { pglite: 5_000, postgres: 1_000 } as const;
 const routes = ['stk', 'c2b/validation', 'c2b/confirmation', 'result', 'timeout'] as const;
 
+/**
+ * Text as a forger would send it (issue 12): mostly printable ASCII, and control characters
+ * (NUL included), lone surrogates and characters past the BMP, which JSON.stringify writes as
+ * escapes PostgreSQL text cannot always hold.
+ */
+const hostile_char = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x1f }).map((code) => String.fromCharCode(code)) },
+  { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)) },
+  { weight: 1, arbitrary: fc.constantFrom('\u007f', '\u00e9', '\u2028', '\ufeff', '\u{1f4b0}') },
+);
+const text = (constraints: { maxLength?: number }) => fc.string({ ...constraints, unit: hostile_char });
+
 function nearStkCallback(checkout: fc.Arbitrary<string>, merchant: fc.Arbitrary<string>) {
-  const value = fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 20 }), fc.constant(null), fc.constant(undefined), fc.constant(100), fc.constant('100.00'));
+  const value = fc.oneof(fc.integer(), fc.double(), text({ maxLength: 20 }), fc.constant(null), fc.constant(undefined), fc.constant(100), fc.constant('100.00'));
   const item = fc.record({ Name: fc.constantFrom('Amount', 'MpesaReceiptNumber', 'Balance', 'TransactionDate', 'PhoneNumber', 'Other', ''), Value: value }, { requiredKeys: ['Name'] });
   return fc.record(
     {
@@ -17,10 +30,10 @@ function nearStkCallback(checkout: fc.Arbitrary<string>, merchant: fc.Arbitrary<
         {
           stkCallback: fc.record(
             {
-              MerchantRequestID: fc.oneof(merchant, fc.string({ maxLength: 30 })),
-              CheckoutRequestID: fc.oneof(checkout, fc.string({ maxLength: 30 })),
-              ResultCode: fc.oneof(fc.constantFrom(0, 1, 1032, 1037, 2001, '0', '1032', -1, 1e20), fc.integer(), fc.string({ maxLength: 5 })),
-              ResultDesc: fc.oneof(fc.string({ maxLength: 40 }), fc.integer()),
+              MerchantRequestID: fc.oneof(merchant, text({ maxLength: 30 })),
+              CheckoutRequestID: fc.oneof(checkout, text({ maxLength: 30 })),
+              ResultCode: fc.oneof(fc.constantFrom(0, 1, 1032, 1037, 2001, '0', '1032', -1, 1e20), fc.integer(), text({ maxLength: 5 })),
+              ResultDesc: fc.oneof(text({ maxLength: 40 }), fc.integer()),
               CallbackMetadata: fc.oneof(fc.record({ Item: fc.array(item, { maxLength: 7 }) }), fc.constant({}), fc.constant(null)),
             },
             { requiredKeys: [] },
@@ -36,11 +49,11 @@ function nearStkCallback(checkout: fc.Arbitrary<string>, merchant: fc.Arbitrary<
 const c2bLike = fc.record(
   {
     TransactionType: fc.constantFrom('Pay Bill', 'Buy Goods', ''),
-    TransID: fc.oneof(fc.stringMatching(/^[A-Z][A-Z0-9]{9}$/), fc.string({ maxLength: 12 })),
-    TransTime: fc.oneof(fc.constant('20261126093000'), fc.string({ maxLength: 14 })),
+    TransID: fc.oneof(fc.stringMatching(/^[A-Z][A-Z0-9]{9}$/), text({ maxLength: 12 })),
+    TransTime: fc.oneof(fc.constant('20261126093000'), text({ maxLength: 14 })),
     TransAmount: fc.oneof(fc.constantFrom('10.00', '0', '-5', '1e3', '99999999999'), fc.integer(), fc.double()),
     BusinessShortCode: fc.oneof(fc.constant('600100'), fc.integer()),
-    MSISDN: fc.oneof(fc.constant('2547*****149'), fc.integer(), fc.string({ maxLength: 70 })),
+    MSISDN: fc.oneof(fc.constant('2547*****149'), fc.integer(), text({ maxLength: 70 })),
   },
   { requiredKeys: [] },
 );
@@ -50,11 +63,11 @@ const resultLike = fc.record(
     Result: fc.record(
       {
         ResultCode: fc.oneof(fc.constantFrom(0, 'R000001'), fc.integer()),
-        ResultDesc: fc.string({ maxLength: 20 }),
-        OriginatorConversationID: fc.string({ maxLength: 20 }),
-        ConversationID: fc.string({ maxLength: 20 }),
-        TransactionID: fc.string({ maxLength: 12 }),
-        ResultParameters: fc.record({ ResultParameter: fc.oneof(fc.array(fc.record({ Key: fc.string({ maxLength: 10 }), Value: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()) }), { maxLength: 4 }), fc.record({ Key: fc.constant('ReceiptNo'), Value: fc.string() })) }),
+        ResultDesc: text({ maxLength: 20 }),
+        OriginatorConversationID: text({ maxLength: 20 }),
+        ConversationID: text({ maxLength: 20 }),
+        TransactionID: text({ maxLength: 12 }),
+        ResultParameters: fc.record({ ResultParameter: fc.oneof(fc.array(fc.record({ Key: text({ maxLength: 10 }), Value: fc.oneof(text({ maxLength: 10 }), fc.integer()) }), { maxLength: 4 }), fc.record({ Key: fc.constant('ReceiptNo'), Value: text({}) })) }),
       },
       { requiredKeys: [] },
     ),
@@ -95,7 +108,7 @@ for (const target of testDatabases()) {
         { weight: 2, arbitrary: c2bLike.map((value) => JSON.stringify(value)) },
         { weight: 1, arbitrary: resultLike.map((value) => JSON.stringify(value)) },
         { weight: 1, arbitrary: fc.json() },
-        { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+        { weight: 1, arbitrary: text({ maxLength: 200 }) },
         { weight: 1, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value).slice(0, -1)) },
       );
       await fc.assert(
@@ -121,6 +134,13 @@ for (const target of testDatabases()) {
       expect(credits[0]?.n).toBe(0);
       const errors = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM mpesa_callbacks WHERE business_id = $1 AND reason LIKE 'processing_error%'`, [kit.business.business_id]);
       expect(errors[0]?.n).toBe(0);
+      // Every refused body is the owner's to see (issue 12), one item each.
+      const unseen = await db.query<{ route: string; reason: string }>(
+        `SELECT c.route, c.reason FROM mpesa_callbacks c WHERE c.business_id = $1 AND c.outcome = 'quarantined'
+            AND NOT EXISTS (SELECT 1 FROM mpesa_unmatched u WHERE u.business_id = c.business_id AND u.details->>'callback_id' = c.callback_id::text)`,
+        [kit.business.business_id],
+      );
+      expect(unseen).toEqual([]);
     }, 300_000);
 
     it('an unknown path secret is a 404 and stores nothing; an oversized body is refused with 413', async () => {

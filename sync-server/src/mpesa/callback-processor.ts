@@ -10,7 +10,7 @@ import type { Db } from '../db/db.js';
 import { processC2bConfirmation, reconcileClaims } from './c2b-callback.js';
 import type { MpesaService } from './mpesa-service.js';
 import { processResultCallback } from './result-callback.js';
-import { processStkCallback, sameBodySql, type CallbackOutcome, type StoredCallback } from './stk-callback.js';
+import { comparableText, processStkCallback, sameBodySql, type CallbackOutcome, type StoredCallback } from './stk-callback.js';
 import { queueForOwner } from './unmatched-queue.js';
 
 export const callback_routes = ['stk', 'c2b_validation', 'c2b_confirmation', 'result', 'timeout'] as const;
@@ -142,7 +142,7 @@ async function lockBody(tx: Db, stored: ClaimedCallback): Promise<void> {
 async function isByteEqualCopy(tx: Db, stored: ClaimedCallback): Promise<boolean> {
   const rows = await tx.query(
     `SELECT 1 FROM mpesa_callbacks WHERE business_id = $1 AND route = $2 AND callback_id <> $3 AND processed_at IS NOT NULL AND ${sameBodySql(4, 5)} LIMIT 1`,
-    [stored.business_id, stored.route, stored.callback_id, stored.body_bytes, stored.body],
+    [stored.business_id, stored.route, stored.callback_id, stored.body_bytes, comparableText(stored)],
   );
   return rows.length > 0;
 }

@@ -36,6 +36,15 @@ export function sameBodySql(bytes: number, text: number): string {
   return `(body_bytes = $${bytes}::bytea OR ((body_bytes IS NULL OR $${bytes}::bytea IS NULL) AND body = $${text}::text))`;
 }
 
+/**
+ * The text to hand `sameBodySql` beside the bytes: it only finds rows stored before migration 014,
+ * which never hold a NUL (PostgreSQL text cannot), and a NUL in a text parameter is an error
+ * (22021) that would fail the callback, and each copy of it again (issue 12).
+ */
+export function comparableText(stored: { body: string | null; body_bytes: Buffer | null }): string | null {
+  return stored.body !== null && !stored.body.includes('\u0000') ? stored.body : null;
+}
+
 export interface ProcessEnv {
   clock: Clock;
   random: Random;
@@ -82,14 +91,16 @@ export async function processStkCallback(tx: Db, env: ProcessEnv, stored: Stored
   await lockCheckout(tx, checkoutId);
   const payment = await lockPaymentByCheckout(tx, stored.business_id, checkoutId);
   // Refusals are one owner-queue item per raw body, with no amount (callback-processor.ts, issue 12).
-  if (!payment) return quarantined('unknown_request', checkoutId, { checkout_request_id: checkoutId, claimed_amount_cents: items.amount_cents ?? null });
+  // (Not the CheckoutRequestID in details: jsonb refuses what text takes, a lone surrogate; the
+  // raw record and the callback's subject keep it.)
+  if (!payment) return quarantined('unknown_request', checkoutId, { claimed_amount_cents: items.amount_cents ?? null });
   if (payment.merchant_request_id !== null && callback.MerchantRequestID !== payment.merchant_request_id) return quarantined('merchant_request_mismatch', checkoutId);
 
   // The payment row is locked: an earlier callback for it was processed or is not yet.
   const earlier = await tx.query<{ same: boolean }>(
     `SELECT ${sameBodySql(3, 4)} AS same FROM mpesa_callbacks WHERE business_id = $1 AND route = 'stk' AND subject = $2 AND processed_at IS NOT NULL
         AND outcome IN ('credited', 'confirming', 'recorded') LIMIT 1`,
-    [stored.business_id, checkoutId, stored.body_bytes, stored.body],
+    [stored.business_id, checkoutId, stored.body_bytes, comparableText(stored)],
   );
   if (earlier[0]) {
     if (earlier[0].same === true) return { outcome: 'duplicate', subject: checkoutId };
