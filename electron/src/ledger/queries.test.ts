@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaymeError } from '@payme/shared';
+import { PaymeError, type SettingKey } from '@payme/shared';
 import { cashSale, createTestTill, ids, type TestTill } from '../../test/ledger-fixture.js';
 import { businessDay } from './settings.js';
 import { ftsQuery } from './queries.js';
@@ -28,17 +28,18 @@ describe('todaySales', () => {
     expect(today.sales.map((sale) => sale.sale_id)).not.toContain(late.sale_id);
   });
 
-  it('honours a business-day cutoff and time zone from the server settings', () => {
-    expect(businessDay(Date.UTC(2026, 10, 26, 23, 30), 'Africa/Nairobi', 4)).toBe('2026-11-26'); // 02:30 next day, before a 04:00 cutoff
+  it('honours a business-day cutoff and time zone from the server settings, as the server sends them', () => {
+    expect(businessDay(Date.UTC(2026, 10, 26, 23, 30), 'Africa/Nairobi', 4 * 60)).toBe('2026-11-26'); // 02:30 next day, before a 04:00 cutoff
     till = createTestTill();
-    till.ledger.applyServerBatch({
-      changes: [
-        { cursor: '1', kind: 'setting', id: 'time_zone', data: { value: 'UTC' } },
-        { cursor: '2', kind: 'setting', id: 'business_day_cutoff_hour', data: { value: 2 } },
-      ],
-      acked_seq: 0,
-      cursor: '2',
-    });
+    // The owner's settings, named and shaped as the server's feed carries them (owner/settings.ts:
+    // id = the key of shared's setting_schemas, data = { key, value }). The till used to read a
+    // 'business_day_cutoff_hour' nobody sends, so its days always turned at midnight.
+    const setting = (cursor: string, key: SettingKey, value: unknown) => ({ cursor, kind: 'setting' as const, id: key, data: { key, value } });
+    till.ledger.applyServerBatch({ changes: [setting('1', 'time_zone', 'UTC'), setting('2', 'business_day_cutoff', '02:30')], acked_seq: 0, cursor: '2' });
+    till.clock.set(Date.UTC(2026, 10, 27, 2, 29));
+    expect(till.ledger.todaySales({}).business_day).toBe('2026-11-26');
+    till.clock.set(Date.UTC(2026, 10, 27, 2, 30));
+    expect(till.ledger.todaySales({}).business_day).toBe('2026-11-27');
     till.clock.set(Date.UTC(2026, 10, 27, 1, 0));
     expect(till.ledger.todaySales({}).business_day).toBe('2026-11-26');
     till.ledger.applyServerBatch({ changes: [{ cursor: '3', kind: 'setting', id: 'time_zone', data: { value: 'Not/AZone' } }], acked_seq: 0, cursor: '3' });

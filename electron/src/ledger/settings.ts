@@ -17,10 +17,16 @@ export function timeZone(ctx: LedgerContext): string {
   return typeof value === 'string' && isTimeZone(value) ? value : default_time_zone;
 }
 
-/** Hours after midnight when the business day turns over (a bar open past midnight uses 4). */
-export function businessDayCutoffHour(ctx: LedgerContext): number {
-  const value = readSetting(ctx, 'business_day_cutoff_hour');
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 24 ? value : 0;
+/**
+ * Minutes after midnight when the business day turns over (a bar open past midnight uses
+ * 04:00): the owner's `business_day_cutoff` setting as the server sends it ("HH:MM", shared's
+ * setting_schemas), so the till's days are the owner view's. An unset or unreadable one is
+ * midnight, the server's default too.
+ */
+export function businessDayCutoffMinutes(ctx: LedgerContext): number {
+  const value = readSetting(ctx, 'business_day_cutoff');
+  const match = typeof value === 'string' ? /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value) : null;
+  return match === null ? 0 : Number(match[1]) * 60 + Number(match[2]);
 }
 
 /** The largest line or sale discount a cashier may give alone, in basis points. */
@@ -48,18 +54,18 @@ function isTimeZone(zone: string): boolean {
   return valid;
 }
 
-/** The business day (YYYY-MM-DD) an instant belongs to, in the business's time zone. */
-export function businessDay(ms: number, zone: string, cutoffHour: number): string {
+/** The business day (YYYY-MM-DD) an instant belongs to, in the business's time zone, with the day turning over `cutoffMinutes` after midnight. */
+export function businessDay(ms: number, zone: string, cutoffMinutes: number): string {
   let formatter = formatters.get(zone);
   if (formatter === undefined) {
     formatter = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
     formatters.set(zone, formatter);
   }
-  return formatter.format(ms - cutoffHour * 3_600_000);
+  return formatter.format(ms - cutoffMinutes * 60_000);
 }
 
 export function businessDayOf(ctx: LedgerContext, ms: number): string {
-  return businessDay(ms, timeZone(ctx), businessDayCutoffHour(ctx));
+  return businessDay(ms, timeZone(ctx), businessDayCutoffMinutes(ctx));
 }
 
 /** What receipts print from the business's synced settings (issue 17); unset ones are absent. */
