@@ -71,7 +71,11 @@ export function priceLine<P extends PricingProduct>(line: PricingLine<P>, sale_d
 }
 
 export function priceSale<P extends PricingProduct>(lines: readonly PricingLine<P>[], sale_discount_bp = 0): PricedSale<P> {
-  const priced = lines.map((line) => priceLine(line, sale_discount_bp));
+  return totalPricedLines(lines.map((line) => priceLine(line, sale_discount_bp)));
+}
+
+/** The sale's totals from its lines priced by `priceLine` (for a caller that keeps priced lines). */
+export function totalPricedLines<P extends PricingProduct>(priced: PricedLine<P>[]): PricedSale<P> {
   let subtotal = 0;
   let discount = 0;
   let vat_total = 0;

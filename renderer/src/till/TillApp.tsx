@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { uuidv7, type StaffRecord } from '@payme/shared';
 import { DepsContext, useDeps, type TillDeps, type TillProfile } from './app-context.js';
 import { LanguageContext, catalogues, languages, type Language } from './i18n/i18n.js';
-import { StoresContext, useApp, useCart, useStoreApis } from './state/use-store.js';
+import { StoresContext, useApp, useStoreApis } from './state/use-store.js';
 import { createAppStore, type AppStoreApi, type Screen } from './state/app-store.js';
 import { createCartStore, type CartStoreApi } from './state/cart-store.js';
 import { ApprovalProvider } from './components/approval.js';
@@ -105,10 +105,9 @@ const nav: { screen: Screen; key: string | null }[] = [
 ];
 
 function Session({ memory }: { memory: LanguageMemory }) {
-  const { app } = useStoreApis();
+  const { app, cart } = useStoreApis();
   const { till } = useDeps();
   const state = useApp((s) => s);
-  const cartLines = useCart((s) => s.cart.lines.length);
   const t = catalogues[state.language];
   const loggedIn = state.staff !== null && !state.locked;
 
@@ -121,7 +120,8 @@ function Session({ memory }: { memory: LanguageMemory }) {
       F1: () => state.toggleHelp(),
       F2: () => state.show('sell'),
       F3: () => state.show('customers'),
-      F4: () => cartLines > 0 && state.show('pay'),
+      // Read when pressed, not subscribed to: a scan re-renders the sell screen, not the whole session (issue 17).
+      F4: () => cart.getState().cart.lines.length > 0 && state.show('pay'),
       F8: () => state.show('history'),
       F9: () => state.show('shift'),
       Escape: () => (state.help_open ? state.toggleHelp(false) : state.screen !== 'sell' && state.show('sell')),

@@ -1,8 +1,9 @@
 /** React bindings for the vanilla zustand stores handed to the app. */
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useMemo } from 'react';
 import { useStore } from 'zustand';
 import type { AppState, AppStoreApi } from './app-store.js';
 import type { CartStore, CartStoreApi } from './cart-store.js';
+import { priceCartPreview, type CartTotals } from '../pricing/cart-pricing.js';
 
 export const StoresContext = createContext<{ app: AppStoreApi; cart: CartStoreApi } | null>(null);
 
@@ -20,4 +21,11 @@ export function useCart<T>(select: (state: CartStore) => T): T {
 }
 export function useStoreApis() {
   return useStores();
+}
+
+/** The open cart priced (per line, remembered: see cart-pricing.ts), for the components that show it. */
+export function useCartTotals(): CartTotals {
+  const lines = useCart((s) => s.cart.lines);
+  const discount_bp = useCart((s) => s.cart.discount_bp);
+  return useMemo(() => priceCartPreview(lines, discount_bp), [lines, discount_bp]);
 }

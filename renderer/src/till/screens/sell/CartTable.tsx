@@ -9,16 +9,17 @@ import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { formatKes, formatQuantity, parseKes, parseQuantity } from '@payme/shared';
 import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
-import { useCart } from '../../state/use-store.js';
+import { useCart, useCartTotals } from '../../state/use-store.js';
 import type { CartLine } from '../../state/cart-state.js';
-import type { CartTotals } from '../../pricing/cart-pricing.js';
 import { parsePercentBp, formatPercentBp } from './percent.js';
 
 export type LineEditMode = 'quantity' | 'price' | 'discount';
 
-export function CartTable({ totals, editing, onEdit }: { totals: CartTotals; editing: LineEditMode | null; onEdit: (mode: LineEditMode | null) => void }) {
+export function CartTable({ editing, onEdit }: { editing: LineEditMode | null; onEdit: (mode: LineEditMode | null) => void }) {
   const t = useT();
-  const { lines, selected } = useCart((s) => s.cart);
+  const lines = useCart((s) => s.cart.lines);
+  const selected = useCart((s) => s.cart.selected);
+  const totals = useCartTotals();
   const body = useRef<HTMLTableSectionElement>(null);
   useLayoutEffect(() => {
     // jsdom has no scrollIntoView; browsers do.

@@ -1,11 +1,10 @@
 /** The sell screen (UX 2): search/scan, cart, totals, favourites, discounts, customer, park. */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PaymeError, formatKes, type ParkedSaleRecord } from '@payme/shared';
 import { useDeps, useNewId } from '../../app-context.js';
 import { useT } from '../../i18n/i18n.js';
 import { errorWords } from '../../error-words.js';
-import { useApp, useCart } from '../../state/use-store.js';
-import { priceCartPreview } from '../../pricing/cart-pricing.js';
+import { useApp, useCart, useStoreApis } from '../../state/use-store.js';
 import { cartLinesInput } from '../../state/cart-state.js';
 import { cartFromParked } from '../../state/parked-carts.js';
 import { tenderedSum } from '../pay/tenders.js';
@@ -23,11 +22,15 @@ export function SellScreen() {
   const { till, parked_carts, held_carts, clock } = useDeps();
   const newId = useNewId();
   const runWithApproval = useApproval();
-  const cart = useCart((s) => s.cart);
+  // Only what this screen shows itself: a scan changes the lines, which the cart table and the
+  // totals subscribe to, so it re-renders those and not the whole screen (issue 17).
+  const { cart: cartStore } = useStoreApis();
+  const hasLines = useCart((s) => s.cart.lines.length > 0);
+  const customer = useCart((s) => s.cart.customer);
+  const discountBp = useCart((s) => s.cart.discount_bp);
   const dispatch = useCart((s) => s.dispatch);
   const show = useApp((s) => s.show);
   const showReceipt = useApp((s) => s.showReceipt);
-  const totals = useMemo(() => priceCartPreview(cart.lines, cart.discount_bp), [cart.lines, cart.discount_bp]);
   const [editing, setEditing] = useState<LineEditMode | null>(null);
   const [saleDiscountOpen, setSaleDiscountOpen] = useState(false);
   const [parkedOpen, setParkedOpen] = useState(false);
@@ -93,6 +96,7 @@ export function SellScreen() {
   // F6 with items puts the cart aside for the next customer (issue 17, UX 3); with none, lists
   // what is parked (held carts, and sales waiting for M-Pesa).
   const holdCart = () => {
+    const { cart } = cartStore.getState();
     if (cart.tenders.length > 0) return setMessage(t.park_from_pay);
     held_carts.hold(cart, clock.now());
     dispatch({ type: 'reset', sale_id: newId() });
@@ -105,7 +109,7 @@ export function SellScreen() {
     setMessage(t.cart_resumed);
   };
   useHotkeys({
-    F6: () => (cart.lines.length === 0 ? setParkedOpen(true) : holdCart()),
+    F6: () => (cartStore.getState().cart.lines.length === 0 ? setParkedOpen(true) : holdCart()),
   }, !parkedOpen);
 
   return (
@@ -117,27 +121,27 @@ export function SellScreen() {
           </p>
         )}
         <SearchBox onEditLine={setEditing} disabled={parkedOpen} />
-        <CartTable totals={totals} editing={editing} onEdit={setEditing} />
+        <CartTable editing={editing} onEdit={setEditing} />
         {message !== null && <p role="status">{message}</p>}
         <Favourites />
       </div>
       <aside className="sell-right">
-        {cart.customer !== null && (
+        {customer !== null && (
           <p className="customer">
-            {t.customer}: <strong>{cart.customer.name}</strong> · {t.balance}: {formatKes(cart.customer.balance)}
+            {t.customer}: <strong>{customer.name}</strong> · {t.balance}: {formatKes(customer.balance)}
             <button type="button" onClick={() => dispatch({ type: 'attachCustomer', customer: null })}>{t.detach}</button>
           </p>
         )}
-        <Totals totals={totals} />
+        <Totals />
         {saleDiscountOpen ? (
           <SaleDiscountEditor onDone={() => setSaleDiscountOpen(false)} />
         ) : (
           <button type="button" onClick={() => setSaleDiscountOpen(true)}>
-            {t.sale_discount}{cart.discount_bp > 0 ? `: ${formatPercentBp(cart.discount_bp)}` : ''}
+            {t.sale_discount}{discountBp > 0 ? `: ${formatPercentBp(discountBp)}` : ''}
           </button>
         )}
         <button type="button" onClick={() => show('customers')}>{t.customer} (F3)</button>
-        <button type="button" className="primary" disabled={cart.lines.length === 0} onClick={() => show('pay')}>{t.pay} (F4)</button>
+        <button type="button" className="primary" disabled={!hasLines} onClick={() => show('pay')}>{t.pay} (F4)</button>
       </aside>
       {parkedOpen && <ParkedSales onResume={resume} onResumeHeld={resumeHeld} onClose={() => setParkedOpen(false)} />}
     </main>

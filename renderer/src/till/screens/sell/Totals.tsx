@@ -1,10 +1,11 @@
 /** The total in large digits with the VAT included, discounts and the rounding line. */
 import { formatKes } from '@payme/shared';
 import { useT } from '../../i18n/i18n.js';
-import type { CartTotals } from '../../pricing/cart-pricing.js';
+import { useCartTotals } from '../../state/use-store.js';
 
-export function Totals({ totals }: { totals: CartTotals }) {
+export function Totals() {
   const t = useT();
+  const totals = useCartTotals();
   return (
     <section className="totals" aria-label={t.total}>
       {totals.discount > 0 && <p>{t.discount}: <span className="money">−{formatKes(totals.discount)}</span></p>}
