@@ -33,9 +33,11 @@ export interface Db {
    */
   commitWith?<R = Record<string, unknown>>(sql: string, params: unknown[]): Promise<R[]>;
   /**
-   * A statement that goes ahead of the transactions waiting their turn (PGlite's one connection;
-   * on PostgreSQL, and inside a transaction, a plain query). For acknowledgements only: what
-   * someone outside waits on and whose work is one short statement.
+   * A statement that goes ahead of the transactions waiting their turn. PGlite: before every
+   * transaction waiting for its one connection. PostgreSQL: on a connection of its own, kept for
+   * these statements, so it never waits for a pool whose clients pushes hold (issue 16). Inside a
+   * transaction there is none: use `query`. For acknowledgements only: what someone outside waits
+   * on and whose work is one short autocommitted statement.
    */
   queryAhead?<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /**
@@ -51,9 +53,15 @@ export interface Db {
 export interface OpenDbOptions {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
-  /** PostgreSQL pool size. */
+  /** PostgreSQL pool size, for queries and transactions; `queryAhead` has its connection besides. */
   poolSize?: number;
 }
+
+/**
+ * PostgreSQL connections kept for `queryAhead`, beside the pool: the raw callback writer runs one
+ * INSERT at a time, so one is enough; a second caller waits only for that statement.
+ */
+const ahead_connections = 1;
 
 /** Deadlock and serialisation failures: the transaction did nothing and may simply run again. */
 const retryable_sqlstates = new Set(['40001', '40P01']);
@@ -90,6 +98,12 @@ function openPostgres(connectionString: string, max: number): Db {
   const pool = new pg.Pool({ connectionString, max, types: types as never });
   // An idle client that errors (server restart) must not crash the process; the pool drops it.
   pool.on('error', () => undefined);
+  // Acknowledgements' own connection: during a catch-up storm every pooled client can be held by
+  // pushes and their queue, and a callback's raw INSERT queued behind them waited up to half a
+  // second for a client (ingest-storm). Kept open while idle (no reconnect before a callback),
+  // without holding the process open.
+  const aheadPool = new pg.Pool({ connectionString, max: ahead_connections, idleTimeoutMillis: 0, allowExitOnIdle: true, types: types as never });
+  aheadPool.on('error', () => undefined);
 
   const clientDb = (client: pg.PoolClient, state: { committed: boolean }): Db => {
     const db: Db = {
@@ -121,6 +135,7 @@ function openPostgres(connectionString: string, max: number): Db {
     kind: 'postgres',
     inTransaction: false,
     query: async <R>(sql: string, params?: unknown[]) => (await pool.query(sql, params as unknown[])).rows as R[],
+    queryAhead: async <R>(sql: string, params?: unknown[]) => (await aheadPool.query(sql, params as unknown[])).rows as R[],
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt += 1) {
         const client = await pool.connect();
@@ -155,7 +170,9 @@ function openPostgres(connectionString: string, max: number): Db {
         client.release();
       };
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), aheadPool.end()]);
+    },
   };
 }
 

@@ -65,23 +65,21 @@ export class RawCallbackWriter {
   }
 
   private async writeAll(): Promise<void> {
+    // Ahead of the transactions waiting for PGlite's connection, and on PostgreSQL on a connection
+    // kept for it, never queued behind pushes holding the pool: Daraja waits on this answer.
+    const insert = (this.db.queryAhead ?? this.db.query).bind(this.db);
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, raw_callback_batch_rows_max);
         const values = batch.map((_, row) => `(${Array.from({ length: per_row }, (_, column) => `$${row * per_row + column + 1}`).join(', ')})`).join(', ');
         try {
-          // Ahead of the pushes waiting for PGlite's connection: Daraja waits on this answer.
-          await (this.db.queryAhead ?? this.db.query).call(
-            this.db,
-            `INSERT INTO mpesa_callbacks ${columns} VALUES ${values}`,
-            batch.flatMap((item) => item.params),
-          );
+          await insert(`INSERT INTO mpesa_callbacks ${columns} VALUES ${values}`, batch.flatMap((item) => item.params));
           for (const item of batch) item.resolve(item.callback_id);
         } catch (error) {
           // One bad row must not fail its neighbours: store them one by one instead.
           for (const item of batch) {
             try {
-              await this.db.query(`INSERT INTO mpesa_callbacks ${columns} VALUES ($1, $2, $3, $4, $5, $6, $7)`, item.params);
+              await insert(`INSERT INTO mpesa_callbacks ${columns} VALUES ($1, $2, $3, $4, $5, $6, $7)`, item.params);
               item.resolve(item.callback_id);
             } catch (single) {
               item.reject(batch.length === 1 ? error : single);
