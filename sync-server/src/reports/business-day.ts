@@ -94,7 +94,11 @@ export function periodEndSql(toParam: string): string {
   return `(((${toParam}::date + 1) + b.business_day_cutoff::interval)::timestamp AT TIME ZONE b.time_zone)`;
 }
 
-/** SQL for the business day (a `date`) of a timestamptz expression, given the business row as `b`. */
-export function businessDaySql(instant: string): string {
-  return `(((${instant}) AT TIME ZONE b.time_zone) - b.business_day_cutoff::interval)::date`;
+/**
+ * SQL for the business day (a `date`) of a timestamptz expression, given the business row as `b`.
+ * `cutoff` is the cutoff as an interval: a statement converting many rows can cast it once in a
+ * materialized `b` and pass that column (the cast of the text column is otherwise made per row).
+ */
+export function businessDaySql(instant: string, cutoff = 'b.business_day_cutoff::interval'): string {
+  return `(((${instant}) AT TIME ZONE b.time_zone) - ${cutoff})::date`;
 }
