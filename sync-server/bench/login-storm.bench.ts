@@ -24,7 +24,7 @@ import { generateSigningKey } from '../src/audit/signing-key.js';
 import { default_config } from '../src/config.js';
 import { saveMpesaAccount } from '../src/mpesa/mpesa-account.js';
 import { createTestBusiness } from '../test/support/index.js';
-import { benchDatabases, openMpesaBench } from './ingest-bench-setup.js';
+import { benchDatabases, databaseFields, openMpesaBench } from './ingest-bench-setup.js';
 
 const logins = 50;
 const callbacks_per_s = 20;
@@ -185,7 +185,8 @@ try {
         JSON.stringify({
           bench: 'login-storm',
           scenario: `${target.name}-50-logins-50-ips-50-accounts-20-callbacks-per-s`,
-          database: target.name,
+          // On PostgreSQL also the cluster's fsync and synchronous_commit, as every bench line says.
+          ...(await databaseFields(target, db)),
           logins,
           p99_ms: measured.p99_ms,
           p50_ms: measured.p50_ms,
