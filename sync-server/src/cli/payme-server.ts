@@ -73,8 +73,8 @@ async function hold(options: Common, command: string, control: Holder['control']
 }
 
 /** The database, held (PGlite) and migrated; closing it gives the data folder back. */
-async function openFor(options: Common, command: string, migrated = true): Promise<Db> {
-  const release = await hold(options, command);
+async function openFor(options: Common, command: string, migrated = true, control: Holder['control'] = null): Promise<Db> {
+  const release = await hold(options, command, control);
   try {
     const db = await openDb({ dataDir: path.join(options.data, 'pglite') });
     if (migrated) await migrate(db).catch(async (error: unknown) => {
@@ -145,9 +145,8 @@ async function serve(options: Common & { port: number; host: string }): Promise<
   }
   const controlToken = randomToken(cryptoRandom, 32);
   const control = onPglite() ? await startControl(controlToken, takeLiveBackup) : null;
-  const release = await hold(options, 'serve', control && { port: control.port, token: controlToken });
-  const db = await openDb({ dataDir: path.join(options.data, 'pglite') });
-  await migrate(db);
+  // Closing the database gives the data folder back (openFor).
+  const db = await openFor(options, 'serve', true, control && { port: control.port, token: controlToken });
   // Reports must not show a silent gap: what the rollups lack is folded before the first request.
   const folded = await foldPendingEvents(db, { onPage: (progress) => process.stderr.write(`payme-server: rollups: folded ${progress.events} events so far\n`) });
   if (folded.events > 0) process.stderr.write(`payme-server: rollups: folded ${folded.events} events the rollups lacked\n`);
@@ -194,7 +193,6 @@ async function serve(options: Common & { port: number; host: string }): Promise<
     await app.close();
     await control?.close();
     await db.close();
-    await release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
