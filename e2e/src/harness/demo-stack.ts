@@ -92,7 +92,10 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
   const serverData = path.join(dir, 'server');
   cpSync(template.data, serverData, { recursive: true });
   const tillData = options.tillData ?? path.join(dir, 'till');
-  const [serverPort, tillPort, simPort] = [await freePort(), await freePort(), await freePort()];
+  const [serverPort, simPort] = [await freePort(), await freePort()];
+  // A till picks its own port (0) the first time, so no other process can take a port chosen for
+  // it in between (a run with npm run sim beside it once lost that race); a restart keeps it.
+  let tillPort = 0;
   const serverUrl = `http://127.0.0.1:${serverPort}`;
   let server: Child | null = null;
   let till: Child | null = null;
@@ -112,7 +115,11 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
     const args = ['serve', '--server', serverUrl, '--data', data, '--port', String(port), '--json', '--enroll-code', code, '--name', name];
     const child = startChild(name, process.execPath, [...nodeArgs, path.join(repo_root, 'electron', 'bin', 'payme-till.mjs'), ...args], { log_file: path.join(logs, `${name.toLowerCase().replaceAll(' ', '-')}.log`), env });
     const ready = await child.firstJson(60_000);
-    if (ready === null || typeof ready.till_url !== 'string' || ready.enrolled !== true) throw new Error(`payme-till serve did not start enrolled; see ${child.log_file}`);
+    if (ready === null || typeof ready.till_url !== 'string' || ready.enrolled !== true) {
+      // The log goes with the folder when the run ends: what it says is in the message.
+      await Promise.race([child.exited, sleep(2_000)]);
+      throw new Error(`payme-till serve did not start enrolled; ${child.log_file} ends:\n${tailOf(child.log_file)}\nthe server's log ends:\n${tailOf(path.join(logs, 'server.log'))}`);
+    }
     const url = ready.till_url;
     // The staff and the catalogue come with the sync agent's first pull after enrollment.
     await waitFor(async () => ((await tillRpc(url, 'tillProfile', {})).staff.length > 0 ? true : null), 60_000);
@@ -120,13 +127,14 @@ export async function startDemoStack(name: string, options: DemoStackOptions = {
   };
   const startTill = async () => {
     const started = await serveTill('Till 1', tillData, tillPort, template.logins.enrollment_code);
+    tillPort = Number(new URL(started.url).port);
     till = started.child;
     tillUrl = started.url;
   };
   const startAnotherTill: DemoStack['startAnotherTill'] = async ({ name, code, clockOffsetFile }) => {
     const shifted = clockOffsetFile === undefined ? {} : { nodeArgs: ['--import', pathToFileURL(shifted_clock).href], env: { ...process.env, PAYME_E2E_CLOCK_OFFSET_FILE: clockOffsetFile } };
     const data = mkdtempSync(path.join(dir, 'till-'));
-    const { child, url } = await serveTill(name, data, await freePort(), code, shifted.nodeArgs, shifted.env);
+    const { child, url } = await serveTill(name, data, 0, code, shifted.nodeArgs, shifted.env);
     others.push(child);
     return { url, stop: () => child.stop() };
   };
@@ -180,4 +188,13 @@ export function shiftClock(offsetFile: string, offsetMs: number): void {
   // Written beside it and renamed over it: the process reads it at every Date.now().
   writeFileSync(`${offsetFile}.next`, String(Math.round(offsetMs)));
   renameSync(`${offsetFile}.next`, offsetFile);
+}
+
+/** The last lines of a log file, for a failure message (the folder is gone once the run ends). */
+function tailOf(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
